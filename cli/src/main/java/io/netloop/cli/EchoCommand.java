@@ -1,0 +1,33 @@
+package io.netloop.cli;
+
+import io.netloop.core.TcpServer;
+import io.netloop.echo.EchoServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code netloop echo}: runs the echo server until SIGINT or SIGTERM.
+ *
+ * <p>Threading: the main thread waits; the server's loop thread does the work; the JVM's
+ * shutdown-hook thread closes the server.
+ */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Echo server: sends back every byte it receives. Ctrl-C or SIGTERM stops it.")
+final class EchoCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions server;
+
+    @Option(names = "--port", defaultValue = "7007", description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        TcpServer s = EchoServer.start(server.host, port, server.io);
+        Lifecycle.runUntilSignalled(s, "echo server listening on " + Lifecycle.display(s.localAddress())
+                + " (" + s.loop().transport().name() + "); Ctrl-C stops it");
+        return 0;
+    }
+}

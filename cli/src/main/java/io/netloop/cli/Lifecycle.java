@@ -1,0 +1,56 @@
+package io.netloop.cli;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Keeps a server running until the process is asked to stop (SIGINT, SIGTERM), then closes
+ * it and returns, so that the process exits 0: a stop on request is a success.
+ *
+ * <p>Signals are caught with {@code sun.misc.Signal} (module jdk.unsupported), because a
+ * shutdown hook alone would let the JVM exit with 128+signal. Where that API is missing, a
+ * shutdown hook still closes the server.
+ *
+ * <p>Threading: called on the main thread; the signal handler runs on the JVM's signal
+ * thread and only counts down a latch.
+ */
+final class Lifecycle {
+    private Lifecycle() {}
+
+    static void runUntilSignalled(AutoCloseable server, String banner) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        boolean trapped = trap("INT", stop) & trap("TERM", stop);
+        if (!trapped) {
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("netloop-shutdown").unstarted(() -> {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("netloop: error while stopping: " + e);
+                }
+            }));
+        }
+        System.out.println(banner);
+        System.out.flush();
+        stop.await();
+        System.err.println("netloop: stopping");
+        server.close();
+        System.err.println("netloop: stopped");
+    }
+
+    @SuppressWarnings("restricted")
+    private static boolean trap(String name, CountDownLatch stop) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+            return true;
+        } catch (IllegalArgumentException | LinkageError e) {
+            return false;
+        }
+    }
+
+    static String display(InetSocketAddress a) {
+        String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+                : a.getAddress().getHostAddress();
+        return host + ":" + a.getPort();
+    }
+}

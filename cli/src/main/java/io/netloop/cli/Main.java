@@ -1,0 +1,48 @@
+package io.netloop.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code netloop} command. It only wires options to the servers.
+ *
+ * <p>Threading: runs on the main thread, which waits while the servers' loops work.
+ */
+@Command(name = "netloop",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Event-driven network servers on epoll (through FFM) or JDK NIO.",
+        subcommands = {EchoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(io.netloop.core.IoMode.class, io.netloop.core.IoMode::parse);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("netloop " + cmd.getCommandName() + ": " + e.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"netloop " + (v != null ? v : "(development build)"),
+                    "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.netloop.core;
+
+import io.netloop.sys.Errno;
+import io.netloop.sys.ErrnoException;
+import io.netloop.sys.Net;
+import io.netloop.sys.SockAddr;
+import io.netloop.sys.SysConst;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The native transport: raw descriptors through {@code io.netloop.sys}, watched by an
+ * {@link EpollPoller}, level- or edge-triggered.
+ *
+ * <p>Threading: stateless; any thread.
+ */
+final class EpollTransport implements Transport {
+    static final EpollTransport LEVEL = new EpollTransport(false);
+    static final EpollTransport EDGE = new EpollTransport(true);
+
+    private final boolean edge;
+
+    private EpollTransport(boolean edge) {
+        this.edge = edge;
+    }
+
+    @Override
+    public String name() {
+        return edge ? "epoll-et" : "epoll-lt";
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return edge;
+    }
+
+    @Override
+    public Poller newPoller() throws IOException {
+        return new EpollPoller(name());
+    }
+
+    @Override
+    public ListenSocket listen(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
+        int fd = Net.socket(SockAddr.family(address), SysConst.SOCK_STREAM);
+        try {
+            if (options.get(NetOption.SO_REUSEADDR) == null) {
+                // A restarted server must not wait out TIME_WAIT to bind its port again.
+                Net.setInt(fd, SysConst.SOL_SOCKET, SysConst.SO_REUSEADDR, 1);
+            }
+            options.applyTo(new Options(fd));
+            Net.bind(fd, address);
+            Net.listen(fd, backlog);
+            return new Listener(fd, Net.localAddress(fd));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketConfig options) throws IOException {
+        int fd = Net.socket(SockAddr.family(remote), SysConst.SOCK_STREAM);
+        try {
+            options.applyTo(new Options(fd));
+            boolean connected = Net.connect(fd, remote);
+            return new Stream(fd, !connected);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean supports(NetOption<?> option) {
+        return true;
+    }
+
+    private static void closeQuietly(int fd, Exception cause) {
+        try {
+            Net.close(fd);
+        } catch (ErrnoException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Socket options on a descriptor. */
+    static class Options implements SocketConfig.OptionTarget {
+        final int fd;
+
+        Options(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public <T> void set(NetOption<T> option, T value) throws IOException {
+            if (option == NetOption.SO_LINGER) {
+                Net.setLinger(fd, (Integer) value);
+                return;
+            }
+            int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
+            Net.setInt(fd, level(option), code(option), v);
+        }
+
+        @Override
+        public <T> T get(NetOption<T> option) throws IOException {
+            if (option == NetOption.SO_LINGER) return option.type().cast(Net.getLinger(fd));
+            int v = Net.getInt(fd, level(option), code(option));
+            return option.type() == Boolean.class ? option.type().cast(v != 0) : option.type().cast(v);
+        }
+
+        private static int level(NetOption<?> o) {
+            return o.name().startsWith("TCP_") ? SysConst.IPPROTO_TCP : SysConst.SOL_SOCKET;
+        }
+
+        private static int code(NetOption<?> o) {
+            if (o == NetOption.SO_REUSEADDR) return SysConst.SO_REUSEADDR;
+            if (o == NetOption.SO_REUSEPORT) return SysConst.SO_REUSEPORT;
+            if (o == NetOption.SO_KEEPALIVE) return SysConst.SO_KEEPALIVE;
+            if (o == NetOption.SO_RCVBUF) return SysConst.SO_RCVBUF;
+            if (o == NetOption.SO_SNDBUF) return SysConst.SO_SNDBUF;
+            if (o == NetOption.TCP_NODELAY) return SysConst.TCP_NODELAY;
+            if (o == NetOption.TCP_CORK) return SysConst.TCP_CORK;
+            if (o == NetOption.TCP_QUICKACK) return SysConst.TCP_QUICKACK;
+            if (o == NetOption.TCP_DEFER_ACCEPT) return SysConst.TCP_DEFER_ACCEPT;
+            throw new IllegalArgumentException("unknown option " + o);
+        }
+    }
+
+    static final class Listener extends Options implements ListenSocket {
+        private final InetSocketAddress local;
+        private boolean closed;
+
+        Listener(int fd, InetSocketAddress local) {
+            super(fd);
+            this.local = local;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public StreamSocket accept() throws IOException {
+            int c = Net.accept(fd);
+            return c == Net.WOULD_BLOCK ? null : new Stream(c, false);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            Net.close(fd);
+        }
+
+        @Override
+        public String toString() {
+            return "listener fd " + fd + " on " + local;
+        }
+    }
+
+    static final class Stream extends Options implements StreamSocket {
+        private boolean connecting;
+        private boolean closed;
+        private InetSocketAddress remote;
+
+        Stream(int fd, boolean connecting) {
+            super(fd);
+            this.connecting = connecting;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) throws IOException {
+            int n = Net.read(fd, dst, off, len);
+            if (n > 0) return n;
+            return n == 0 ? EOF : 0;
+        }
+
+        @Override
+        public int write(byte[] src, int off, int len) throws IOException {
+            int n = Net.send(fd, src, off, len);
+            return n == Net.WOULD_BLOCK ? 0 : n;
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            Net.shutdown(fd, SysConst.SHUT_WR);
+        }
+
+        @Override
+        public boolean finishConnect() throws IOException {
+            if (!connecting) return true;
+            int err = Net.socketError(fd);
+            if (err == Errno.EINPROGRESS || err == Errno.EALREADY) return false;
+            if (err != 0) throw new ErrnoException("connect", err);
+            connecting = false;
+            return true;
+        }
+
+        @Override
+        public InetSocketAddress localAddress() throws IOException {
+            return Net.localAddress(fd);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() throws IOException {
+            if (remote == null) remote = Net.peerAddress(fd);
+            return remote;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            Net.close(fd);
+        }
+
+        @Override
+        public String toString() {
+            return "fd " + fd;
+        }
+    }
+}

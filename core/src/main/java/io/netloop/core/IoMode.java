@@ -1,0 +1,61 @@
+package io.netloop.core;
+
+import io.netloop.sys.Native;
+
+import java.util.Locale;
+
+/**
+ * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|nio} says.
+ *
+ * <p>{@link #AUTO} is epoll (level-triggered) where the kernel bindings work, and the JDK's
+ * NIO otherwise. Threading: an enum; any thread.
+ */
+public enum IoMode {
+    AUTO("auto"),
+    EPOLL("epoll"),
+    EPOLL_ET("epoll-et"),
+    NIO("nio");
+
+    private final String label;
+
+    IoMode(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Parses a label, {@code "epoll-et"} or an enum name. */
+    public static IoMode parse(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (IoMode m : values()) {
+            if (m.label.equals(t)) return m;
+        }
+        throw new IllegalArgumentException("unknown I/O mode '" + s + "': use auto, epoll, epoll-et or nio");
+    }
+
+    /** AUTO made concrete; an explicit epoll mode that cannot work here fails with the reason. */
+    public IoMode resolve() {
+        if (this == AUTO) return Native.isAvailable() ? EPOLL : NIO;
+        if ((this == EPOLL || this == EPOLL_ET) && !Native.isAvailable()) {
+            throw new IllegalStateException("--io " + label + " is unavailable: " + Native.unavailableReason()
+                    + " (or use --io nio)");
+        }
+        return this;
+    }
+
+    public Transport transport() {
+        return switch (resolve()) {
+            case EPOLL -> EpollTransport.LEVEL;
+            case EPOLL_ET -> EpollTransport.EDGE;
+            case NIO -> NioTransport.INSTANCE;
+            case AUTO -> throw new AssertionError();
+        };
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,41 @@
+package io.netloop.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * A non-blocking stream (TCP) socket of one {@link Transport}.
+ *
+ * <p>Owns its descriptor or JDK channel and closes it in {@link #close}. Threading: the
+ * owning loop's thread only.
+ */
+public interface StreamSocket extends Selectable, SocketConfig.OptionTarget, AutoCloseable {
+    /** {@link #read} returns this at the end of the stream. */
+    int EOF = -1;
+
+    /**
+     * @return bytes read (> 0), 0 when nothing is available now, or {@link #EOF}
+     * @throws io.netloop.sys.ErrnoException or another IOException when the connection failed
+     */
+    int read(byte[] dst, int off, int len) throws IOException;
+
+    /** @return bytes written, 0 when the send buffer is full */
+    int write(byte[] src, int off, int len) throws IOException;
+
+    /** Sends FIN: the peer reads end of stream; reading goes on. */
+    void shutdownOutput() throws IOException;
+
+    /**
+     * For a socket from {@link Transport#connect}: completes the connection once the socket
+     * is writable. @return true when connected, false when still in progress
+     * @throws IOException when the connection failed (refused, unreachable...)
+     */
+    boolean finishConnect() throws IOException;
+
+    InetSocketAddress localAddress() throws IOException;
+
+    InetSocketAddress remoteAddress() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,391 @@
+package io.netloop.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * One established TCP connection on one {@link EventLoop}: an input and an output
+ * {@link Buffer}, the socket's readiness, and a {@link ConnectionHandler}.
+ *
+ * <ul>
+ *   <li>Reads up to {@link ConnectionConfig#readBudget} bytes per wake-up, so one fast peer
+ *       cannot starve the rest; edge-triggered, it comes back after the batch for more.</li>
+ *   <li>{@link #send} writes at once when nothing is queued; what the kernel does not take
+ *       is queued, EPOLLOUT is enabled, and disabled again once the queue drains.</li>
+ *   <li>High/low water marks tell the handler when to stop and resume reading.</li>
+ *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
+ *   <li>A reset, EPIPE, EPOLLERR or a handler's exception closes the connection exactly
+ *       once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
+ * </ul>
+ *
+ * <p>Owns its socket. Threading: the loop thread only, except {@link #send(byte[], int, int)}
+ * and {@link #close()}, which other threads may call (they copy and hand over to the loop).
+ */
+public final class TcpConnection implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
+    /** Reads smaller than this waste a system call; the input grows in steps of READ_CHUNK. */
+    private static final int MIN_READ = 2048;
+    private static final int READ_CHUNK = 16 * 1024;
+    /** An idle connection keeps at most this much buffer memory. */
+    private static final int RETAINED_CAPACITY = 64 * 1024;
+
+    private final EventLoop loop;
+    private final StreamSocket socket;
+    private final Channel channel;
+    private final ConnectionHandler handler;
+    private final ConnectionConfig config;
+    private final Buffer input = new Buffer();
+    private final Buffer output = new Buffer();
+    private final Runnable readAgain = this::readAgain;
+    private final CloseListener closeListener;
+
+    private boolean open;
+    private boolean inputClosed;
+    private boolean shutdownRequested;
+    private boolean outputShut;
+    private boolean readingPaused;
+    private boolean aboveHighWater;
+    private long bytesRead;
+    private long bytesWritten;
+    private Object attachment;
+
+    /** Told when a connection closes, after its handler: servers use it to keep counts. */
+    interface CloseListener {
+        void closed(TcpConnection c);
+    }
+
+    TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                  CloseListener closeListener) {
+        this.loop = loop;
+        this.socket = socket;
+        this.handler = handler;
+        this.config = config;
+        this.closeListener = closeListener;
+        this.channel = loop.newChannel(socket, this::onReady);
+    }
+
+    /** Registers for reading and calls {@link ConnectionHandler#onOpen}. Loop thread. */
+    void start() {
+        loop.assertInLoop();
+        open = true;
+        loop.own(this);
+        try {
+            channel.enableReading();
+            handler.onOpen(this);
+        } catch (RuntimeException e) {
+            close(e);
+        }
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    public StreamSocket socket() {
+        return socket;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        try {
+            return socket.remoteAddress();
+        } catch (IOException e) {
+            return null; // the peer is gone already; callers log "unknown"
+        }
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return socket.localAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Bytes queued for sending. */
+    public int queuedOutputBytes() {
+        return output.readableBytes();
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    public boolean isReadingPaused() {
+        return readingPaused;
+    }
+
+    public boolean isInputClosed() {
+        return inputClosed;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object o) {
+        attachment = o;
+    }
+
+    // --- events --------------------------------------------------------------------------
+
+    private void onReady(int ops) {
+        if ((ops & Interest.ERROR) != 0) {
+            handleError();
+            return;
+        }
+        if ((ops & Interest.WRITE) != 0) handleWrite();
+        if (!open) return;
+        if ((ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) {
+            if (channel.isReading()) {
+                // After RDHUP or HUP, read on to the end: the FIN may sit behind data (Netty does the same).
+                handleRead((ops & (Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0);
+            } else if ((ops & Interest.HANGUP) != 0) {
+                // Reading is paused, but neither direction works any more: nothing can be answered.
+                close(null);
+            }
+        }
+    }
+
+    private void handleError() {
+        int errno = 0;
+        IOException cause;
+        try {
+            if (socket.fd() >= 0) errno = io.netloop.sys.Net.socketError(socket.fd());
+            cause = errno != 0 ? new io.netloop.sys.ErrnoException("socket", errno) : new IOException("EPOLLERR");
+        } catch (IOException e) {
+            cause = e;
+        }
+        close(cause);
+    }
+
+    private void readAgain() {
+        if (open && channel.isReading()) handleRead(false);
+    }
+
+    private void handleRead(boolean toEnd) {
+        int budget = config.readBudget();
+        boolean eof = false;
+        IOException failure = null;
+        for (;;) {
+            if (input.writableBytes() < MIN_READ) input.ensureWritable(READ_CHUNK);
+            int want = Math.min(input.writableBytes(), budget);
+            int n;
+            try {
+                n = socket.read(input.array(), input.writerIndex(), want);
+            } catch (IOException e) {
+                failure = e;
+                break;
+            }
+            if (n > 0) {
+                input.hasWritten(n);
+                bytesRead += n;
+                budget -= n;
+                // A short read drained the socket: new data would raise a new event, even edge-triggered.
+                if (budget <= 0 || (n < want && !toEnd)) break;
+            } else {
+                eof = n == StreamSocket.EOF;
+                break;
+            }
+        }
+        if (!input.isEmpty()) deliver();
+        if (!open) return;
+        if (failure != null) {
+            close(failure);
+        } else if (eof) {
+            endOfInput();
+        } else if (budget <= 0 && channel.isEdgeTriggered()) {
+            // Edge-triggered: nothing will report the bytes left behind, so come back for them.
+            loop.runLater(readAgain);
+        }
+    }
+
+    private void deliver() {
+        try {
+            handler.onData(this, input);
+        } catch (RuntimeException e) {
+            close(e);
+            return;
+        }
+        if (input.isEmpty()) input.shrink(RETAINED_CAPACITY);
+    }
+
+    private void endOfInput() {
+        inputClosed = true;
+        // Level-triggered, a socket at end of stream is readable for ever: stop asking.
+        channel.disableReading();
+        try {
+            handler.onInputClosed(this);
+        } catch (RuntimeException e) {
+            close(e);
+            return;
+        }
+        if (open && outputShut) close(null);
+    }
+
+    private void handleWrite() {
+        if (!output.isEmpty()) {
+            int n;
+            try {
+                n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
+            } catch (IOException e) {
+                close(e);
+                return;
+            }
+            output.skip(n);
+            bytesWritten += n;
+        }
+        if (output.isEmpty()) {
+            channel.disableWriting();
+            output.shrink(RETAINED_CAPACITY);
+            if (shutdownRequested) doShutdownOutput();
+        }
+        if (open && aboveHighWater && output.readableBytes() <= config.lowWaterMark()) {
+            aboveHighWater = false;
+            try {
+                handler.onLowWater(this);
+            } catch (RuntimeException e) {
+                close(e);
+            }
+        }
+    }
+
+    // --- commands ------------------------------------------------------------------------
+
+    /**
+     * Sends {@code src[off, off+len)}: written now if nothing is queued, the rest queued. From
+     * another thread the bytes are copied and sent by the loop.
+     *
+     * @return false when the connection is closed or its output shut down (nothing is sent)
+     */
+    public boolean send(byte[] src, int off, int len) {
+        if (!loop.inLoop()) {
+            byte[] copy = Arrays.copyOfRange(src, off, off + len);
+            loop.execute(() -> send(copy, 0, copy.length));
+            return true;
+        }
+        if (!open || shutdownRequested) return false;
+        int written = 0;
+        if (output.isEmpty()) {
+            try {
+                written = socket.write(src, off, len);
+            } catch (IOException e) {
+                close(e);
+                return false;
+            }
+            bytesWritten += written;
+        }
+        if (written < len) {
+            output.append(src, off + written, len - written);
+            if (!channel.isWriting()) channel.enableWriting();
+            if (!aboveHighWater && output.readableBytes() >= config.highWaterMark()) {
+                aboveHighWater = true;
+                try {
+                    handler.onHighWater(this, output.readableBytes());
+                } catch (RuntimeException e) {
+                    close(e);
+                }
+            }
+        }
+        return true;
+    }
+
+    public boolean send(byte[] src) {
+        return send(src, 0, src.length);
+    }
+
+    /** Sends and consumes all of {@code src}'s readable bytes. Loop thread. */
+    public boolean send(Buffer src) {
+        loop.assertInLoop();
+        boolean ok = send(src.array(), src.readerIndex(), src.readableBytes());
+        src.clear();
+        return ok;
+    }
+
+    public boolean send(String s) {
+        return send(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */
+    public void pauseReading() {
+        loop.assertInLoop();
+        readingPaused = true;
+        if (open && !inputClosed) channel.disableReading();
+    }
+
+    public void resumeReading() {
+        loop.assertInLoop();
+        readingPaused = false;
+        if (open && !inputClosed) channel.enableReading();
+    }
+
+    /** Half-close: sends FIN once the queued output is written. Reading goes on. */
+    public void shutdownOutput() {
+        if (!loop.inLoop()) {
+            loop.execute(this::shutdownOutput);
+            return;
+        }
+        if (!open || shutdownRequested) return;
+        shutdownRequested = true;
+        if (output.isEmpty()) doShutdownOutput();
+    }
+
+    private void doShutdownOutput() {
+        if (outputShut) return;
+        outputShut = true;
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            close(e);
+            return;
+        }
+        if (inputClosed) close(null);
+    }
+
+    /** Closes now, dropping queued output. Any thread; idempotent. */
+    @Override
+    public void close() {
+        if (!loop.inLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        close(null);
+    }
+
+    /** Closes now with {@code cause} reported to the handler. Loop thread; idempotent. */
+    public void close(Throwable cause) {
+        loop.assertInLoop();
+        if (!open) return;
+        open = false;
+        loop.disown(this);
+        channel.remove();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            loop.reportFailure("closing " + socket, e);
+        }
+        try {
+            handler.onClose(this, cause);
+        } catch (RuntimeException e) {
+            loop.reportFailure("onClose of " + this, e);
+        }
+        if (closeListener != null) closeListener.closed(this);
+        if (cause != null && !(cause instanceof IOException)) {
+            // A handler bug, not a network event: say so, once, with the trace.
+            LOG.log(System.Logger.Level.WARNING, "closed " + this + " after a handler failure", cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + socket + (open ? "" : ", closed") + "]";
+    }
+}
