@@ -42,7 +42,8 @@ final class EpollPoller implements Poller {
     private int nextSlot;
     private int generation;
     private int size;
-    private boolean closed;
+    private final Object wakeupLock = new Object();
+    private boolean closed; // guarded by wakeupLock
 
     EpollPoller(String name) throws IOException {
         this.name = name;
@@ -136,10 +137,14 @@ final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
-        try {
-            wakeup.signal();
-        } catch (ErrnoException e) {
-            // Only EBADF after close can get here: a late wake-up of a stopped loop is harmless.
+        // Under the lock, so a late wake-up never writes to a closed (and maybe reused) descriptor.
+        synchronized (wakeupLock) {
+            if (closed) return;
+            try {
+                wakeup.signal();
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("cannot wake the loop: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -155,12 +160,14 @@ final class EpollPoller implements Poller {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            wakeup.close();
-        } catch (ErrnoException e) {
-            System.getLogger(EpollPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
+        synchronized (wakeupLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                wakeup.close();
+            } catch (ErrnoException e) {
+                System.getLogger(EpollPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
+            }
         }
         try {
             io.netloop.sys.Net.close(epfd);

@@ -202,8 +202,14 @@ final class EpollTransport implements Transport {
         public boolean finishConnect() throws IOException {
             if (!connecting) return true;
             int err = Net.socketError(fd);
-            if (err == Errno.EINPROGRESS || err == Errno.EALREADY) return false;
             if (err != 0) throw new ErrnoException("connect", err);
+            // SO_ERROR is also 0 while the handshake is under way: only a peer name proves it done.
+            try {
+                remote = Net.peerAddress(fd);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOTCONN) return false;
+                throw e;
+            }
             connecting = false;
             return true;
         }
