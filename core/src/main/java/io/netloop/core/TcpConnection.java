@@ -45,6 +45,7 @@ public final class TcpConnection implements AutoCloseable {
     private boolean shutdownRequested;
     private boolean outputShut;
     private boolean readingPaused;
+    private boolean peerShutdown;
     private boolean aboveHighWater;
     private long bytesRead;
     private long bytesWritten;
@@ -145,9 +146,11 @@ public final class TcpConnection implements AutoCloseable {
         if ((ops & Interest.WRITE) != 0) handleWrite();
         if (!open) return;
         if ((ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) {
+            // After RDHUP or HUP, read on to the end: the FIN may sit behind data (Netty does the
+            // same). Remembered, because edge-triggered the report does not come twice.
+            if ((ops & (Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) peerShutdown = true;
             if (channel.isReading()) {
-                // After RDHUP or HUP, read on to the end: the FIN may sit behind data (Netty does the same).
-                handleRead((ops & (Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0);
+                handleRead();
             } else if ((ops & Interest.HANGUP) != 0) {
                 // Reading is paused, but neither direction works any more: nothing can be answered.
                 close(null);
@@ -168,10 +171,11 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     private void readAgain() {
-        if (open && channel.isReading()) handleRead(false);
+        if (open && channel.isReading()) handleRead();
     }
 
-    private void handleRead(boolean toEnd) {
+    private void handleRead() {
+        boolean toEnd = peerShutdown;
         int budget = config.readBudget();
         boolean eof = false;
         IOException failure = null;

@@ -24,22 +24,37 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     /* The JDK keeps a socket of its own open after its first socket use (a probe it caches);
        make that happen before the baseline is taken, so it is not counted as a leak. */
-    static {
+    private static boolean warmedUp;
+
+    private static synchronized void warmUpJdkNetworking() {
+        if (warmedUp) return;
+        warmedUp = true;
         for (String host : new String[] {"127.0.0.1", "::1"}) {
             try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host));
                  java.net.Socket c = new java.net.Socket(ss.getInetAddress(), ss.getLocalPort());
                  java.net.Socket a = ss.accept();
                  java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+                // A virtual thread blocked on a socket starts the JDK's own pollers (epoll
+                // instances that live as long as the JVM).
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        a.getInputStream().read();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(20);
                 c.getOutputStream().write(1);
-                a.getInputStream().read();
-            } catch (IOException e) {
-                throw new ExceptionInInitializerError(e);
+                reader.join();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("cannot warm up JDK networking", e);
             }
         }
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        warmUpJdkNetworking();
         context.getStore(NS).put("fds", ioDescriptors().size());
     }
 
