@@ -1,6 +1,34 @@
 /**
- * HTTP/1.1 on the reactor.
+ * HTTP/1.1 on the reactor (RFC 9110 semantics, RFC 9112 message syntax).
  *
- * <p>Threading: parsers and connection state belong to their connection's loop thread.
+ * <h2>Request parsing</h2>
+ * {@link io.netloop.http.HttpParser} reads requests from a connection's
+ * {@link io.netloop.core.Buffer} as a resumable state machine:
+ * <pre>
+ *  REQUEST_LINE → HEADER_LINE* → (HEAD_COMPLETE) → BODY_START ─┬→ FIXED_BODY ───────────────────────┐
+ *                                                              └→ CHUNK_SIZE_LINE ⇄ CHUNK_DATA, CRLF  │
+ *                                                                   └→ (size 0) TRAILER_LINE* ───────┤
+ *                                                                                  (MESSAGE_COMPLETE) ┘→ REQUEST_LINE
+ * </pre>
+ * A head line is parsed only once its CRLF is in the buffer, and only then skipped; a partial
+ * line stays where it is and the parser remembers how far it has searched it. Body bytes are
+ * handed out as slices of the buffer's array, never copied. Every size the peer controls is
+ * bounded by {@link io.netloop.http.HttpLimits}, and a line that cannot fit is refused before
+ * its end arrives.
+ *
+ * <p>The parser is strict wherever RFC 9112 lets a recipient choose, because a lenient parser
+ * behind a strict proxy (or the reverse) is how requests get smuggled: CRLF only (no bare LF),
+ * no obs-fold, no whitespace before a colon, no Content-Length beside Transfer-Encoding, no
+ * differing Content-Length values, chunked only as the final and only once. The class Javadoc
+ * of {@code HttpParser} lists every such decision.
+ *
+ * <p>What the parser produces: {@link io.netloop.http.HttpRequest} (method, target, version,
+ * {@link io.netloop.http.HttpHeaders}, framing, keep-alive, {@code Expect: 100-continue}) and,
+ * on refusal, a {@link io.netloop.http.ParseError} with the status to send and whether the
+ * connection must close. {@link io.netloop.http.PathDecoder} decodes and normalises paths
+ * for routing and guards file serving against traversal.
+ *
+ * <p>Threading: parsers and connection state belong to their connection's loop thread; the
+ * value types (limits, methods, targets, decoded paths, errors) are immutable.
  */
 package io.netloop.http;
