@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the programs the test suite drives as real clients (curl, ...), from Debian's
+# packages, when they are missing. Idempotent; prints what it does.
+set -euo pipefail
+
+need=()
+command -v curl >/dev/null 2>&1 || need+=(curl)
+
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "netloop: the tests need: ${need[*]}; install them with your package manager" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "netloop: installing test dependencies: ${need[*]}" >&2
+$sudo apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
