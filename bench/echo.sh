@@ -20,6 +20,7 @@ scenarios="16384x1 16384x100 16384x1000"   # MESSAGE_BYTESxCONNECTIONS
 warmup=3
 duration=5
 out=""
+quiet_wait=30
 
 say() { printf 'echo.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -34,6 +35,7 @@ Options:
   --warmup S            seconds of load before measuring (default 3)
   --duration S          seconds measured (default 5)
   --out DIR             results directory (default bench/results/<yyyy-mm-dd>-echo)
+  --quiet-wait S        before each run, wait up to S s for the machine to be idle (default 30; 0: don't)
 EOF
 }
 
@@ -45,11 +47,13 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --quiet-wait) quiet_wait="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option $1" ;;
   esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds wants a positive integer, not '$rounds'"
+[[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait wants whole seconds, not '$quiet_wait'"
 for s in $scenarios; do
   [[ "$s" =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "a scenario is BYTESxCONNECTIONS, like 16384x100; not '$s'"
 done
@@ -148,6 +152,9 @@ trap 'exit 130' INT TERM
 # Starts `./netloop echo` on a free port pinned to core 0; sets server_pid and server_port.
 start_server() {
   local mode="$1" log="$2" i
+  # Created here, since the background job below may not have opened them by the first look.
+  : >"$log.out"
+  : >"$log.err"
   # taskset and the launcher both exec, so $! ends up being the server's JVM itself.
   taskset -c 0 "$root/netloop" echo --port 0 --io "$mode" >"$log.out" 2>"$log.err" &
   server_pid=$!
@@ -161,10 +168,30 @@ start_server() {
   [ "$(cat "/proc/$server_pid/comm")" = java ] || die "pid $server_pid is $(cat "/proc/$server_pid/comm"), not the JVM"
 }
 
+# Busy CPUs over the last second, from the idle time /proc/uptime sums over all CPUs.
+busy_cpus() {
+  local a b
+  a="$(cut -d' ' -f2 /proc/uptime)"; sleep 1; b="$(cut -d' ' -f2 /proc/uptime)"
+  awk -v n="$(nproc --all)" -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", n - (b - a) }'
+}
+
+# On a shared machine someone else's build can take a core from a run: wait a little for a lull.
+wait_for_quiet() {
+  local waited=0 busy
+  while [ "$waited" -lt "$quiet_wait" ]; do
+    busy="$(busy_cpus)"
+    awk -v b="$busy" 'BEGIN { exit !(b < 0.2) }' && return
+    if [ "$waited" -eq 0 ]; then say "the machine is busy ($busy CPUs in use); waiting up to $quiet_wait s"; fi
+    waited=$((waited + 1))
+  done
+  say "still busy after $quiet_wait s; running anyway (see the noisy column)"
+}
+
 # One measured run; appends a JSON object to $runs.
 run_one() {
   local mode="$1" bytes="$2" conns="$3" round="$4"
   local tag="r$round-$mode-${bytes}x$conns" load rc=0 exceptions
+  if [ "$quiet_wait" -gt 0 ]; then wait_for_quiet; fi
   load="$(cut -d' ' -f1 /proc/loadavg)"
   start_server "$mode" "$raw/$tag.server"
   taskset -c 1 "$java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar "$bench_jar" \
@@ -241,6 +268,7 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" \
       seconds: (map(.seconds) | median), errors: (map(.errors // 1) | add),
       starvedRuns: (map(select(.minConnMessages == 0)) | length),
       killedServers: (map(select(.serverStop == "killed")) | length),
+      noisyRuns: (map(select(.otherCpuSeconds != null and .otherCpuSeconds > 0.2 * .seconds)) | length),
       serverLogExceptions: (map(.serverLogExceptions) | add)
     })),
     runs: $runs
@@ -253,14 +281,14 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" \
   echo "at commit $commit. Each (mode, scenario) ran $rounds times, modes interleaved, a fresh server per run;"
   echo "the table shows medians over the rounds (MiB/s also its range)."
   echo
-  echo "| connections | message | server | MiB/s | MiB/s range | messages/s | server CPU s | server busy | server µs/MiB | client CPU s | other CPU s | errors |"
-  echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| connections | message | server | MiB/s | MiB/s range | messages/s | server CPU s | server busy | server µs/MiB | client CPU s | other CPU s | noisy | errors |"
+  echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for s in $scenarios; do
     for m in $modes; do
       jq -r --arg m "$m" --argjson b "${s%x*}" --argjson c "${s#*x}" '
         def f(d): if . == null then "-" else (. * pow(10; d) | round) / pow(10; d) | tostring end;
         .medians[] | select(.mode == $m and .messageBytes == $b and .connections == $c)
-        | "| \(.connections) | \(.messageBytes) B | \(.mode) | \(.mibPerSec | f(1)) | \(.mibPerSecMin | f(0))–\(.mibPerSecMax | f(0)) | \(.messagesPerSec | f(0)) | \(.serverCpuSeconds | f(2)) | \(if .serverCpuSeconds == null then "-" else (.serverCpuSeconds / .seconds * 100 | round | tostring) + " %" end) | \(.serverCpuUsPerMiB | f(0)) | \(.clientCpuSeconds | f(2)) | \(.otherCpuSeconds | f(2)) | \(.errors) |"' \
+        | "| \(.connections) | \(.messageBytes) B | \(.mode) | \(.mibPerSec | f(1)) | \(.mibPerSecMin | f(0))–\(.mibPerSecMax | f(0)) | \(.messagesPerSec | f(0)) | \(.serverCpuSeconds | f(2)) | \(if .serverCpuSeconds == null then "-" else (.serverCpuSeconds / .seconds * 100 | round | tostring) + " %" end) | \(.serverCpuUsPerMiB | f(0)) | \(.clientCpuSeconds | f(2)) | \(.otherCpuSeconds | f(2)) | \(.noisyRuns)/\(.runs) | \(.errors) |"' \
         "$out/results.json"
     done
   done
@@ -273,9 +301,10 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" \
   echo "  server CPU per MiB echoed: the efficiency figure, meaningful even when the client is the bottleneck."
   echo "- **client CPU s**: the load generator's own CPU time (one epoll loop thread on core 1). Near the window length"
   echo "  means the client, not the server, limited the run."
-  echo "- **other CPU s**: CPU used on the whole machine (\`/proc/stat\`) in the window minus server and client:"
-  echo "  other processes, plus softirq work not charged to either. Large values mean a noisy run; small negative"
-  echo "  ones are sampling error (per-process and per-machine counters are accounted differently)."
+  echo "- **other CPU s**: CPU used on the whole machine in the window (all CPUs x window - idle time from"
+  echo "  \`/proc/uptime\`) minus server and client: other processes, plus kernel work charged to neither."
+  echo "  **noisy** counts the runs where that exceeded a fifth of a core (each run first waits up to"
+  echo "  ${quiet_wait} s for an idle machine). The medians include noisy runs; results.json has every run."
   echo
   echo "Anomalies over all runs: $(jq -r '[.medians[] | .starvedRuns] | add' "$out/results.json") run(s) with a"
   echo "connection that completed no round trip in the window, $(jq -r '[.medians[] | .killedServers] | add' "$out/results.json")"
