@@ -352,9 +352,14 @@ public final class EventLoop implements Executor, AutoCloseable {
             timers.clear();
             incomingTimers.clear();
         } finally {
-            poller.close();
-            state.set(TERMINATED);
-            terminated.countDown();
+            try {
+                poller.close();
+            } catch (Throwable t) {
+                reportFailure("closing " + poller.name(), t);
+            } finally {
+                state.set(TERMINATED);
+                terminated.countDown();
+            }
         }
     }
 
