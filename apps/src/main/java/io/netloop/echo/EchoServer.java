@@ -9,7 +9,7 @@ import java.io.IOException;
 /**
  * The echo server: a {@link TcpServer} of {@link EchoHandler}s.
  *
- * <p>Threading: {@link #start} from any thread; the server then runs on its own loop.
+ * <p>Threading: {@link #start} from any thread; the server then runs on its own loops.
  */
 public final class EchoServer {
     /** Output queued per connection before reading from it pauses. */
@@ -18,13 +18,14 @@ public final class EchoServer {
 
     private EchoServer() {}
 
-    public static TcpServer start(String host, int port, IoMode io) throws IOException {
+    /** A server builder set up for echo; add threads, modes and timeouts, then {@code start()}. */
+    public static TcpServer.Builder builder() {
         return TcpServer.builder()
-                .host(host)
-                .port(port)
-                .io(io)
                 .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(HIGH_WATER_MARK, LOW_WATER_MARK))
-                .handler(EchoHandler::new)
-                .start();
+                .handler(EchoHandler::new);
+    }
+
+    public static TcpServer start(String host, int port, IoMode io) throws IOException {
+        return builder().host(host).port(port).io(io).start();
     }
 }

@@ -1,7 +1,9 @@
 package io.netloop.echo;
 
+import io.netloop.core.AcceptMode;
 import io.netloop.core.Buffer;
 import io.netloop.core.ConnectionConfig;
+import io.netloop.core.HandlerMode;
 import io.netloop.core.ConnectionHandler;
 import io.netloop.core.IoMode;
 import io.netloop.core.TcpConnection;
@@ -10,7 +12,7 @@ import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,16 +33,50 @@ import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The echo server's promises, on every poller. */
+/**
+ * The echo server's promises, on every poller, with one and four loops, each accept mode
+ * and each handler mode (all combinations on epoll, a spread of them on the others).
+ */
 @ExtendWith(LeakCheck.class)
 class EchoServerTest {
     private static final int MIB = 1024 * 1024;
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
-    void aThousandConcurrentClientsEachGetBackExactlyTheirMegabyte(IoMode io) throws Exception {
+    record Setup(IoMode io, int threads, AcceptMode accept, HandlerMode handlers) {
+        TcpServer.Builder configure(TcpServer.Builder b) {
+            return b.io(io).threads(threads).accept(accept).handlers(handlers).workers(8, 64);
+        }
+
+        TcpServer start() throws java.io.IOException {
+            return configure(EchoServer.builder()).start();
+        }
+
+        @Override
+        public String toString() {
+            return io + " x" + threads + " " + accept + " " + handlers;
+        }
+    }
+
+    static List<Setup> setups() {
+        List<Setup> all = new ArrayList<>();
+        for (int threads : new int[] {1, 4}) {
+            for (AcceptMode accept : AcceptMode.values()) {
+                for (HandlerMode handlers : HandlerMode.values()) all.add(new Setup(IoMode.EPOLL, threads, accept, handlers));
+            }
+        }
+        all.add(new Setup(IoMode.EPOLL_ET, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
+        all.add(new Setup(IoMode.EPOLL_ET, 4, AcceptMode.REUSEPORT, HandlerMode.WORKERS));
+        all.add(new Setup(IoMode.EPOLL_ET, 4, AcceptMode.HANDOFF, HandlerMode.VIRTUAL));
+        all.add(new Setup(IoMode.NIO, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
+        all.add(new Setup(IoMode.NIO, 4, AcceptMode.HANDOFF, HandlerMode.WORKERS));
+        all.add(new Setup(IoMode.NIO, 4, AcceptMode.REUSEPORT, HandlerMode.VIRTUAL));
+        return all;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void aThousandConcurrentClientsEachGetBackExactlyTheirMegabyte(Setup setup) throws Exception {
         int clients = 1000;
-        try (TcpServer server = EchoServer.start("127.0.0.1", 0, io);
+        try (TcpServer server = setup.start();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Socket> sockets = new ArrayList<>();
             try {
@@ -66,10 +102,10 @@ class EchoServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
-    void aClientThatNeverReadsIsPausedWithBoundedMemoryWhileOthersAreServed(IoMode io) throws Exception {
-        try (TcpServer server = EchoServer.start("127.0.0.1", 0, io);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void aClientThatNeverReadsIsPausedWithBoundedMemoryWhileOthersAreServed(Setup setup) throws Exception {
+        try (TcpServer server = setup.start();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
              Socket hog = Clients.connect(server.port())) {
             AtomicLong pushed = new AtomicLong();
@@ -100,10 +136,10 @@ class EchoServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
-    void afterTheClientsHalfCloseTheServerEchoesTheRestThenCloses(IoMode io) throws Exception {
-        try (TcpServer server = EchoServer.start("127.0.0.1", 0, io);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void afterTheClientsHalfCloseTheServerEchoesTheRestThenCloses(Setup setup) throws Exception {
+        try (TcpServer server = setup.start();
              Socket s = Clients.connect(server.port())) {
             byte[] tail = new byte[200_000];
             new SplittableRandom(7).nextBytes(tail);
@@ -114,12 +150,12 @@ class EchoServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
-    void aResetMidStreamClosesThatConnectionOnceAndTheOthersGoOn(IoMode io) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void aResetMidStreamClosesThatConnectionOnceAndTheOthersGoOn(Setup setup) throws Exception {
         AtomicInteger closes = new AtomicInteger();
         ConcurrentLinkedQueue<Throwable> causes = new ConcurrentLinkedQueue<>();
-        try (TcpServer server = TcpServer.builder().io(io)
+        try (TcpServer server = setup.configure(TcpServer.builder())
                 .handler(() -> new CountingEcho(closes, causes))
                 .start();
              Socket bystander = Clients.connect(server.port())) {
@@ -134,22 +170,17 @@ class EchoServerTest {
 
             bystander.getOutputStream().write("ok?".getBytes(StandardCharsets.US_ASCII));
             assertThat(Clients.readExactly(bystander.getInputStream(), 3)).asString().isEqualTo("ok?");
-            assertThat(server.openCount()).isEqualTo(1);
+            Clients.await(Duration.ofSeconds(5), "one open connection left", () -> server.openCount() == 1);
         }
     }
 
     /** [queued output bytes, 1 if reading is paused] of the server's only connection. */
     private static long[] hogState(TcpServer server) {
         long[] r = new long[2];
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        server.loop().execute(() -> {
-            server.forEachConnection(c -> {
-                r[0] = c.queuedOutputBytes();
-                r[1] = c.isReadingPaused() ? 1 : 0;
-            });
-            done.complete(null);
-        });
-        done.join();
+        server.forEachConnection(c -> {
+            r[0] = c.queuedOutputBytes();
+            r[1] = c.isReadingPaused() ? 1 : 0;
+        }).join();
         return r;
     }
 

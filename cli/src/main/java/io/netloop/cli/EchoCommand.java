@@ -25,9 +25,10 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TcpServer s = EchoServer.start(server.host, port, server.io);
+        TcpServer s = server.configure(EchoServer.builder()).port(port).start();
         Lifecycle.runUntilSignalled(s, "echo server listening on " + Lifecycle.display(s.localAddress())
-                + " (" + s.loop().transport().name() + "); Ctrl-C stops it");
+                + " (" + s.loop().transport().name() + ", " + s.loops().size() + " loop(s), accept " + s.acceptMode()
+                + ", handlers " + s.handlerMode() + "); Ctrl-C stops it");
         return 0;
     }
 }

@@ -30,6 +30,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(io.netloop.core.IoMode.class, io.netloop.core.IoMode::parse);
+        cl.registerConverter(io.netloop.core.AcceptMode.class, io.netloop.core.AcceptMode::parse);
+        cl.registerConverter(io.netloop.core.HandlerMode.class, io.netloop.core.HandlerMode::parse);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("netloop " + cmd.getCommandName() + ": " + e.getMessage());
             return 1;

@@ -46,6 +46,10 @@ final class Acceptor implements AutoCloseable {
         this.channel = loop.newChannel(listener, ops -> acceptBatch());
     }
 
+    EventLoop loop() {
+        return loop;
+    }
+
     void start() {
         loop.assertInLoop();
         loop.own(this);

@@ -86,6 +86,23 @@ public final class Channel {
         if (registered) update();
     }
 
+    /**
+     * Sets the interest; a one-shot channel is re-armed even when the interest is unchanged,
+     * since its last report disarmed it in the kernel.
+     */
+    public void arm(int newInterest) {
+        if (oneShot && registered) {
+            interest = newInterest;
+            update();
+        } else {
+            setInterest(newInterest);
+        }
+    }
+
+    public boolean isOneShot() {
+        return oneShot;
+    }
+
     /** Registers with the poller on first call; later calls change the interest. */
     public void setInterest(int newInterest) {
         if (newInterest == interest && registered) return;

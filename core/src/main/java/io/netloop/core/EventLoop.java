@@ -54,13 +54,20 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final TimingWheel wheel;
+    private final LoopStats stats = new LoopStats();
     private long timerSequence;
+    private long now = System.nanoTime();
+
+    /** Resolution of {@link #wheel()}: idle timeouts fire at most this late. */
+    public static final long WHEEL_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Starts a loop on a new platform thread named {@code netloop-<name>}. */
     public EventLoop(String name, Transport transport) throws IOException {
         this.name = name;
         this.transport = transport;
         this.poller = transport.newPoller();
+        this.wheel = new TimingWheel(WHEEL_TICK_NANOS, 512, now);
         this.thread = Thread.ofPlatform().name("netloop-" + name).unstarted(this::run);
         thread.start();
     }
@@ -167,6 +174,31 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private static final Runnable NOOP = () -> {};
 
+    /**
+     * The loop's timing wheel, for the many short timeouts of connections (idle, header
+     * read): O(1) to add and cancel, at most one {@link #WHEEL_TICK_NANOS} late. Loop thread.
+     */
+    public TimingWheel wheel() {
+        assertInLoop();
+        return wheel;
+    }
+
+    /** {@link System#nanoTime()} as of the last wake-up: free to read on the hot path. Loop thread. */
+    public long nowNanos() {
+        return now;
+    }
+
+    /** The loop's counters (written by the loop thread; a reader elsewhere may see them a little stale). */
+    public LoopStats stats() {
+        return stats;
+    }
+
+    /** Bytes read and written on this loop, counted by its connections. Loop thread. */
+    void countBytes(long in, long out) {
+        stats.bytesIn += in;
+        stats.bytesOut += out;
+    }
+
     // --- the loop ------------------------------------------------------------------------
 
     private void run() {
@@ -178,13 +210,18 @@ public final class EventLoop implements Executor, AutoCloseable {
                     // A task queued after the check above saw sleeping == true and signals the poller.
                     if (!tasks.isEmpty()) timeout = 0;
                 }
+                int events = 0;
                 try {
-                    poller.poll(timeout);
+                    events = poller.poll(timeout);
                 } catch (IOException e) {
                     reportFailure("polling with " + poller.name(), e);
                     pauseAfterPollFailure();
                 }
                 sleeping.set(false);
+                stats.wakeups++;
+                stats.events += events;
+                now = System.nanoTime();
+                stats.timersFired += wheel.advance(now);
                 runTimers();
                 runLaterTasks();
                 runTasks();
@@ -201,8 +238,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (!later.isEmpty() || !tasks.isEmpty()) return 0;
         drainIncomingTimers();
         Timer next = nextLiveTimer();
-        if (next == null) return -1;
-        long nanos = next.deadlineNanos - System.nanoTime();
+        long current = System.nanoTime();
+        long nanos = next == null ? -1 : next.deadlineNanos - current;
+        long wheelNanos = wheel.nanosToNextTick(current);
+        if (wheelNanos >= 0 && (nanos < 0 || wheelNanos < nanos)) nanos = wheelNanos;
+        if (next == null && wheelNanos < 0) return -1;
         if (nanos <= 0) return 0;
         // Round up: waking a little late is fine, waking early would spin until the deadline.
         long millis = (nanos + 999_999) / 1_000_000;
@@ -227,6 +267,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
             if (t.isCancelled()) continue;
+            stats.timersFired++;
             safely(t.task, "timer");
             if (t.isPeriodic() && !t.isCancelled()) {
                 // Next slot after now: a loop that fell behind skips runs instead of bursting them.
@@ -240,13 +281,19 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void runLaterTasks() {
         // Only those queued before this pass: a task that queues itself again waits for the next poll.
-        for (int n = later.size(); n > 0; n--) safely(later.poll(), "deferred task");
+        for (int n = later.size(); n > 0; n--) {
+            stats.tasks++;
+            safely(later.poll(), "deferred task");
+        }
     }
 
     private void runTasks() {
         Runnable r;
         // Bounded, so a flood of tasks from other threads cannot starve the sockets.
-        for (int n = 0; n < 4096 && (r = tasks.poll()) != null; n++) safely(r, "task");
+        for (int n = 0; n < 4096 && (r = tasks.poll()) != null; n++) {
+            stats.tasks++;
+            safely(r, "task");
+        }
     }
 
     private void safely(Runnable r, String what) {

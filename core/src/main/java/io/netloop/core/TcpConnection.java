@@ -2,7 +2,9 @@ package io.netloop.core;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 
 /**
  * One established TCP connection on one {@link EventLoop}: an input and an output
@@ -15,12 +17,20 @@ import java.util.Arrays;
  *       is queued, EPOLLOUT is enabled, and disabled again once the queue drains.</li>
  *   <li>High/low water marks tell the handler when to stop and resume reading.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
- *   <li>A reset, EPIPE, EPOLLERR or a handler's exception closes the connection exactly
- *       once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
+ *   <li>A reset, EPIPE, EPOLLERR, an idle timeout or a handler's exception closes the
+ *       connection exactly once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
  * </ul>
  *
- * <p>Owns its socket. Threading: the loop thread only, except {@link #send(byte[], int, int)}
- * and {@link #close()}, which other threads may call (they copy and hand over to the loop).
+ * <p>The poller interest is derived in one place ({@link #updateInterest}) from the state:
+ * reading unless paused, at end of input, or busy in a worker; writing while output is
+ * queued. In the worker and virtual-thread modes the channel is one-shot: every report
+ * disarms it, and {@code updateInterest} re-arms it without READ while a handler call owns
+ * the input buffer.
+ *
+ * <p>Owns its socket. Threading: state and buffers belong to the loop thread. {@link #send},
+ * {@link #close()}, {@link #shutdownOutput}, {@link #pauseReading} and {@link #resumeReading}
+ * may be called from any thread (off the loop they hand over to it). Handler calls run on
+ * the loop ({@link HandlerMode#LOOP}) or, one at a time, on workers or virtual threads.
  */
 public final class TcpConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
@@ -35,9 +45,12 @@ public final class TcpConnection implements AutoCloseable {
     private final Channel channel;
     private final ConnectionHandler handler;
     private final ConnectionConfig config;
+    private final Executor offload; // null: handlers run on the loop
     private final Buffer input = new Buffer();
     private final Buffer output = new Buffer();
     private final Runnable readAgain = this::readAgain;
+    private final Runnable deliverOffloaded = this::deliverOffloaded;
+    private final Runnable offloadedDataDone = this::offloadedDataDone;
     private final CloseListener closeListener;
 
     private boolean open;
@@ -46,10 +59,13 @@ public final class TcpConnection implements AutoCloseable {
     private boolean outputShut;
     private boolean readingPaused;
     private boolean peerShutdown;
+    private boolean busy; // a worker owns the input buffer
     private boolean aboveHighWater;
     private long bytesRead;
     private long bytesWritten;
-    private Object attachment;
+    private long lastActivity;
+    private TimingWheel.Timeout idleTimeout;
+    private volatile Object attachment;
 
     /** Told when a connection closes, after its handler: servers use it to keep counts. */
     interface CloseListener {
@@ -58,11 +74,17 @@ public final class TcpConnection implements AutoCloseable {
 
     TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
                   CloseListener closeListener) {
+        this(loop, socket, handler, config, closeListener, null);
+    }
+
+    TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                  CloseListener closeListener, Executor handlerExecutor) {
         this.loop = loop;
         this.socket = socket;
         this.handler = handler;
         this.config = config;
         this.closeListener = closeListener;
+        this.offload = handlerExecutor == null ? null : new SerialExecutor(handlerExecutor);
         this.channel = loop.newChannel(socket, this::onReady);
     }
 
@@ -71,11 +93,25 @@ public final class TcpConnection implements AutoCloseable {
         loop.assertInLoop();
         open = true;
         loop.own(this);
+        lastActivity = loop.nowNanos();
         try {
-            channel.enableReading();
-            handler.onOpen(this);
+            if (offload != null) channel.setOneShot(true);
+            updateInterest();
         } catch (RuntimeException e) {
             close(e);
+            return;
+        }
+        if (config.idleTimeoutNanos() > 0) {
+            idleTimeout = loop.wheel().schedule(this::checkIdle, config.idleTimeoutNanos(), loop.nowNanos());
+        }
+        if (offload == null) {
+            try {
+                handler.onOpen(this);
+            } catch (RuntimeException e) {
+                close(e);
+            }
+        } else {
+            offload.execute(() -> callOffloaded(() -> handler.onOpen(this)));
         }
     }
 
@@ -107,7 +143,7 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** Bytes queued for sending. */
+    /** Bytes queued for sending. Loop thread. */
     public int queuedOutputBytes() {
         return output.readableBytes();
     }
@@ -136,7 +172,7 @@ public final class TcpConnection implements AutoCloseable {
         attachment = o;
     }
 
-    // --- events --------------------------------------------------------------------------
+    // --- events (loop thread) ------------------------------------------------------------
 
     private void onReady(int ops) {
         if ((ops & Interest.ERROR) != 0) {
@@ -144,18 +180,28 @@ public final class TcpConnection implements AutoCloseable {
             return;
         }
         if ((ops & Interest.WRITE) != 0) handleWrite();
-        if (!open) return;
-        if ((ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) {
+        if (open && (ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) {
             // After RDHUP or HUP, read on to the end: the FIN may sit behind data (Netty does the
             // same). Remembered, because edge-triggered the report does not come twice.
             if ((ops & (Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) peerShutdown = true;
-            if (channel.isReading()) {
+            if (wantsRead()) {
                 handleRead();
-            } else if ((ops & Interest.HANGUP) != 0) {
+            } else if ((ops & Interest.HANGUP) != 0 && !busy) {
                 // Reading is paused, but neither direction works any more: nothing can be answered.
                 close(null);
             }
         }
+        if (open) updateInterest();
+    }
+
+    private boolean wantsRead() {
+        return open && !inputClosed && !readingPaused && !busy;
+    }
+
+    /** Derives the poller interest from the state; re-arms a one-shot channel. Loop thread. */
+    private void updateInterest() {
+        int interest = (wantsRead() ? Interest.READ : 0) | (output.isEmpty() ? 0 : Interest.WRITE);
+        channel.arm(interest);
     }
 
     private void handleError() {
@@ -171,7 +217,10 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     private void readAgain() {
-        if (open && channel.isReading()) handleRead();
+        if (wantsRead()) {
+            handleRead();
+            if (open) updateInterest();
+        }
     }
 
     private void handleRead() {
@@ -179,6 +228,7 @@ public final class TcpConnection implements AutoCloseable {
         int budget = config.readBudget();
         boolean eof = false;
         IOException failure = null;
+        long before = bytesRead;
         for (;;) {
             if (input.writableBytes() < MIN_READ) input.ensureWritable(READ_CHUNK);
             int want = Math.min(input.writableBytes(), budget);
@@ -200,13 +250,28 @@ public final class TcpConnection implements AutoCloseable {
                 break;
             }
         }
-        if (!input.isEmpty()) deliver();
-        if (!open) return;
+        if (bytesRead != before) {
+            lastActivity = loop.nowNanos();
+            loop.countBytes(bytesRead - before, 0);
+        }
         if (failure != null) {
+            if (!input.isEmpty() && offload == null) deliver();
             close(failure);
-        } else if (eof) {
+            return;
+        }
+        if (eof) inputClosed = true; // before delivering, so that no read is re-armed
+        if (!input.isEmpty()) {
+            if (offload == null) {
+                deliver();
+            } else {
+                busy = true;
+                offload.execute(deliverOffloaded);
+            }
+        }
+        if (!open) return;
+        if (eof) {
             endOfInput();
-        } else if (budget <= 0 && channel.isEdgeTriggered()) {
+        } else if (budget <= 0 && channel.isEdgeTriggered() && offload == null) {
             // Edge-triggered: nothing will report the bytes left behind, so come back for them.
             loop.runLater(readAgain);
         }
@@ -222,15 +287,47 @@ public final class TcpConnection implements AutoCloseable {
         if (input.isEmpty()) input.shrink(RETAINED_CAPACITY);
     }
 
+    /** On a worker or virtual thread: the handler owns the input until it returns. */
+    private void deliverOffloaded() {
+        try {
+            handler.onData(this, input);
+        } catch (RuntimeException e) {
+            loop.execute(() -> close(e));
+        } finally {
+            loop.execute(offloadedDataDone);
+        }
+    }
+
+    private void offloadedDataDone() {
+        busy = false;
+        if (!open) return;
+        if (inputClosed && outputShut) {
+            close(null);
+            return;
+        }
+        if (input.isEmpty()) input.shrink(RETAINED_CAPACITY);
+        updateInterest();
+    }
+
+    private void callOffloaded(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            loop.execute(() -> close(e));
+        }
+    }
+
     private void endOfInput() {
         inputClosed = true;
-        // Level-triggered, a socket at end of stream is readable for ever: stop asking.
-        channel.disableReading();
-        try {
-            handler.onInputClosed(this);
-        } catch (RuntimeException e) {
-            close(e);
-            return;
+        if (offload == null) {
+            try {
+                handler.onInputClosed(this);
+            } catch (RuntimeException e) {
+                close(e);
+                return;
+            }
+        } else {
+            offload.execute(() -> callOffloaded(() -> handler.onInputClosed(this)));
         }
         if (open && outputShut) close(null);
     }
@@ -245,20 +342,53 @@ public final class TcpConnection implements AutoCloseable {
                 return;
             }
             output.skip(n);
-            bytesWritten += n;
+            wrote(n);
         }
         if (output.isEmpty()) {
-            channel.disableWriting();
             output.shrink(RETAINED_CAPACITY);
             if (shutdownRequested) doShutdownOutput();
         }
         if (open && aboveHighWater && output.readableBytes() <= config.lowWaterMark()) {
             aboveHighWater = false;
-            try {
-                handler.onLowWater(this);
-            } catch (RuntimeException e) {
-                close(e);
-            }
+            callHandler(Call.LOW_WATER, 0);
+        }
+    }
+
+    private void wrote(int n) {
+        if (n > 0) {
+            bytesWritten += n;
+            lastActivity = loop.nowNanos();
+            loop.countBytes(0, n);
+        }
+    }
+
+    private void checkIdle() {
+        if (!open) return;
+        long idleFor = loop.nowNanos() - lastActivity;
+        long left = config.idleTimeoutNanos() - idleFor;
+        if (busy) left = config.idleTimeoutNanos(); // a handler at work is not idleness
+        if (left > 0) {
+            loop.wheel().reschedule(idleTimeout, left, loop.nowNanos());
+        } else {
+            close(new SocketTimeoutException("idle for more than " + config.idleTimeoutNanos() / 1_000_000 + " ms"));
+        }
+    }
+
+    private enum Call { HIGH_WATER, LOW_WATER }
+
+    private void callHandler(Call call, int queued) {
+        Runnable r = switch (call) {
+            case HIGH_WATER -> () -> handler.onHighWater(this, queued);
+            case LOW_WATER -> () -> handler.onLowWater(this);
+        };
+        if (offload != null) {
+            offload.execute(() -> callOffloaded(r));
+            return;
+        }
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            close(e);
         }
     }
 
@@ -268,7 +398,8 @@ public final class TcpConnection implements AutoCloseable {
      * Sends {@code src[off, off+len)}: written now if nothing is queued, the rest queued. From
      * another thread the bytes are copied and sent by the loop.
      *
-     * @return false when the connection is closed or its output shut down (nothing is sent)
+     * @return false when the connection is closed or its output shut down (nothing is sent);
+     *     off the loop thread, true means handed over
      */
     public boolean send(byte[] src, int off, int len) {
         if (!loop.inLoop()) {
@@ -285,18 +416,15 @@ public final class TcpConnection implements AutoCloseable {
                 close(e);
                 return false;
             }
-            bytesWritten += written;
+            wrote(written);
         }
         if (written < len) {
+            boolean wasEmpty = output.isEmpty();
             output.append(src, off + written, len - written);
-            if (!channel.isWriting()) channel.enableWriting();
+            if (wasEmpty) updateInterest();
             if (!aboveHighWater && output.readableBytes() >= config.highWaterMark()) {
                 aboveHighWater = true;
-                try {
-                    handler.onHighWater(this, output.readableBytes());
-                } catch (RuntimeException e) {
-                    close(e);
-                }
+                callHandler(Call.HIGH_WATER, output.readableBytes());
             }
         }
         return true;
@@ -306,9 +434,8 @@ public final class TcpConnection implements AutoCloseable {
         return send(src, 0, src.length);
     }
 
-    /** Sends and consumes all of {@code src}'s readable bytes. Loop thread. */
+    /** Sends and consumes all of {@code src}'s readable bytes (copied first when off the loop). */
     public boolean send(Buffer src) {
-        loop.assertInLoop();
         boolean ok = send(src.array(), src.readerIndex(), src.readableBytes());
         src.clear();
         return ok;
@@ -320,15 +447,21 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */
     public void pauseReading() {
-        loop.assertInLoop();
+        if (!loop.inLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
         readingPaused = true;
-        if (open && !inputClosed) channel.disableReading();
+        if (open) updateInterest();
     }
 
     public void resumeReading() {
-        loop.assertInLoop();
+        if (!loop.inLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
         readingPaused = false;
-        if (open && !inputClosed) channel.enableReading();
+        if (open) updateInterest();
     }
 
     /** Half-close: sends FIN once the queued output is written. Reading goes on. */
@@ -351,7 +484,7 @@ public final class TcpConnection implements AutoCloseable {
             close(e);
             return;
         }
-        if (inputClosed) close(null);
+        if (inputClosed && !busy) close(null);
     }
 
     /** Closes now, dropping queued output. Any thread; idempotent. */
@@ -370,22 +503,31 @@ public final class TcpConnection implements AutoCloseable {
         if (!open) return;
         open = false;
         loop.disown(this);
+        if (idleTimeout != null) idleTimeout.cancel();
         channel.remove();
         try {
             socket.close();
         } catch (IOException e) {
             loop.reportFailure("closing " + socket, e);
         }
+        if (offload == null) {
+            notifyClosed(cause);
+        } else {
+            offload.execute(() -> notifyClosed(cause));
+        }
+        if (cause != null && !(cause instanceof IOException)) {
+            // A handler bug, not a network event: say so, once, with the trace.
+            LOG.log(System.Logger.Level.WARNING, "closed " + this + " after a handler failure", cause);
+        }
+    }
+
+    private void notifyClosed(Throwable cause) {
         try {
             handler.onClose(this, cause);
         } catch (RuntimeException e) {
             loop.reportFailure("onClose of " + this, e);
         }
         if (closeListener != null) closeListener.closed(this);
-        if (cause != null && !(cause instanceof IOException)) {
-            // A handler bug, not a network event: say so, once, with the trace.
-            LOG.log(System.Logger.Level.WARNING, "closed " + this + " after a handler failure", cause);
-        }
     }
 
     @Override

@@ -3,67 +3,121 @@ package io.netloop.core;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A listening TCP server on one {@link EventLoop}: an {@link Acceptor} that turns each new
+ * A listening TCP server on one or more {@link EventLoop}s: {@link Acceptor}s turn each new
  * socket into a {@link TcpConnection} with a fresh {@link ConnectionHandler}.
  *
  * <pre>{@code
  * TcpServer server = TcpServer.builder()
  *         .port(7007)
+ *         .threads(4).accept(AcceptMode.REUSEPORT)     // four loops, kernel-balanced
+ *         .handlers(HandlerMode.LOOP)
+ *         .idleTimeout(Duration.ofSeconds(60))
  *         .handler(() -> (conn, in) -> conn.send(in))   // echo
  *         .start();
  * }</pre>
  *
- * <p>Owns its listener and its connections, and its loop when it made one.
- * Threading: the builder and {@link #start} on any one thread; the getters and
- * {@link #close} from any thread; handlers run on the loop thread.
+ * <p>Spreading connections: {@link AcceptMode}. Where handler code runs: {@link HandlerMode}.
+ *
+ * <p>Owns its listeners and connections, and its loops and worker pool when it made them.
+ * Threading: the builder and {@link #start} on any one thread; the getters, statistics and
+ * {@link #close} from any thread; handlers as their {@link HandlerMode} says.
  */
 public final class TcpServer implements AutoCloseable {
-    private final EventLoop loop;
-    private final boolean ownsLoop;
-    private final ListenSocket listener;
+    private final List<EventLoop> loops;
+    private final EventLoopGroup ownedGroup;
+    private final EventLoop ownedLoop;
+    private final AcceptMode acceptMode;
+    private final HandlerMode handlerMode;
+    private final WorkerPool workers;
+    private final ExecutorService virtualThreads;
+    private final Executor handlerExecutor;
     private final Supplier<? extends ConnectionHandler> handlers;
     private final ConnectionConfig connectionConfig;
     private final SocketConfig childOptions;
-    private final Set<TcpConnection> connections = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
-    private final Acceptor acceptor;
+    private InetSocketAddress localAddress;
     private volatile boolean stopped;
 
-    private TcpServer(Builder b, EventLoop loop, boolean ownsLoop, ListenSocket listener) {
-        this.loop = loop;
-        this.ownsLoop = ownsLoop;
-        this.listener = listener;
+    private TcpServer(Builder b, List<EventLoop> loops, EventLoopGroup ownedGroup, EventLoop ownedLoop) {
+        this.loops = loops;
+        this.ownedGroup = ownedGroup;
+        this.ownedLoop = ownedLoop;
+        this.acceptMode = b.acceptMode;
+        this.handlerMode = b.handlerMode;
         this.handlers = b.handlers;
         this.connectionConfig = b.connectionConfig;
         this.childOptions = b.childOptions;
-        this.acceptor = new Acceptor(loop, listener, this::newConnection);
+        this.workers = b.handlerMode == HandlerMode.WORKERS ? new WorkerPool(b.workerThreads, b.workerQueue) : null;
+        this.virtualThreads = b.handlerMode == HandlerMode.VIRTUAL
+                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-handler-", 0).factory()) : null;
+        this.handlerExecutor = workers != null ? workers : virtualThreads;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private void newConnection(StreamSocket socket) {
+    private void newConnection(EventLoop loop, StreamSocket socket) {
+        if (stopped) {
+            closeQuietly(socket);
+            return;
+        }
         try {
             childOptions.applyTo(socket);
         } catch (IOException | RuntimeException e) {
             loop.reportFailure("setting options " + childOptions + " on " + socket, e);
         }
-        TcpConnection c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed);
+        TcpConnection c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed,
+                handlerExecutor);
         accepted.incrementAndGet();
         connections.add(c);
         c.start();
+    }
+
+    /** HANDOFF: the accepting loop passes each socket to the next loop, round-robin. */
+    private Consumer<StreamSocket> handoff(EventLoop acceptorLoop) {
+        int[] next = {0};
+        return socket -> {
+            EventLoop target = loops.get(next[0]++ % loops.size());
+            if (target == acceptorLoop) {
+                newConnection(target, socket);
+                return;
+            }
+            try {
+                target.execute(() -> newConnection(target, socket));
+            } catch (RejectedExecutionException stopping) {
+                closeQuietly(socket);
+            }
+        };
+    }
+
+    private static void closeQuietly(StreamSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // a socket nobody used yet: nothing to report
+        }
     }
 
     private void connectionClosed(TcpConnection c) {
@@ -73,15 +127,28 @@ public final class TcpServer implements AutoCloseable {
 
     /** The bound address; with port 0 in the builder, the port the kernel chose. */
     public InetSocketAddress localAddress() {
-        return listener.localAddress();
+        return localAddress;
     }
 
     public int port() {
-        return listener.localAddress().getPort();
+        return localAddress.getPort();
     }
 
+    /** The first loop (the accepting one in {@link AcceptMode#HANDOFF}). */
     public EventLoop loop() {
-        return loop;
+        return loops.getFirst();
+    }
+
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    public AcceptMode acceptMode() {
+        return acceptMode;
+    }
+
+    public HandlerMode handlerMode() {
+        return handlerMode;
     }
 
     public long acceptedCount() {
@@ -96,52 +163,79 @@ public final class TcpServer implements AutoCloseable {
         return accepted.get() - closed.get();
     }
 
-    /** Connections closed at once for want of descriptors (see {@link Acceptor}). */
-    public long refusedCount() throws InterruptedException {
-        return callInLoop(acceptor::refused);
+    /** Tasks waiting for a worker ({@link HandlerMode#WORKERS}); 0 otherwise. */
+    public int workerQueueDepth() {
+        return workers == null ? 0 : workers.queueDepth();
     }
 
-    /** Runs {@code action} on each open connection, on the loop thread. */
-    public void forEachConnection(java.util.function.Consumer<TcpConnection> action) {
-        loop.runInLoop(() -> Set.copyOf(connections).forEach(action));
+    /** Connections, bytes and loop counters; a monitoring read (may be slightly stale). */
+    public ServerStats stats() {
+        List<LoopStats.Snapshot> perLoop = loops.stream().map(l -> l.stats().snapshot()).toList();
+        return new ServerStats(openCount(), accepted.get(), closed.get(), workerQueueDepth(), perLoop);
     }
 
-    private <T> T callInLoop(Supplier<T> s) throws InterruptedException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.runInLoop(() -> f.complete(s.get()));
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+    /** Runs {@code action} on each open connection, on that connection's loop; completes when all have run. */
+    public CompletableFuture<Void> forEachConnection(Consumer<TcpConnection> action) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (TcpConnection c : connections) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            all.add(f);
+            try {
+                c.loop().runInLoop(() -> {
+                    try {
+                        if (c.isOpen()) action.accept(c);
+                        f.complete(null);
+                    } catch (Throwable t) {
+                        f.completeExceptionally(t);
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                f.complete(null);
+            }
         }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    /** Stops accepting, closes every connection, and stops the loop if the server made it. */
+    /** Stops accepting, closes every connection, then the workers and the loops the server made. */
     @Override
     public void close() {
         if (stopped) return;
         stopped = true;
-        if (!loop.isTerminated()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            if (loop.isTerminated()) continue;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done.add(f);
             try {
                 loop.runInLoop(() -> {
-                    acceptor.close();
-                    for (TcpConnection c : Set.copyOf(connections)) c.close(null);
-                    done.complete(null);
+                    for (Acceptor a : acceptors) if (a.loop() == loop) a.close();
+                    for (TcpConnection c : connections) if (c.loop() == loop) c.close(null);
+                    f.complete(null);
                 });
-                if (!loop.inLoop()) done.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
-                // The loop stopped meanwhile; it closed everything it owned.
+            } catch (RejectedExecutionException e) {
+                f.complete(null); // the loop stopped meanwhile; it closed everything it owned
             }
         }
-        if (ownsLoop) loop.close();
+        boolean onALoop = loops.stream().anyMatch(EventLoop::inLoop);
+        if (!onALoop) {
+            try {
+                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                System.getLogger(TcpServer.class.getName()).log(System.Logger.Level.WARNING, "closing " + this + ": " + e);
+            }
+        }
+        if (workers != null) workers.close();
+        if (virtualThreads != null) virtualThreads.close();
+        if (ownedGroup != null) ownedGroup.close();
+        if (ownedLoop != null) ownedLoop.close();
     }
 
     @Override
     public String toString() {
-        return "TcpServer[" + listener.localAddress() + ", " + loop.transport().name() + "]";
+        return "TcpServer[" + localAddress + ", " + loops.getFirst().transport().name() + ", " + loops.size()
+                + " loop(s), " + acceptMode + ", " + handlerMode + "]";
     }
 
     /** Options of a {@link TcpServer}; every one has a bounded default. Not thread-safe. */
@@ -150,6 +244,12 @@ public final class TcpServer implements AutoCloseable {
         private int port;
         private IoMode io = IoMode.AUTO;
         private EventLoop loop;
+        private EventLoopGroup group;
+        private int threads = 1;
+        private AcceptMode acceptMode = AcceptMode.HANDOFF;
+        private HandlerMode handlerMode = HandlerMode.LOOP;
+        private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        private int workerQueue = 1024;
         private int backlog = 1024;
         private SocketConfig listenOptions = SocketConfig.EMPTY;
         private SocketConfig childOptions = SocketConfig.EMPTY.with(NetOption.TCP_NODELAY, true);
@@ -174,9 +274,40 @@ public final class TcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Runs on an existing loop (which the server will not stop) instead of its own. */
+        /** Runs on one existing loop (which the server will not stop). */
         public Builder loop(EventLoop loop) {
             this.loop = loop;
+            return this;
+        }
+
+        /** Runs on an existing group (which the server will not stop). */
+        public Builder group(EventLoopGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /** Loops the server makes for itself: 0 for one per processor. Default 1. */
+        public Builder threads(int threads) {
+            if (threads < 0) throw new IllegalArgumentException("threads must not be negative: " + threads);
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder accept(AcceptMode mode) {
+            this.acceptMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        public Builder handlers(HandlerMode mode) {
+            this.handlerMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** {@link HandlerMode#WORKERS}: pool threads and queue capacity. */
+        public Builder workers(int threads, int queueCapacity) {
+            if (threads <= 0 || queueCapacity <= 0) throw new IllegalArgumentException("workers and queue must be positive");
+            this.workerThreads = threads;
+            this.workerQueue = queueCapacity;
             return this;
         }
 
@@ -201,6 +332,12 @@ public final class TcpServer implements AutoCloseable {
             return this;
         }
 
+        /** Closes connections idle (no bytes either way) for longer; Duration.ZERO for never. */
+        public Builder idleTimeout(Duration timeout) {
+            this.connectionConfig = connectionConfig.withIdleTimeout(timeout);
+            return this;
+        }
+
         /** A new handler for each connection. */
         public Builder handler(Supplier<? extends ConnectionHandler> handlers) {
             this.handlers = Objects.requireNonNull(handlers);
@@ -211,20 +348,46 @@ public final class TcpServer implements AutoCloseable {
         public TcpServer start() throws IOException {
             if (handlers == null) throw new IllegalStateException("no handler: call handler(...) before start()");
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
-            boolean ownsLoop = loop == null;
-            EventLoop l = ownsLoop ? EventLoop.open(io) : loop;
-            ListenSocket listener;
+            EventLoopGroup ownedGroup = null;
+            EventLoop ownedLoop = null;
+            List<EventLoop> loops;
+            if (loop != null) {
+                loops = List.of(loop);
+            } else if (group != null) {
+                loops = group.loops();
+            } else if (threads == 1) {
+                ownedLoop = EventLoop.open(io);
+                loops = List.of(ownedLoop);
+            } else {
+                ownedGroup = new EventLoopGroup(threads, io);
+                loops = ownedGroup.loops();
+            }
+            TcpServer server = new TcpServer(this, loops, ownedGroup, ownedLoop);
             try {
-                listener = l.transport().listen(address, backlog, listenOptions);
+                server.listen(address, backlog, listenOptions);
             } catch (IOException | RuntimeException e) {
-                if (ownsLoop) l.close();
+                server.close();
                 throw e;
             }
-            TcpServer server = new TcpServer(this, l, ownsLoop, listener);
+            return server;
+        }
+    }
+
+    private void listen(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
+        List<EventLoop> acceptorLoops = acceptMode == AcceptMode.REUSEPORT ? loops : List.of(loops.getFirst());
+        if (acceptMode == AcceptMode.REUSEPORT) options = options.with(NetOption.SO_REUSEPORT, true);
+        InetSocketAddress bindTo = address;
+        for (EventLoop l : acceptorLoops) {
+            ListenSocket listener = l.transport().listen(bindTo, backlog, options);
+            localAddress = listener.localAddress();
+            bindTo = localAddress; // the others share the port the first one got
+            Consumer<StreamSocket> sink = acceptMode == AcceptMode.REUSEPORT ? s -> newConnection(l, s) : handoff(l);
+            Acceptor acceptor = new Acceptor(l, listener, sink);
+            acceptors.add(acceptor);
             CompletableFuture<Void> started = new CompletableFuture<>();
             l.runInLoop(() -> {
                 try {
-                    server.acceptor.start();
+                    acceptor.start();
                     started.complete(null);
                 } catch (RuntimeException e) {
                     started.completeExceptionally(e);
@@ -234,13 +397,10 @@ public final class TcpServer implements AutoCloseable {
                 started.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                server.close();
-                throw new IOException("interrupted while starting " + server, e);
+                throw new IOException("interrupted while starting " + this, e);
             } catch (ExecutionException e) {
-                server.close();
-                throw new IOException("could not start " + server + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IOException("could not start " + this + ": " + e.getCause().getMessage(), e.getCause());
             }
-            return server;
         }
     }
 }

@@ -1,0 +1,38 @@
+package io.netloop.core;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one connection's handler calls on another executor one at a time, in order: never
+ * two at once, whichever threads they land on.
+ *
+ * <p>Threading: {@link #execute} from any thread.
+ */
+final class SerialExecutor implements Executor {
+    private final Executor executor;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    SerialExecutor(Executor executor) {
+        this.executor = executor;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (running.compareAndSet(false, true)) executor.execute(drain);
+    }
+
+    private void drain() {
+        for (;;) {
+            Runnable r;
+            while ((r = tasks.poll()) != null) r.run();
+            running.set(false);
+            // A task added after the poll above but before the flag cleared must not be stranded.
+            if (tasks.isEmpty() || !running.compareAndSet(false, true)) return;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.netloop.core;
+
+import io.netloop.testing.Clients;
+import io.netloop.testing.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Handler code off the loop: blocking is allowed, and a connection is never handled twice at once. */
+@ExtendWith(LeakCheck.class)
+class HandlerModesTest {
+
+    /** Sleeps 50 ms per message (blocking work), then answers; detects overlapping calls. */
+    static final class SlowHandler implements ConnectionHandler {
+        static final AtomicInteger overlaps = new AtomicInteger();
+        static final AtomicInteger onLoopCalls = new AtomicInteger();
+        static final Set<String> threads = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger inside = new AtomicInteger();
+
+        private void enter(TcpConnection c) {
+            if (inside.incrementAndGet() != 1) overlaps.incrementAndGet();
+            if (c.loop().inLoop()) onLoopCalls.incrementAndGet();
+            threads.add(Thread.currentThread().isVirtual() ? "virtual" : Thread.currentThread().getName());
+        }
+
+        private void exit() {
+            inside.decrementAndGet();
+        }
+
+        @Override
+        public void onOpen(TcpConnection c) {
+            enter(c);
+            exit();
+        }
+
+        @Override
+        public void onData(TcpConnection c, Buffer in) {
+            enter(c);
+            try {
+                Thread.sleep(50);
+                c.send(in);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                exit();
+            }
+        }
+
+        @Override
+        public void onInputClosed(TcpConnection c) {
+            enter(c);
+            c.shutdownOutput();
+            exit();
+        }
+
+        @Override
+        public void onClose(TcpConnection c, Throwable cause) {
+            enter(c);
+            exit();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1} loop(s), {2} workers, queue {3}")
+    @CsvSource({"WORKERS, 1, 8, 1024", "WORKERS, 4, 8, 1024", "WORKERS, 2, 2, 4", "VIRTUAL, 1, 1, 1", "VIRTUAL, 4, 1, 1"})
+    void twoHundredClientsWithABlockingHandlerAllCompleteAndNoConnectionIsHandledTwiceAtOnce(
+            HandlerMode mode, int loops, int workers, int queue) throws Exception {
+        SlowHandler.overlaps.set(0);
+        SlowHandler.onLoopCalls.set(0);
+        SlowHandler.threads.clear();
+        int clients = 200;
+        try (TcpServer server = TcpServer.builder().threads(loops).handlers(mode).workers(workers, queue)
+                .handler(SlowHandler::new).start();
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> replies = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String msg = "message " + i;
+                replies.add(pool.submit(() -> {
+                    try (Socket s = Clients.connect(server.port())) {
+                        s.setSoTimeout(60_000);
+                        // Three pieces, so one connection sees several handler calls.
+                        for (String part : new String[] {msg.substring(0, 3), msg.substring(3, 6), msg.substring(6)}) {
+                            s.getOutputStream().write(part.getBytes(StandardCharsets.US_ASCII));
+                            Thread.sleep(5);
+                        }
+                        s.shutdownOutput();
+                        InputStream in = s.getInputStream();
+                        return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                    }
+                }));
+            }
+            for (int i = 0; i < clients; i++) {
+                assertThat(replies.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("message " + i);
+            }
+            Clients.await(java.time.Duration.ofSeconds(10), "every connection closed", () -> server.openCount() == 0);
+        }
+        assertThat(SlowHandler.overlaps.get()).as("handler calls overlapping on one connection").isZero();
+        assertThat(SlowHandler.onLoopCalls.get()).as("handler calls on a loop thread").isZero();
+        if (mode == HandlerMode.WORKERS) {
+            assertThat(SlowHandler.threads).allMatch(n -> n.startsWith("netloop-worker-")).hasSizeLessThanOrEqualTo(workers);
+        } else {
+            assertThat(SlowHandler.threads).containsExactly("virtual");
+        }
+    }
+}
