@@ -61,6 +61,7 @@ public final class EventLoopGroup implements AutoCloseable {
     public void close() {
         loops.forEach(EventLoop::shutdown);
         for (EventLoop l : loops) {
+            if (l.inLoop()) continue; // closed from one of its own loops: that one stops after this task
             try {
                 if (!l.awaitTermination(Duration.ofSeconds(30))) {
                     System.getLogger(EventLoopGroup.class.getName()).log(System.Logger.Level.WARNING, l + " did not stop within 30 s");
