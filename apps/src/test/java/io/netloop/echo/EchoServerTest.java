@@ -69,6 +69,16 @@ class EchoServerTest {
         all.add(new Setup(IoMode.NIO, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
         all.add(new Setup(IoMode.NIO, 4, AcceptMode.HANDOFF, HandlerMode.WORKERS));
         all.add(new Setup(IoMode.NIO, 4, AcceptMode.REUSEPORT, HandlerMode.VIRTUAL));
+        all.add(new Setup(IoMode.POLL, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
+        all.add(new Setup(IoMode.POLL, 4, AcceptMode.REUSEPORT, HandlerMode.WORKERS));
+        return all;
+    }
+
+    /** select(2) cannot hold a thousand connections (FD_SETSIZE): it joins the smaller tests only. */
+    static List<Setup> setupsWithSelect() {
+        List<Setup> all = setups();
+        all.add(new Setup(IoMode.SELECT, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
+        all.add(new Setup(IoMode.SELECT, 4, AcceptMode.HANDOFF, HandlerMode.VIRTUAL));
         return all;
     }
 
@@ -103,7 +113,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("setups")
+    @MethodSource("setupsWithSelect")
     void aClientThatNeverReadsIsPausedWithBoundedMemoryWhileOthersAreServed(Setup setup) throws Exception {
         try (TcpServer server = setup.start();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -137,7 +147,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("setups")
+    @MethodSource("setupsWithSelect")
     void afterTheClientsHalfCloseTheServerEchoesTheRestThenCloses(Setup setup) throws Exception {
         try (TcpServer server = setup.start();
              Socket s = Clients.connect(server.port())) {
@@ -151,7 +161,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("setups")
+    @MethodSource("setupsWithSelect")
     void aResetMidStreamClosesThatConnectionOnceAndTheOthersGoOn(Setup setup) throws Exception {
         AtomicInteger closes = new AtomicInteger();
         ConcurrentLinkedQueue<Throwable> causes = new ConcurrentLinkedQueue<>();

@@ -19,7 +19,7 @@ final class ServerOptions {
     String host;
 
     @Option(names = "--io", defaultValue = "auto", paramLabel = "MODE",
-            description = "I/O model: auto, epoll, epoll-et or nio. auto is epoll where native access works. Default: ${DEFAULT-VALUE}.")
+            description = "I/O model: auto, epoll, epoll-et, nio, poll or select (the last two for comparison). auto is epoll where native access works. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",

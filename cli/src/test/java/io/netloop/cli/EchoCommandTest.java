@@ -39,7 +39,7 @@ class EchoCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("echo", "--io", "kqueue");
         assertThat(code).isNotZero();
-        assertThat(err.toString()).contains("use auto, epoll, epoll-et or nio");
+        assertThat(err.toString()).contains("use auto, epoll, epoll-et, nio, poll or select");
     }
 
     @ParameterizedTest

@@ -11,23 +11,28 @@ import java.net.InetSocketAddress;
 
 /**
  * The native transport: raw descriptors through {@code io.netloop.sys}, watched by an
- * {@link EpollPoller}, level- or edge-triggered.
+ * {@link EpollPoller}, level- or edge-triggered; for the lab, the same sockets under a
+ * {@link PollPoller} or a {@link SelectPoller}.
  *
  * <p>Threading: stateless; any thread.
  */
 final class EpollTransport implements Transport {
-    static final EpollTransport LEVEL = new EpollTransport(false);
-    static final EpollTransport EDGE = new EpollTransport(true);
+    static final EpollTransport LEVEL = new EpollTransport("epoll-lt", false);
+    static final EpollTransport EDGE = new EpollTransport("epoll-et", true);
+    static final EpollTransport POLL = new EpollTransport("poll", false);
+    static final EpollTransport SELECT = new EpollTransport("select", false);
 
+    private final String name;
     private final boolean edge;
 
-    private EpollTransport(boolean edge) {
+    private EpollTransport(String name, boolean edge) {
+        this.name = name;
         this.edge = edge;
     }
 
     @Override
     public String name() {
-        return edge ? "epoll-et" : "epoll-lt";
+        return name;
     }
 
     @Override
@@ -37,7 +42,11 @@ final class EpollTransport implements Transport {
 
     @Override
     public Poller newPoller() throws IOException {
-        return new EpollPoller(name());
+        return switch (name) {
+            case "poll" -> new PollPoller();
+            case "select" -> new SelectPoller();
+            default -> new EpollPoller(name);
+        };
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.netloop.sys.Native;
 import java.util.Locale;
 
 /**
- * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|nio} says.
+ * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|nio|poll|select} says.
  *
  * <p>{@link #AUTO} is epoll (level-triggered) where the kernel bindings work, and the JDK's
  * NIO otherwise. Threading: an enum; any thread.
@@ -14,7 +14,11 @@ public enum IoMode {
     AUTO("auto"),
     EPOLL("epoll"),
     EPOLL_ET("epoll-et"),
-    NIO("nio");
+    NIO("nio"),
+    /** poll(2) through FFM: for the lab; O(connections) per wait. */
+    POLL("poll"),
+    /** select(2) through FFM: for the lab; at most 1024 descriptors. */
+    SELECT("select");
 
     private final String label;
 
@@ -32,13 +36,13 @@ public enum IoMode {
         for (IoMode m : values()) {
             if (m.label.equals(t)) return m;
         }
-        throw new IllegalArgumentException("unknown I/O mode '" + s + "': use auto, epoll, epoll-et or nio");
+        throw new IllegalArgumentException("unknown I/O mode '" + s + "': use auto, epoll, epoll-et, nio, poll or select");
     }
 
     /** AUTO made concrete; an explicit epoll mode that cannot work here fails with the reason. */
     public IoMode resolve() {
         if (this == AUTO) return Native.isAvailable() ? EPOLL : NIO;
-        if ((this == EPOLL || this == EPOLL_ET) && !Native.isAvailable()) {
+        if (this != NIO && !Native.isAvailable()) {
             throw new IllegalStateException("--io " + label + " is unavailable: " + Native.unavailableReason()
                     + " (or use --io nio)");
         }
@@ -50,6 +54,8 @@ public enum IoMode {
             case EPOLL -> EpollTransport.LEVEL;
             case EPOLL_ET -> EpollTransport.EDGE;
             case NIO -> NioTransport.INSTANCE;
+            case POLL -> EpollTransport.POLL;
+            case SELECT -> EpollTransport.SELECT;
             case AUTO -> throw new AssertionError();
         };
     }

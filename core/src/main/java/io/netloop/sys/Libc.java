@@ -91,6 +91,11 @@ final class Libc {
     static final MethodHandle EPOLL_WAIT = capturing("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), false);
     static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
 
+    // --- poll(2), select(2): the lab's older multiplexers --------------------------------
+    static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, JAVA_INT), false);
+    static final MethodHandle SELECT = capturing("select",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER), false);
+
     // --- process -------------------------------------------------------------------------
     static final MethodHandle GETRLIMIT = capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle SETRLIMIT = capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventLoopTest {
 
     @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO", "POLL", "SELECT"})
     void tasksFromManyThreadsAllRunOnTheLoopThreadWithNoLostWakeups(IoMode io) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             int threads = 4, perThread = 5_000;
@@ -52,7 +52,7 @@ class EventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO", "POLL", "SELECT"})
     void aSingleTaskWakesASleepingLoop(IoMode io) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             for (int i = 0; i < 200; i++) {
@@ -65,7 +65,7 @@ class EventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO", "POLL", "SELECT"})
     void anIdleLoopSleepsInsteadOfSpinning(IoMode io) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             CompletableFuture<Long> id = new CompletableFuture<>();
@@ -81,7 +81,7 @@ class EventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO", "POLL", "SELECT"})
     void aTimerFiresOnTheLoopNoEarlierThanItsDelay(IoMode io) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             long start = System.nanoTime();

@@ -34,6 +34,18 @@ class TriggerModesTest {
     }
 
     @Test
+    void pollAndSelectAreLevelTriggered() throws Exception {
+        assertThat(readinessReportsWhileDataStaysUnread(IoMode.POLL, false)).isGreaterThan(10);
+        assertThat(readinessReportsWhileDataStaysUnread(IoMode.SELECT, false)).isGreaterThan(10);
+    }
+
+    @Test
+    void oneShotOnPollAndSelectReportsOnceUntilRearmed() throws Exception {
+        assertThat(readinessReportsWhileDataStaysUnread(IoMode.POLL, true)).isEqualTo(1);
+        assertThat(readinessReportsWhileDataStaysUnread(IoMode.SELECT, true)).isEqualTo(1);
+    }
+
+    @Test
     void edgeTriggeredReportsUnreadDataOnce() throws Exception {
         assertThat(readinessReportsWhileDataStaysUnread(IoMode.EPOLL_ET, false)).isEqualTo(1);
     }

@@ -1,0 +1,153 @@
+package io.netloop.core;
+
+import io.netloop.sys.ErrnoException;
+import io.netloop.sys.EventFd;
+import io.netloop.sys.Poll;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * {@link Poller} on select(2), for the lab: two 1024-bit descriptor sets copied to the
+ * kernel and back on every wait, then scanned up to the highest descriptor. It cannot watch
+ * a descriptor of 1024 or more (FD_SETSIZE), and says so when asked to.
+ *
+ * <p>Owns its sets and an eventfd for wake-ups. Threading: the owning loop's thread, but
+ * {@link #wakeup} from any.
+ */
+final class SelectPoller implements Poller {
+    private final EventFd wakeup;
+    private final Object wakeupLock = new Object();
+    private boolean closed; // guarded by wakeupLock
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment readSet;
+    private final MemorySegment writeSet;
+    private final MemorySegment readyRead;
+    private final MemorySegment readyWrite;
+    private final MemorySegment timeval;
+    private final Channel[] channels = new Channel[Poll.FD_SETSIZE];
+    private final Channel[] ready = new Channel[Poll.FD_SETSIZE];
+    private final int[] readyOps = new int[Poll.FD_SETSIZE];
+    private int maxFd;
+    private int size;
+
+    SelectPoller() throws IOException {
+        wakeup = new EventFd();
+        readSet = Poll.allocateFdSet(arena);
+        writeSet = Poll.allocateFdSet(arena);
+        readyRead = Poll.allocateFdSet(arena);
+        readyWrite = Poll.allocateFdSet(arena);
+        timeval = arena.allocate(16, 8);
+        Poll.fdSet(readSet, wakeup.fd());
+        maxFd = wakeup.fd();
+    }
+
+    @Override
+    public void register(Channel ch) throws IOException {
+        int fd = ch.source.fd();
+        if (fd >= Poll.FD_SETSIZE) {
+            throw new IOException("select(2) cannot watch fd " + fd + ": FD_SETSIZE is " + Poll.FD_SETSIZE
+                    + "; use --io poll or --io epoll for more connections");
+        }
+        channels[fd] = ch;
+        maxFd = Math.max(maxFd, fd);
+        size++;
+        update(ch);
+    }
+
+    @Override
+    public void update(Channel ch) {
+        int fd = ch.source.fd();
+        if ((ch.interest & Interest.READ) != 0) Poll.fdSet(readSet, fd);
+        else Poll.fdClear(readSet, fd);
+        if ((ch.interest & Interest.WRITE) != 0) Poll.fdSet(writeSet, fd);
+        else Poll.fdClear(writeSet, fd);
+    }
+
+    @Override
+    public void deregister(Channel ch) {
+        int fd = ch.source.fd();
+        if (fd < 0 || fd >= Poll.FD_SETSIZE || channels[fd] != ch) return;
+        channels[fd] = null;
+        Poll.fdClear(readSet, fd);
+        Poll.fdClear(writeSet, fd);
+        size--;
+    }
+
+    @Override
+    public int poll(int timeoutMillis) throws IOException {
+        MemorySegment.copy(readSet, 0, readyRead, 0, Poll.FD_SET_BYTES);
+        MemorySegment.copy(writeSet, 0, readyWrite, 0, Poll.FD_SET_BYTES);
+        MemorySegment tv = MemorySegment.NULL;
+        if (timeoutMillis >= 0) {
+            timeval.set(ValueLayout.JAVA_LONG, 0, timeoutMillis / 1000);
+            timeval.set(ValueLayout.JAVA_LONG, 8, (timeoutMillis % 1000) * 1000L);
+            tv = timeval;
+        }
+        int n = Poll.select(maxFd + 1, readyRead, readyWrite, tv);
+        if (n == 0) return 0;
+        int found = 0;
+        for (int fd = 0; fd <= maxFd; fd++) {
+            boolean r = Poll.fdIsSet(readyRead, fd);
+            boolean w = Poll.fdIsSet(readyWrite, fd);
+            if (!r && !w) continue;
+            if (fd == wakeup.fd()) {
+                wakeup.drain();
+                continue;
+            }
+            Channel ch = channels[fd];
+            if (ch == null) continue;
+            if (ch.oneShot) {
+                Poll.fdClear(readSet, fd);
+                Poll.fdClear(writeSet, fd);
+            }
+            ready[found] = ch;
+            readyOps[found++] = (r ? Interest.READ : 0) | (w ? Interest.WRITE : 0);
+        }
+        for (int i = 0; i < found; i++) {
+            Channel ch = ready[i];
+            ready[i] = null;
+            int fd = ch.source.fd();
+            if (channels[fd] == ch) ch.loop.dispatch(ch, readyOps[i]);
+        }
+        return found;
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (wakeupLock) {
+            if (closed) return;
+            try {
+                wakeup.signal();
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("cannot wake the loop: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public String name() {
+        return "select";
+    }
+
+    @Override
+    public void close() {
+        synchronized (wakeupLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                wakeup.close();
+            } catch (ErrnoException e) {
+                System.getLogger(SelectPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
+            }
+        }
+        arena.close();
+    }
+}
