@@ -2,6 +2,8 @@ package io.netloop.core;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,9 @@ import java.util.Arrays;
  *   <li>{@link #send} writes at once when nothing is queued; what the kernel does not take
  *       is queued, EPOLLOUT is enabled, and disabled again once the queue drains.</li>
  *   <li>High/low water marks tell the handler when to stop and resume reading.</li>
+ *   <li>{@link #sendFile} queues a file range behind the buffered bytes and sends it with
+ *       sendfile(2) (NIO: {@code FileChannel.transferTo}); bytes sent after it wait behind it.
+ *       Its bytes count toward the water marks like buffered ones.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
  *   <li>A reset, EPIPE, EPOLLERR or a handler's exception closes the connection exactly
  *       once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
@@ -38,6 +43,11 @@ public final class TcpConnection implements AutoCloseable {
     private final Buffer input = new Buffer();
     private final Buffer output = new Buffer();
     private final Runnable readAgain = this::readAgain;
+    private final Runnable writeAgain = this::writeAgain;
+    /** File ranges queued behind {@link #output}, in order; null until the first {@link #sendFile}. */
+    private ArrayDeque<FileRegion> files;
+    /** Bytes of {@link #files}: unsent file bytes plus the bytes queued behind each range. */
+    private long filesQueued;
     private final CloseListener closeListener;
 
     private boolean open;
@@ -107,9 +117,17 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** Bytes queued for sending. */
+    /** Bytes queued for sending, file ranges included (at most Integer.MAX_VALUE). */
     public int queuedOutputBytes() {
-        return output.readableBytes();
+        return (int) Math.min(queuedBytes(), Integer.MAX_VALUE);
+    }
+
+    private long queuedBytes() {
+        return output.readableBytes() + filesQueued;
+    }
+
+    private boolean hasFiles() {
+        return files != null && !files.isEmpty();
     }
 
     public long bytesRead() {
@@ -235,29 +253,74 @@ public final class TcpConnection implements AutoCloseable {
         if (open && outputShut) close(null);
     }
 
+    private void writeAgain() {
+        if (open) handleWrite();
+    }
+
     private void handleWrite() {
-        if (!output.isEmpty()) {
-            int n;
-            try {
-                n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
-            } catch (IOException e) {
-                close(e);
-                return;
-            }
-            output.skip(n);
-            bytesWritten += n;
-        }
-        if (output.isEmpty()) {
+        if (!flush()) return;
+        if (output.isEmpty() && !hasFiles()) {
             channel.disableWriting();
             output.shrink(RETAINED_CAPACITY);
             if (shutdownRequested) doShutdownOutput();
         }
-        if (open && aboveHighWater && output.readableBytes() <= config.lowWaterMark()) {
+        if (open && aboveHighWater && queuedBytes() <= config.lowWaterMark()) {
             aboveHighWater = false;
             try {
                 handler.onLowWater(this);
             } catch (RuntimeException e) {
                 close(e);
+            }
+        }
+    }
+
+    /**
+     * Writes what the socket takes: the buffered bytes, then each file range followed by the
+     * bytes queued behind it. Stops when the socket is full, or after WRITE_BUDGET file bytes,
+     * coming back after the batch so that one fast reader of a large file cannot starve the
+     * loop (edge-triggered, no new EPOLLOUT would report a socket that still has room).
+     *
+     * @return false when the connection closed on a write error
+     */
+    private boolean flush() {
+        long budget = config.readBudget() * 16L;
+        for (;;) {
+            if (!output.isEmpty()) {
+                int n;
+                try {
+                    n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
+                } catch (IOException e) {
+                    close(e);
+                    return false;
+                }
+                output.skip(n);
+                bytesWritten += n;
+                if (!output.isEmpty()) return true;
+            }
+            if (!hasFiles()) return true;
+            FileRegion region = files.peekFirst();
+            while (region.remaining() > 0) {
+                long n;
+                try {
+                    n = region.transferTo(socket);
+                } catch (IOException e) {
+                    close(e);
+                    return false;
+                }
+                bytesWritten += n;
+                filesQueued -= n;
+                budget -= n;
+                if (n == 0) return true;
+                if (budget <= 0 && region.remaining() > 0) {
+                    loop.runLater(writeAgain);
+                    return true;
+                }
+            }
+            files.pollFirst();
+            region.close();
+            if (region.after != null) {
+                filesQueued -= region.after.readableBytes();
+                output.append(region.after);
             }
         }
     }
@@ -278,7 +341,7 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (!open || shutdownRequested) return false;
         int written = 0;
-        if (output.isEmpty()) {
+        if (output.isEmpty() && !hasFiles()) {
             try {
                 written = socket.write(src, off, len);
             } catch (IOException e) {
@@ -288,17 +351,58 @@ public final class TcpConnection implements AutoCloseable {
             bytesWritten += written;
         }
         if (written < len) {
-            output.append(src, off + written, len - written);
-            if (!channel.isWriting()) channel.enableWriting();
-            if (!aboveHighWater && output.readableBytes() >= config.highWaterMark()) {
-                aboveHighWater = true;
-                try {
-                    handler.onHighWater(this, output.readableBytes());
-                } catch (RuntimeException e) {
-                    close(e);
-                }
+            if (hasFiles()) {
+                FileRegion last = files.peekLast();
+                if (last.after == null) last.after = new Buffer();
+                last.after.append(src, off + written, len - written);
+                filesQueued += len - written;
+            } else {
+                output.append(src, off + written, len - written);
+            }
+            queued();
+        }
+        return true;
+    }
+
+    /** Something stays queued: watch for room, and tell the handler once the queue is high. */
+    private void queued() {
+        if (!channel.isWriting()) channel.enableWriting();
+        long queued = queuedBytes();
+        if (!aboveHighWater && queued >= config.highWaterMark()) {
+            aboveHighWater = true;
+            try {
+                handler.onHighWater(this, (int) Math.min(queued, Integer.MAX_VALUE));
+            } catch (RuntimeException e) {
+                close(e);
             }
         }
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, after everything queued
+     * before, without copying them through the heap (sendfile(2); on NIO
+     * {@code FileChannel.transferTo}). Bytes sent afterwards wait behind the range. The file
+     * is opened here and closed once its range is sent or the connection closes; if it turns
+     * out shorter than the range, the connection closes (the peer was promised those bytes).
+     * Loop thread.
+     *
+     * @return false when the connection is closed or its output shut down (nothing is sent)
+     * @throws IOException when the file cannot be opened; nothing is queued then
+     */
+    public boolean sendFile(Path file, long position, long count) throws IOException {
+        loop.assertInLoop();
+        if (!open || shutdownRequested) return false;
+        if (count == 0) return true;
+        FileRegion region = FileRegion.open(socket, file, position, count);
+        if (files == null) files = new ArrayDeque<>(4);
+        files.addLast(region);
+        filesQueued += count;
+        if (!channel.isWriting()) {
+            // Nothing was queued before: send what the socket takes now, like send(...).
+            if (!flush()) return false;
+            if (output.isEmpty() && !hasFiles()) return true;
+        }
+        queued();
         return true;
     }
 
@@ -339,7 +443,7 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (!open || shutdownRequested) return;
         shutdownRequested = true;
-        if (output.isEmpty()) doShutdownOutput();
+        if (output.isEmpty() && !hasFiles()) doShutdownOutput();
     }
 
     private void doShutdownOutput() {
@@ -371,6 +475,11 @@ public final class TcpConnection implements AutoCloseable {
         open = false;
         loop.disown(this);
         channel.remove();
+        if (files != null) {
+            for (FileRegion region : files) region.close();
+            files.clear();
+            filesQueued = 0;
+        }
         try {
             socket.close();
         } catch (IOException e) {

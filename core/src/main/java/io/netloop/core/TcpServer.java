@@ -116,6 +116,20 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting and closes the listener; open connections go on. The first step of a
+     * graceful stop: stop accepting, let connections finish, then {@link #close}. Any
+     * thread; idempotent.
+     */
+    public void stopAccepting() {
+        if (stopped || loop.isTerminated()) return;
+        try {
+            loop.runInLoop(acceptor::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The loop stopped meanwhile; it closed the listener with everything else.
+        }
+    }
+
     /** Stops accepting, closes every connection, and stops the loop if the server made it. */
     @Override
     public void close() {
