@@ -3,6 +3,8 @@ package io.netloop.core;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 
@@ -16,6 +18,9 @@ import java.util.concurrent.Executor;
  *   <li>{@link #send} writes at once when nothing is queued; what the kernel does not take
  *       is queued, EPOLLOUT is enabled, and disabled again once the queue drains.</li>
  *   <li>High/low water marks tell the handler when to stop and resume reading.</li>
+ *   <li>{@link #sendFile} queues a file range behind the buffered bytes and sends it with
+ *       sendfile(2) (NIO: {@code FileChannel.transferTo}); bytes sent after it wait behind it.
+ *       Its bytes count toward the water marks like buffered ones.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
  *   <li>A reset, EPIPE, EPOLLERR, an idle timeout or a handler's exception closes the
  *       connection exactly once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
@@ -23,7 +28,7 @@ import java.util.concurrent.Executor;
  *
  * <p>The poller interest is derived in one place ({@link #updateInterest}) from the state:
  * reading unless paused, at end of input, or busy in a worker; writing while output is
- * queued. In the worker and virtual-thread modes the channel is one-shot: every report
+ * queued (bytes or file ranges). In the worker and virtual-thread modes the channel is one-shot: every report
  * disarms it, and {@code updateInterest} re-arms it without READ while a handler call owns
  * the input buffer.
  *
@@ -49,6 +54,11 @@ public final class TcpConnection implements AutoCloseable {
     private final Buffer input = new Buffer();
     private final Buffer output = new Buffer();
     private final Runnable readAgain = this::readAgain;
+    private final Runnable writeAgain = this::writeAgain;
+    /** File ranges queued behind {@link #output}, in order; null until the first {@link #sendFile}. */
+    private ArrayDeque<FileRegion> files;
+    /** Bytes of {@link #files}: unsent file bytes plus the bytes queued behind each range. */
+    private long filesQueued;
     private final Runnable deliverOffloaded = this::deliverOffloaded;
     private final Runnable offloadedDataDone = this::offloadedDataDone;
     private final CloseListener closeListener;
@@ -143,9 +153,21 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** Bytes queued for sending. Loop thread. */
+    /** Bytes queued for sending, file ranges included (at most Integer.MAX_VALUE). Loop thread. */
     public int queuedOutputBytes() {
-        return output.readableBytes();
+        return (int) Math.min(queuedBytes(), Integer.MAX_VALUE);
+    }
+
+    private long queuedBytes() {
+        return output.readableBytes() + filesQueued;
+    }
+
+    private boolean hasFiles() {
+        return files != null && !files.isEmpty();
+    }
+
+    private boolean nothingQueued() {
+        return output.isEmpty() && !hasFiles();
     }
 
     public long bytesRead() {
@@ -200,7 +222,7 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Derives the poller interest from the state; re-arms a one-shot channel. Loop thread. */
     private void updateInterest() {
-        int interest = (wantsRead() ? Interest.READ : 0) | (output.isEmpty() ? 0 : Interest.WRITE);
+        int interest = (wantsRead() ? Interest.READ : 0) | (nothingQueued() ? 0 : Interest.WRITE);
         channel.arm(interest);
     }
 
@@ -332,29 +354,77 @@ public final class TcpConnection implements AutoCloseable {
         if (open && outputShut) close(null);
     }
 
-    private void handleWrite() {
-        if (!output.isEmpty()) {
-            int n;
-            try {
-                n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
-            } catch (IOException e) {
-                close(e);
-                return;
-            }
-            output.skip(n);
-            wrote(n);
+    private void writeAgain() {
+        if (open) {
+            handleWrite();
+            if (open) updateInterest();
         }
-        if (output.isEmpty()) {
+    }
+
+    private void handleWrite() {
+        if (!flush()) return;
+        if (nothingQueued()) {
             output.shrink(RETAINED_CAPACITY);
             if (shutdownRequested) doShutdownOutput();
         }
-        if (open && aboveHighWater && output.readableBytes() <= config.lowWaterMark()) {
+        if (open && aboveHighWater && queuedBytes() <= config.lowWaterMark()) {
             aboveHighWater = false;
             callHandler(Call.LOW_WATER, 0);
         }
     }
 
-    private void wrote(int n) {
+    /**
+     * Writes what the socket takes: the buffered bytes, then each file range followed by the
+     * bytes queued behind it. Stops when the socket is full, or after a budget of file bytes,
+     * coming back after the batch so that one fast reader of a large file cannot starve the
+     * loop (edge-triggered, no new EPOLLOUT would report a socket that still has room).
+     *
+     * @return false when the connection closed on a write error
+     */
+    private boolean flush() {
+        long budget = config.readBudget() * 16L;
+        for (;;) {
+            if (!output.isEmpty()) {
+                int n;
+                try {
+                    n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
+                } catch (IOException e) {
+                    close(e);
+                    return false;
+                }
+                output.skip(n);
+                wrote(n);
+                if (!output.isEmpty()) return true;
+            }
+            if (!hasFiles()) return true;
+            FileRegion region = files.peekFirst();
+            while (region.remaining() > 0) {
+                long n;
+                try {
+                    n = region.transferTo(socket);
+                } catch (IOException e) {
+                    close(e);
+                    return false;
+                }
+                wrote(n);
+                filesQueued -= n;
+                budget -= n;
+                if (n == 0) return true;
+                if (budget <= 0 && region.remaining() > 0) {
+                    loop.runLater(writeAgain);
+                    return true;
+                }
+            }
+            files.pollFirst();
+            region.close();
+            if (region.after != null) {
+                filesQueued -= region.after.readableBytes();
+                output.append(region.after);
+            }
+        }
+    }
+
+    private void wrote(long n) {
         if (n > 0) {
             bytesWritten += n;
             lastActivity = loop.nowNanos();
@@ -409,7 +479,8 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (!open || shutdownRequested) return false;
         int written = 0;
-        if (output.isEmpty()) {
+        boolean wasEmpty = nothingQueued();
+        if (wasEmpty) {
             try {
                 written = socket.write(src, off, len);
             } catch (IOException e) {
@@ -419,14 +490,55 @@ public final class TcpConnection implements AutoCloseable {
             wrote(written);
         }
         if (written < len) {
-            boolean wasEmpty = output.isEmpty();
-            output.append(src, off + written, len - written);
-            if (wasEmpty) updateInterest();
-            if (!aboveHighWater && output.readableBytes() >= config.highWaterMark()) {
-                aboveHighWater = true;
-                callHandler(Call.HIGH_WATER, output.readableBytes());
+            if (hasFiles()) {
+                FileRegion last = files.peekLast();
+                if (last.after == null) last.after = new Buffer();
+                last.after.append(src, off + written, len - written);
+                filesQueued += len - written;
+            } else {
+                output.append(src, off + written, len - written);
             }
+            queued(wasEmpty);
         }
+        return true;
+    }
+
+    /** Something stays queued: watch for room, and tell the handler once the queue is high. */
+    private void queued(boolean wasEmpty) {
+        if (wasEmpty) updateInterest();
+        long queued = queuedBytes();
+        if (!aboveHighWater && queued >= config.highWaterMark()) {
+            aboveHighWater = true;
+            callHandler(Call.HIGH_WATER, (int) Math.min(queued, Integer.MAX_VALUE));
+        }
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, after everything queued
+     * before, without copying them through the heap (sendfile(2); on NIO
+     * {@code FileChannel.transferTo}). Bytes sent afterwards wait behind the range. The file
+     * is opened here and closed once its range is sent or the connection closes; if it turns
+     * out shorter than the range, the connection closes (the peer was promised those bytes).
+     * Loop thread.
+     *
+     * @return false when the connection is closed or its output shut down (nothing is sent)
+     * @throws IOException when the file cannot be opened; nothing is queued then
+     */
+    public boolean sendFile(Path file, long position, long count) throws IOException {
+        loop.assertInLoop();
+        if (!open || shutdownRequested) return false;
+        if (count == 0) return true;
+        boolean wasEmpty = nothingQueued();
+        FileRegion region = FileRegion.open(socket, file, position, count);
+        if (files == null) files = new ArrayDeque<>(4);
+        files.addLast(region);
+        filesQueued += count;
+        if (wasEmpty) {
+            // Nothing was queued before: send what the socket takes now, like send(...).
+            if (!flush()) return false;
+            if (nothingQueued()) return true;
+        }
+        queued(wasEmpty);
         return true;
     }
 
@@ -472,7 +584,7 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (!open || shutdownRequested) return;
         shutdownRequested = true;
-        if (output.isEmpty()) doShutdownOutput();
+        if (nothingQueued()) doShutdownOutput();
     }
 
     private void doShutdownOutput() {
@@ -505,6 +617,11 @@ public final class TcpConnection implements AutoCloseable {
         loop.disown(this);
         if (idleTimeout != null) idleTimeout.cancel();
         channel.remove();
+        if (files != null) {
+            for (FileRegion region : files) region.close();
+            files.clear();
+            filesQueued = 0;
+        }
         try {
             socket.close();
         } catch (IOException e) {

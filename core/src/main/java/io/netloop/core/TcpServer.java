@@ -196,6 +196,22 @@ public final class TcpServer implements AutoCloseable {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Stops accepting and closes the listeners; open connections go on. The first step of a
+     * graceful stop: stop accepting, let connections finish, then {@link #close}. Any
+     * thread; idempotent.
+     */
+    public void stopAccepting() {
+        if (stopped) return;
+        for (Acceptor a : acceptors) {
+            try {
+                a.loop().runInLoop(a::close);
+            } catch (RejectedExecutionException e) {
+                // The loop stopped meanwhile; it closed the listener with everything else.
+            }
+        }
+    }
+
     /** Stops accepting, closes every connection, then the workers and the loops the server made. */
     @Override
     public void close() {

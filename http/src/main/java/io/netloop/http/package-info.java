@@ -28,6 +28,15 @@
  * connection must close. {@link io.netloop.http.PathDecoder} decodes and normalises paths
  * for routing and guards file serving against traversal.
  *
+ * <h2>Serving</h2>
+ * {@link io.netloop.http.HttpServer} puts a {@link io.netloop.http.Router} of
+ * {@link io.netloop.http.Route}s on a {@code TcpServer}; each connection's
+ * {@code HttpConnection} drives the parser, runs one {@link io.netloop.http.Handler} at a time
+ * with a {@link io.netloop.http.Request} and a {@link io.netloop.http.Response} (fixed,
+ * streamed through a {@link io.netloop.http.BodyWriter}, or a file), and keeps the timeouts.
+ * {@link io.netloop.http.StaticFiles} serves a directory; {@link io.netloop.http.AccessLog}
+ * logs off the loop.
+ *
  * <p>Threading: parsers and connection state belong to their connection's loop thread; the
  * value types (limits, methods, targets, decoded paths, errors) are immutable.
  */

@@ -1,0 +1,133 @@
+package io.netloop.http;
+
+import io.netloop.core.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response body written piece by piece ({@link Response#stream()}): chunked coding for
+ * HTTP/1.1 (RFC 9112 §7.1), a declared Content-Length with {@link Response#stream(long)}, or,
+ * to an HTTP/1.0 client that cannot read chunks, bytes up to the connection's close.
+ *
+ * <p>Flow control: {@link #isReady()} turns false when the connection's queued output
+ * passes its high-water mark (the peer reads slower than we write); {@link #onReady} then
+ * runs its task once the queue has drained to the low-water mark. A producer writes while
+ * ready and otherwise waits:
+ * <pre>{@code
+ * void pump() {
+ *     while (left > 0 && out.isReady()) { out.write(next()); left -= ...; }
+ *     if (left == 0) out.end(); else out.onReady(this::pump);
+ * }
+ * }</pre>
+ * Writes after the connection closed are dropped ({@link #write} returns false); the ready
+ * task is then never run.
+ *
+ * <p>Threading: the connection's loop thread only.
+ */
+public final class BodyWriter {
+    static final long CHUNKED = -1;
+    static final long UNTIL_CLOSE = -2;
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpConnection connection;
+    private final Response response;
+    private final long length;
+    private final boolean discard;
+    private long written;
+    private boolean ended;
+    private Runnable onReady;
+
+    BodyWriter(HttpConnection connection, Response response, long length, boolean discard) {
+        this.connection = connection;
+        this.response = response;
+        this.length = length;
+        this.discard = discard;
+    }
+
+    public boolean write(String s) {
+        return write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean write(byte[] b) {
+        return write(b, 0, b.length);
+    }
+
+    /**
+     * Queues {@code b[off, off+len)} as the next piece of the body.
+     *
+     * @return false when the connection is closed (the bytes are dropped)
+     * @throws IllegalStateException after {@link #end}, or beyond a declared length
+     */
+    public boolean write(byte[] b, int off, int len) {
+        connection.assertInLoop();
+        if (ended) throw new IllegalStateException("write after end() on " + response);
+        if (length >= 0 && written + len > length) {
+            throw new IllegalStateException("body longer than the declared Content-Length " + length);
+        }
+        written += len;
+        if (!connection.isOpen()) return false;
+        if (discard || len == 0) return true;
+        response.countBody(len);
+        Buffer out = connection.scratch();
+        if (length == CHUNKED) {
+            // chunk = chunk-size CRLF chunk-data CRLF, in one send: one system call per piece.
+            int digits = 1;
+            while (len >>> (4 * digits) != 0) digits++;
+            out.ensureWritable(digits + 4 + len);
+            for (int i = digits - 1; i >= 0; i--) out.append(HEX, (len >>> (4 * i)) & 0xF, 1);
+            out.append(CRLF, 0, 2);
+            out.append(b, off, len);
+            out.append(CRLF, 0, 2);
+            return connection.send(out);
+        }
+        return connection.send(b, off, len);
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    /** Whether writing now would not pile up output: the connection is open and below its high-water mark. */
+    public boolean isReady() {
+        return connection.isOpen() && !connection.isOutputBlocked();
+    }
+
+    /** Whether the connection is still open (a closed one drops writes). */
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    /** Runs {@code task} once, when the output has drained (at once, after this call, if it is ready now). */
+    public void onReady(Runnable task) {
+        connection.assertInLoop();
+        this.onReady = task;
+        if (isReady()) connection.runLater(this::ready);
+    }
+
+    void ready() {
+        Runnable task = onReady;
+        onReady = null;
+        if (task != null && !ended && isReady()) task.run();
+    }
+
+    /**
+     * Ends the body: the last chunk for chunked coding. With a declared length, ending short
+     * closes the connection, since the peer would wait for the missing bytes.
+     */
+    public void end() {
+        connection.assertInLoop();
+        if (ended) return;
+        ended = true;
+        onReady = null;
+        if (!connection.isOpen()) return;
+        if (length >= 0 && written != length && !discard) {
+            connection.abort("streamed body ended after " + written + " of its declared " + length + " bytes");
+            return;
+        }
+        if (length == CHUNKED && !discard) connection.send(LAST_CHUNK, 0, LAST_CHUNK.length);
+        response.finish();
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+}

@@ -1,0 +1,455 @@
+package io.netloop.http;
+
+import io.netloop.core.Buffer;
+import io.netloop.core.ConnectionHandler;
+import io.netloop.core.EventLoop;
+import io.netloop.core.TcpConnection;
+import io.netloop.core.Timer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP/1.1 on one TCP connection: feeds the input to an {@link HttpParser}, routes each
+ * request, runs its handler and sends the responses strictly in request order.
+ *
+ * <p>One request at a time (RFC 9112 §9.3.2): while a response is pending or streaming, the
+ * parser is not called, so pipelined requests wait in the input buffer; past
+ * {@link #MAX_PENDING_INPUT} bytes, reading pauses until the response is done. Likewise the
+ * next request waits while the output is above its high-water mark, so a client that
+ * pipelines downloads without reading them costs a bounded amount of memory.
+ *
+ * <p>Timeouts, all on one {@link Timer} per connection that is moved, not recreated, per
+ * request: the header-read timeout from a request's first byte to its complete head (408,
+ * against slowloris); the same timeout between body reads; the keep-alive idle timeout
+ * between requests (the connection closes); and a short linger after a closing response, for
+ * the peer to read it and close (RFC 9112 §9.6: closing at once could reset the connection
+ * and lose the response).
+ *
+ * <p>Threading: every method on the connection's loop thread.
+ */
+final class HttpConnection implements ConnectionHandler {
+    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+    /** Pipelined input buffered while a response is pending, before reading pauses. */
+    static final int MAX_PENDING_INPUT = 64 * 1024;
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private enum Phase {
+        /** Between requests; perhaps part of the next head has arrived. */
+        IDLE,
+        /** The head is parsed; the body is being read. */
+        BODY,
+        /** The handler runs or the response is being produced. */
+        RESPONDING,
+        /** The last response is sent; input is discarded until the peer closes or the linger ends. */
+        CLOSING
+    }
+
+    private enum Deadline { NONE, HEADER, BODY, IDLE, LINGER }
+
+    private final HttpServer server;
+    private final HttpServer.Settings settings;
+    private final LoopResources resources;
+    private final HttpParser parser;
+    private final Runnable onTimer = this::onTimer;
+    private TcpConnection conn;
+    private EventLoop loop;
+    private InetSocketAddress remote;
+    private Buffer input;
+    private Phase phase = Phase.IDLE;
+    private boolean headStarted;
+    private boolean driving;
+    private boolean readingPaused;
+    private boolean outputBlocked;
+    private boolean peerClosed;
+    private int requests;
+
+    // The exchange in progress.
+    private Request request;
+    private Response response;
+    private Router.Match match;
+    private int earlyStatus;
+    private String allow;
+    private Buffer body;
+
+    // One timer, moved rather than re-created: see the class comment.
+    private Deadline deadline = Deadline.NONE;
+    private long deadlineAt;
+    private Timer timer;
+    private long timerAt;
+
+    HttpConnection(HttpServer server, LoopResources resources) {
+        this.server = server;
+        this.settings = server.settings();
+        this.resources = resources;
+        this.parser = new HttpParser(settings.limits());
+    }
+
+    // --- ConnectionHandler ---------------------------------------------------------------
+
+    @Override
+    public void onOpen(TcpConnection c) {
+        conn = c;
+        loop = c.loop();
+        remote = c.remoteAddress();
+        c.attach(this);
+        setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
+    }
+
+    @Override
+    public void onData(TcpConnection c, Buffer in) {
+        input = in;
+        if (phase == Phase.CLOSING) {
+            in.clear();
+            return;
+        }
+        drive();
+    }
+
+    @Override
+    public void onInputClosed(TcpConnection c) {
+        peerClosed = true;
+        // Requests already received are answered (a client may send them all, then shut down
+        // its side); drive() closes once nothing is left to answer.
+        if (!driving) drive();
+    }
+
+    @Override
+    public void onHighWater(TcpConnection c, int queuedBytes) {
+        outputBlocked = true;
+    }
+
+    @Override
+    public void onLowWater(TcpConnection c) {
+        outputBlocked = false;
+        if (response != null && response.writer() != null && !response.isFinished()) {
+            response.writer().ready();
+        } else if (phase == Phase.IDLE && !driving) {
+            drive();
+        }
+    }
+
+    @Override
+    public void onClose(TcpConnection c, Throwable cause) {
+        if (timer != null) timer.cancel();
+        timer = null;
+        deadline = Deadline.NONE;
+    }
+
+    // --- the request cycle ---------------------------------------------------------------
+
+    /** Parses and answers what the input holds, as far as the one-at-a-time rule allows. */
+    private void drive() {
+        if (driving || conn == null) return;
+        driving = true;
+        try {
+            loop:
+            while (conn.isOpen()) {
+                if (phase == Phase.RESPONDING || phase == Phase.CLOSING) break;
+                if (phase == Phase.IDLE) {
+                    if (outputBlocked) break;
+                    if (input != null && !input.isEmpty()) headStarted = true;
+                }
+                if (input == null) break;
+                switch (parser.parse(input)) {
+                    case NEED_MORE -> {
+                        if (phase == Phase.IDLE && headStarted && deadline != Deadline.HEADER) {
+                            setDeadline(Deadline.HEADER, settings.headerTimeoutNanos());
+                        }
+                        break loop;
+                    }
+                    case HEAD_COMPLETE -> onHead();
+                    case BODY -> onBody();
+                    case MESSAGE_COMPLETE -> onMessage();
+                    case ERROR -> onParseError();
+                }
+            }
+            afterDrive();
+        } finally {
+            driving = false;
+        }
+    }
+
+    private void afterDrive() {
+        if (!conn.isOpen() || phase == Phase.CLOSING) return;
+        if (peerClosed) {
+            if (phase == Phase.BODY) {
+                conn.close(); // the request can never be complete
+                return;
+            }
+            if (phase == Phase.IDLE && !outputBlocked) {
+                conn.shutdownOutput(); // all answered: close once the output drains
+                return;
+            }
+        }
+        boolean holding = phase == Phase.RESPONDING || (phase == Phase.IDLE && outputBlocked);
+        if (holding && input != null && input.readableBytes() >= MAX_PENDING_INPUT) {
+            if (!readingPaused) {
+                readingPaused = true;
+                conn.pauseReading();
+            }
+        } else if (!holding && readingPaused) {
+            readingPaused = false;
+            conn.resumeReading();
+        }
+    }
+
+    private void onHead() {
+        HttpRequest head = parser.request();
+        headStarted = false;
+        phase = Phase.BODY;
+        requests++;
+        request = new Request(head, remoteAddress());
+        response = new Response(this, request);
+        match = null;
+        earlyStatus = 0;
+        allow = null;
+        Method m = head.method();
+        Router router = server.router();
+        if (m.equals(Method.TRACE) || m.equals(Method.CONNECT)) {
+            // TRACE echoes the request, credentials included (cross-site tracing); CONNECT
+            // makes a tunnel, which an origin server does not offer.
+            earlyStatus = 405;
+            String a = router.allow(head.path());
+            allow = a != null ? a : router.allowAll();
+        } else if (head.target().form() == RequestTarget.Form.ASTERISK) {
+            earlyStatus = 204; // RFC 9110 §9.3.7: OPTIONS * asks about the server as a whole
+            allow = router.allowAll();
+        } else {
+            match = router.match(m, head.path());
+            if (match.found()) {
+                Route route = match.route();
+                request.params(route.paramNames(), match.values());
+                if (route.maxBodySize() >= 0) parser.bodyLimit(route.maxBodySize());
+            } else if (m.equals(Method.OPTIONS) && match.pathKnown()) {
+                earlyStatus = 204;
+                allow = match.allow();
+            } else if (match.pathKnown()) {
+                earlyStatus = 405;
+                allow = match.allow();
+            } else {
+                earlyStatus = 404;
+            }
+        }
+        if (!head.hasBody()) {
+            clearDeadline();
+            return;
+        }
+        if (earlyStatus == 0) body = new Buffer();
+        setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
+        if (head.expectsContinue()) {
+            // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
+            // with the final status at once and close, since the body may or may not follow.
+            if (earlyStatus != 0) {
+                response.closeAfter(true);
+                phase = Phase.RESPONDING;
+                respondEarly();
+            } else if (head.contentLength() <= parser.bodyLimit()) {
+                conn.send(CONTINUE, 0, CONTINUE.length);
+            }
+            // else: the parser refuses the length with 413 on the next call, and no 100 was sent
+        }
+    }
+
+    private void onBody() {
+        if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
+        setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
+    }
+
+    private void onMessage() {
+        phase = Phase.RESPONDING;
+        clearDeadline();
+        if (body != null) {
+            request.body(body.readAll());
+            body = null;
+        }
+        if (earlyStatus != 0) {
+            respondEarly();
+            return;
+        }
+        Response res = response;
+        try {
+            match.route().handler().handle(request, res);
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            handlerFailed(res, e);
+            return;
+        }
+        if (!res.isCommitted() && conn.isOpen()) res.send();
+    }
+
+    private void handlerFailed(Response res, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "handler of " + match.route() + " failed on " + request + "; answered 500", e);
+        if (res.isFinished() || !conn.isOpen()) return;
+        if (res.isCommitted()) {
+            conn.close(); // part of the response is out: only closing tells the client it is broken
+        } else {
+            res.sendError(500);
+        }
+    }
+
+    private void respondEarly() {
+        if (earlyStatus == 204) response.status(204).setHeader("Allow", allow).send();
+        else response.sendError(earlyStatus, allow);
+    }
+
+    private void onParseError() {
+        ParseError e = parser.error();
+        headStarted = false;
+        if (phase == Phase.IDLE) {
+            requests++;
+            request = null;
+        }
+        body = null;
+        response = new Response(this, request);
+        response.closeAfter(e.closeConnection());
+        phase = Phase.RESPONDING;
+        clearDeadline();
+        response.sendError(e.status());
+    }
+
+    /** Called by {@link Response#finish} once the whole response is queued. */
+    void responseComplete(Response res) {
+        if (res != response) return;
+        AccessLog log = settings.accessLog();
+        if (log != null) {
+            InetSocketAddress remote = remoteAddress();
+            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
+        }
+        request = null;
+        response = null;
+        match = null;
+        if (res.closeAfter() || server.isDraining()) {
+            phase = Phase.CLOSING;
+            if (input != null) input.clear();
+            conn.shutdownOutput(); // FIN after the response; the peer's close completes it
+            if (readingPaused) {
+                readingPaused = false;
+                conn.resumeReading(); // to see the peer's close
+            }
+            setDeadline(Deadline.LINGER, LINGER_NANOS);
+            return;
+        }
+        phase = Phase.IDLE;
+        setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
+        if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
+    }
+
+    /** Whether the response being written must be the last: client's wish, request cap, or shutdown. */
+    boolean mustClose() {
+        return server.isDraining() || requests >= settings.maxRequestsPerConnection()
+                || (request != null && !request.head().isKeepAlive());
+    }
+
+    /** A graceful stop: idle connections close now; busy ones after their current response. */
+    void drain() {
+        if (phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty())) conn.close();
+    }
+
+    // --- timers --------------------------------------------------------------------------
+
+    private void setDeadline(Deadline kind, long nanos) {
+        deadline = kind;
+        deadlineAt = System.nanoTime() + nanos;
+        // A timer due no later than the new deadline is kept; when it fires it moves itself on.
+        if (timer == null || timerAt - deadlineAt > 0) {
+            if (timer != null) timer.cancel();
+            timerAt = deadlineAt;
+            timer = loop.schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void clearDeadline() {
+        deadline = Deadline.NONE;
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (deadline == Deadline.NONE || !conn.isOpen()) return;
+        long left = deadlineAt - System.nanoTime();
+        if (left > 0) {
+            timerAt = deadlineAt;
+            timer = loop.schedule(onTimer, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        Deadline expired = deadline;
+        deadline = Deadline.NONE;
+        switch (expired) {
+            case HEADER, BODY -> {
+                if (phase != Phase.IDLE && phase != Phase.BODY) return;
+                // RFC 9110 §15.5.9: 408, and close: the rest of the request may still come.
+                Request req = phase == Phase.BODY ? request : null;
+                if (phase == Phase.IDLE) requests++;
+                phase = Phase.RESPONDING;
+                body = null;
+                response = new Response(this, req);
+                response.closeAfter(true);
+                response.sendError(408);
+            }
+            case IDLE -> {
+                if (phase == Phase.IDLE && !headStarted) conn.close();
+            }
+            case LINGER -> conn.close();
+            case NONE -> { }
+        }
+    }
+
+    // --- for Response and BodyWriter -----------------------------------------------------
+
+    HttpServer.Settings settings() {
+        return settings;
+    }
+
+    DateCache dates() {
+        return resources.dates();
+    }
+
+    Gzip gzip() {
+        return resources.gzip();
+    }
+
+    Buffer scratch() {
+        return resources.scratch();
+    }
+
+    boolean send(Buffer b) {
+        return conn.send(b);
+    }
+
+    boolean send(byte[] b, int off, int len) {
+        return conn.send(b, off, len);
+    }
+
+    void sendFile(Path file, long position, long count) throws IOException {
+        conn.sendFile(file, position, count);
+    }
+
+    boolean isOpen() {
+        return conn.isOpen();
+    }
+
+    boolean isOutputBlocked() {
+        return outputBlocked;
+    }
+
+    void assertInLoop() {
+        loop.assertInLoop();
+    }
+
+    void runLater(Runnable task) {
+        loop.runLater(task);
+    }
+
+    /** The response cannot be completed as framed: closing is the only honest end. */
+    void abort(String why) {
+        LOG.log(System.Logger.Level.WARNING, "closing " + conn + ": " + why);
+        conn.close();
+    }
+
+    private InetSocketAddress remoteAddress() {
+        return remote;
+    }
+}

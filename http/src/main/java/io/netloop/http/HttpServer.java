@@ -1,0 +1,286 @@
+package io.netloop.http;
+
+import io.netloop.core.ConnectionConfig;
+import io.netloop.core.IoMode;
+import io.netloop.core.NetOption;
+import io.netloop.core.TcpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An HTTP/1.1 server (RFC 9110, RFC 9112) on the reactor: a {@link TcpServer} whose
+ * connections speak HTTP through an {@link HttpParser}, and a routing table.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.builder().port(8080).build();
+ * server.get("/users/{id}", (req, res) -> res.send("user " + req.param("id")));
+ * server.post("/echo", (req, res) -> res.send(req.body()));
+ * server.staticFiles("/", Path.of("site"));
+ * server.start();
+ * }</pre>
+ *
+ * <p>What every connection gets: keep-alive (HTTP/1.1 by default, HTTP/1.0 on request),
+ * pipelining with responses in order, HEAD, OPTIONS and 405 with Allow, TRACE refused, 404,
+ * 500 for a failing handler, well-formed error responses for malformed requests, Date and
+ * Server fields, gzip for compressible bodies, and bounded everything: the parser's
+ * {@link HttpLimits}, a header-read timeout, a keep-alive idle timeout, a cap on requests
+ * per connection.
+ *
+ * <p>Owns its {@link TcpServer} (and through it the loop). Threading: routes are added
+ * before {@link #start}, on one thread; afterwards the table is read-only. {@link #close},
+ * {@link #shutdown} and the getters from any thread; handlers run on the loop thread.
+ */
+public final class HttpServer implements AutoCloseable {
+    /**
+     * The server's options as the connections read them.
+     *
+     * <p>Threading: immutable.
+     */
+    record Settings(HttpLimits limits, long headerTimeoutNanos, long idleTimeoutNanos, int maxRequestsPerConnection,
+                    boolean gzip, int gzipMinSize, AccessLog accessLog) {}
+
+    private final Builder builder;
+    private final Settings settings;
+    private final Router router = new Router();
+    private final LoopResources resources = new LoopResources();
+    private volatile TcpServer tcp;
+    private volatile boolean draining;
+    private volatile boolean closed;
+
+    private HttpServer(Builder b) {
+        this.builder = b;
+        this.settings = new Settings(b.limits, b.headerTimeout.toNanos(), b.idleTimeout.toNanos(),
+                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // --- routing -------------------------------------------------------------------------
+
+    public Route get(String pattern, Handler handler) {
+        return route(Method.GET, pattern, handler);
+    }
+
+    public Route post(String pattern, Handler handler) {
+        return route(Method.POST, pattern, handler);
+    }
+
+    public Route put(String pattern, Handler handler) {
+        return route(Method.PUT, pattern, handler);
+    }
+
+    public Route patch(String pattern, Handler handler) {
+        return route(Method.PATCH, pattern, handler);
+    }
+
+    public Route delete(String pattern, Handler handler) {
+        return route(Method.DELETE, pattern, handler);
+    }
+
+    /** A route for every method (TRACE and CONNECT excepted: the server refuses them). */
+    public Route any(String pattern, Handler handler) {
+        return route(null, pattern, handler);
+    }
+
+    /** A route for {@code method}, or for any method when it is null. */
+    public Route route(Method method, String pattern, Handler handler) {
+        if (tcp != null) throw new IllegalStateException("routes are added before start()");
+        return router.add(method, pattern, handler);
+    }
+
+    /** Serves the files under {@code root} at {@code prefix} ("/" or "/assets"); see {@link StaticFiles}. */
+    public StaticFiles staticFiles(String prefix, Path root) throws IOException {
+        StaticFiles files = new StaticFiles(root);
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        get(p + "*", files);
+        return files;
+    }
+
+    // --- life cycle ----------------------------------------------------------------------
+
+    /** Binds and starts serving. */
+    public HttpServer start() throws IOException {
+        if (tcp != null) throw new IllegalStateException("already started");
+        TcpServer.Builder t = TcpServer.builder()
+                .host(builder.host)
+                .port(builder.port)
+                .io(builder.io)
+                .connectionConfig(builder.connectionConfig)
+                .handler(() -> new HttpConnection(this, resources));
+        if (builder.reusePort) t.listenOption(NetOption.SO_REUSEPORT, true);
+        tcp = t.start();
+        return this;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    public InetSocketAddress localAddress() {
+        return tcp().localAddress();
+    }
+
+    public int port() {
+        return tcp().port();
+    }
+
+    /** The TCP server underneath: its loop, counts of connections. */
+    public TcpServer tcp() {
+        if (tcp == null) throw new IllegalStateException("not started");
+        return tcp;
+    }
+
+    /**
+     * Stops gracefully: stops accepting, closes idle keep-alive connections, lets requests in
+     * flight finish (their responses carry {@code Connection: close}) for up to {@code grace},
+     * then closes whatever is left.
+     *
+     * @return true when every connection finished within the grace period
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        TcpServer t = tcp;
+        if (t == null || closed) return true;
+        draining = true;
+        t.stopAccepting();
+        t.forEachConnection(c -> {
+            if (c.attachment() instanceof HttpConnection h) h.drain();
+        });
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean finished;
+        while (!(finished = t.openCount() == 0) && System.nanoTime() - deadline < 0) Thread.sleep(10);
+        close();
+        return finished;
+    }
+
+    /** Closes every connection at once and stops the loop. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        draining = true;
+        TcpServer t = tcp;
+        if (t != null) t.close();
+        resources.close(); // the loop has stopped: nothing uses the compressor any more
+    }
+
+    @Override
+    public String toString() {
+        return "HttpServer[" + (tcp == null ? "not started" : tcp.toString()) + "]";
+    }
+
+    /** Options of an {@link HttpServer}; each has a bounded default. Not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private IoMode io = IoMode.AUTO;
+        private HttpLimits limits = HttpLimits.DEFAULT;
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxRequestsPerConnection = 10_000;
+        private boolean gzip = true;
+        private int gzipMinSize = 1024;
+        private AccessLog accessLog;
+        private boolean reusePort;
+        private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(1024 * 1024, 256 * 1024);
+
+        /** Address to bind; default 127.0.0.1. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** Port; default 8080; 0 lets the kernel choose ({@link HttpServer#port()} tells). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+            this.port = port;
+            return this;
+        }
+
+        public Builder io(IoMode io) {
+            this.io = Objects.requireNonNull(io);
+            return this;
+        }
+
+        /** Request-line, header and body limits (414, 431, 413); default {@link HttpLimits#DEFAULT}. */
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * Time from a request's first byte to its complete head, and the longest pause while
+         * reading a body; then 408 and close. Default 10 s: a slowloris client holds a
+         * connection no longer than that.
+         */
+        public Builder headerTimeout(Duration d) {
+            this.headerTimeout = positive(d, "headerTimeout");
+            return this;
+        }
+
+        /** How long a keep-alive connection may wait for its next request; default 60 s. */
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = positive(d, "idleTimeout");
+            return this;
+        }
+
+        /** Requests on one connection before the server answers with Connection: close; default 10,000. */
+        public Builder maxRequestsPerConnection(int n) {
+            if (n <= 0) throw new IllegalArgumentException("maxRequestsPerConnection must be positive: " + n);
+            this.maxRequestsPerConnection = n;
+            return this;
+        }
+
+        /** gzip for compressible fixed bodies of at least {@code minSize} bytes; default on, 1 KiB. */
+        public Builder gzip(boolean on) {
+            this.gzip = on;
+            return this;
+        }
+
+        public Builder gzipMinSize(int minSize) {
+            if (minSize < 0) throw new IllegalArgumentException("gzipMinSize must not be negative: " + minSize);
+            this.gzipMinSize = minSize;
+            return this;
+        }
+
+        /** Where to log each response (combined format); default none. The caller closes it after the server. */
+        public Builder accessLog(AccessLog log) {
+            this.accessLog = log;
+            return this;
+        }
+
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /** Output queued per connection before the server stops producing (streams wait, pipelining waits). */
+        public Builder connectionConfig(ConnectionConfig config) {
+            this.connectionConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** The server, routes still to be added; then {@link HttpServer#start()}. */
+        public HttpServer build() {
+            return new HttpServer(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
+            return d;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package io.netloop.http;
+
+import io.netloop.core.Buffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The answer to one request: a status, header fields, and one body: fixed ({@link #send}),
+ * streamed ({@link #stream()}) or a file ({@link #file}). The server adds Date, Server,
+ * the framing fields (Content-Length or Transfer-Encoding) and Connection; a handler may not
+ * set those (Connection: close excepted, which closes the connection after the response).
+ *
+ * <p>A fixed body of a compressible type is gzipped when the client accepts it and the
+ * server allows it (with {@code Vary: Accept-Encoding}, RFC 9110 §12.5.5). A HEAD request
+ * gets the same head as GET, without content (§9.3.2).
+ *
+ * <p>Threading: the connection's loop thread only. Once sent, a response cannot change.
+ */
+public final class Response {
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final HttpConnection connection;
+    private final Request request;
+    private final boolean head;
+    private int status = 200;
+    private final List<String> fields = new ArrayList<>(8);
+    private boolean committed;
+    private boolean finished;
+    private boolean closeAfter;
+    private BodyWriter writer;
+    private long bodyBytes;
+
+    Response(HttpConnection connection, Request request) {
+        this.connection = connection;
+        this.request = request;
+        this.head = request != null && request.method().equals(Method.HEAD);
+    }
+
+    public Response status(int status) {
+        checkOpen();
+        if (status < 100 || status > 999) throw new IllegalArgumentException("status must be three digits: " + status);
+        this.status = status;
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Adds a header field (a name may repeat, as Set-Cookie does).
+     *
+     * @throws IllegalArgumentException for a name that is not a token, a value with CR, LF
+     *     or NUL (response splitting), or a framing field the server writes itself
+     */
+    public Response header(String name, String value) {
+        checkOpen();
+        if (!HttpChars.isToken(name)) throw new IllegalArgumentException("header name must be a token: \"" + name + "\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0 || c > 0xFF) {
+                throw new IllegalArgumentException("header value of " + name + " holds CR, LF, NUL or a non-Latin-1 character");
+            }
+        }
+        if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                || name.equalsIgnoreCase("Date") || name.equalsIgnoreCase("Server")) {
+            throw new IllegalArgumentException(name + " is written by the server; choose the body with send/stream/file instead");
+        }
+        if (name.equalsIgnoreCase("Connection")) {
+            if (value.toLowerCase(java.util.Locale.ROOT).contains("close")) closeAfter = true;
+            return this;
+        }
+        fields.add(name);
+        fields.add(value);
+        return this;
+    }
+
+    /** Sets (replaces) a header field. */
+    public Response setHeader(String name, String value) {
+        removeHeader(name);
+        return header(name, value);
+    }
+
+    void removeHeader(String name) {
+        for (int i = fields.size() - 2; i >= 0; i -= 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) {
+                fields.remove(i + 1);
+                fields.remove(i);
+            }
+        }
+    }
+
+    /** The first value set for {@code name}, or null. */
+    public String header(String name) {
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) return fields.get(i + 1);
+        }
+        return null;
+    }
+
+    /** Sets Content-Type. */
+    public Response type(String contentType) {
+        return setHeader("Content-Type", contentType);
+    }
+
+    public Response cookie(Cookie cookie) {
+        return header("Set-Cookie", cookie.toHeaderValue());
+    }
+
+    /** Asks for the connection to close after this response ({@code Connection: close}). */
+    public Response closeConnection() {
+        checkOpen();
+        closeAfter = true;
+        return this;
+    }
+
+    /** Sends {@code text} as UTF-8, as {@code text/plain} unless a type was set. */
+    public void send(String text) {
+        if (header("Content-Type") == null) type("text/plain; charset=utf-8");
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends an empty body (or none, for statuses without content). */
+    public void send() {
+        send(NO_BYTES);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Sends {@code body}, as {@code application/octet-stream} unless a type was set. */
+    public void send(byte[] body) {
+        checkOpen();
+        if (body.length > 0 && header("Content-Type") == null) type(MimeTypes.DEFAULT);
+        byte[] out = maybeCompress(body);
+        Buffer b = connection.scratch();
+        writeHead(b, out.length);
+        boolean content = hasContent();
+        if (content && out.length <= 16 * 1024) {
+            b.append(out); // head and a small body in one system call
+            connection.send(b);
+        } else {
+            connection.send(b);
+            if (content) connection.send(out, 0, out.length);
+        }
+        if (content) bodyBytes = out.length;
+        finish();
+    }
+
+    /** Redirects with 302 Found to {@code location}. */
+    public void redirect(String location) {
+        redirect(302, location);
+    }
+
+    public void redirect(int status, String location) {
+        status(status).setHeader("Location", location).send();
+    }
+
+    /**
+     * Sends a file with everything a static file server does: content type, ETag and
+     * Last-Modified, conditional requests (304, 412) and ranges (206, 416). 404 when it is
+     * missing or not a regular file.
+     */
+    public void file(Path path) throws IOException {
+        StaticFiles.sendFile(request, this, path);
+    }
+
+    /** Sends {@code length} bytes of {@code file} from {@code position} as the body, with sendfile(2). */
+    void sendFileRegion(Path file, long position, long length) throws IOException {
+        Buffer b = connection.scratch();
+        writeHead(b, length);
+        connection.send(b);
+        if (hasContent() && length > 0) {
+            connection.sendFile(file, position, length);
+            bodyBytes = length;
+        }
+        finish();
+    }
+
+    /** A multipart/byteranges body: each part's head, then its range of the file; then the closing boundary. */
+    void sendMultipart(Path file, List<RangeRequest.Span> spans, List<byte[]> partHeads, byte[] end, long total)
+            throws IOException {
+        Buffer b = connection.scratch();
+        writeHead(b, total);
+        connection.send(b);
+        if (hasContent()) {
+            for (int i = 0; i < spans.size(); i++) {
+                byte[] h = partHeads.get(i);
+                connection.send(h, 0, h.length);
+                connection.sendFile(file, spans.get(i).first(), spans.get(i).length());
+            }
+            connection.send(end, 0, end.length);
+            bodyBytes = total;
+        }
+        finish();
+    }
+
+    /** A body of unknown length, written piece by piece: chunked (HTTP/1.1), or until close (HTTP/1.0). */
+    public BodyWriter stream() {
+        checkOpen();
+        long framing = BodyWriter.CHUNKED;
+        if (request != null && request.version() == HttpVersion.HTTP_1_0) {
+            framing = BodyWriter.UNTIL_CLOSE;
+            closeAfter = true; // RFC 9112 §6.3: without a length, only the close ends the body
+        }
+        return startStream(framing);
+    }
+
+    /** A body of exactly {@code length} bytes, written piece by piece. */
+    public BodyWriter stream(long length) {
+        checkOpen();
+        if (length < 0) throw new IllegalArgumentException("length must not be negative: " + length);
+        return startStream(length);
+    }
+
+    private BodyWriter startStream(long framing) {
+        Buffer b = connection.scratch();
+        writeHead(b, framing);
+        connection.send(b);
+        writer = new BodyWriter(connection, this, framing, !hasContent());
+        return writer;
+    }
+
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    // --- for the server ------------------------------------------------------------------
+
+    Request request() {
+        return request;
+    }
+
+    BodyWriter writer() {
+        return writer;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    boolean closeAfter() {
+        return closeAfter;
+    }
+
+    void closeAfter(boolean close) {
+        if (!committed) closeAfter |= close;
+    }
+
+    long bodyBytes() {
+        return bodyBytes;
+    }
+
+    void countBody(long n) {
+        bodyBytes += n;
+    }
+
+    /** Whether the body is sent: not for HEAD, nor for statuses without content. */
+    boolean hasContent() {
+        return !head && !Status.hasNoContent(status);
+    }
+
+    boolean isHead() {
+        return head;
+    }
+
+    /** A generated error page in plain text, with what the client can do about it. */
+    void sendError(int status) {
+        sendError(status, null);
+    }
+
+    /** An error page, with an Allow field when {@code allow} is not null (405, RFC 9110 §15.5.6). */
+    void sendError(int status, String allow) {
+        fields.clear(); // what a failed handler set (cookies, types) does not belong on an error
+        this.status = status;
+        if (allow != null) header("Allow", allow);
+        type("text/plain; charset=utf-8");
+        String advice = Status.advice(status);
+        send(status + " " + Status.reason(status) + "\n" + (advice.isEmpty() ? "" : advice + "\n"));
+    }
+
+    private byte[] maybeCompress(byte[] body) {
+        HttpServer.Settings s = connection.settings();
+        if (!s.gzip() || body.length < s.gzipMinSize() || status != 200 || header("Content-Encoding") != null
+                || !MimeTypes.isCompressible(header("Content-Type"))) {
+            return body;
+        }
+        header("Vary", "Accept-Encoding");
+        if (request == null || !Gzip.accepts(request.headers())) return body;
+        header("Content-Encoding", "gzip");
+        return connection.gzip().compress(body, 0, body.length);
+    }
+
+    /**
+     * Writes the status line and header section into {@code b}.
+     *
+     * @param length the Content-Length, or {@link BodyWriter#CHUNKED}, or
+     *     {@link BodyWriter#UNTIL_CLOSE}
+     */
+    void writeHead(Buffer b, long length) {
+        checkOpen();
+        committed = true;
+        if (connection.mustClose()) closeAfter = true;
+        ascii(b, "HTTP/1.1 ");
+        ascii(b, Integer.toString(status));
+        ascii(b, " ");
+        ascii(b, Status.reason(status));
+        b.append(CRLF, 0, 2);
+        field(b, "Date", connection.dates().http());
+        field(b, "Server", "netloop");
+        for (int i = 0; i < fields.size(); i += 2) field(b, fields.get(i), fields.get(i + 1));
+        if (status != 204 && status >= 200 && status != 304) {
+            if (length >= 0) field(b, "Content-Length", Long.toString(length));
+            else if (length == BodyWriter.CHUNKED) field(b, "Transfer-Encoding", "chunked");
+        }
+        if (closeAfter) {
+            field(b, "Connection", "close");
+        } else if (request != null && request.version() == HttpVersion.HTTP_1_0) {
+            field(b, "Connection", "keep-alive"); // RFC 9112 §9.3: a 1.0 client needs to hear it
+        }
+        b.append(CRLF, 0, 2);
+    }
+
+    private static void field(Buffer b, String name, String value) {
+        ascii(b, name);
+        ascii(b, ": ");
+        ascii(b, value);
+        b.append(CRLF, 0, 2);
+    }
+
+    /** Appends a Latin-1 string byte by byte: no encoder, no intermediate array. */
+    static void ascii(Buffer b, String s) {
+        int n = s.length();
+        b.ensureWritable(n);
+        byte[] a = b.array();
+        int w = b.writerIndex();
+        for (int i = 0; i < n; i++) a[w + i] = (byte) s.charAt(i);
+        b.hasWritten(n);
+    }
+
+    /** The whole response is queued: the connection goes on to the next request or closes. */
+    void finish() {
+        if (finished) return;
+        finished = true;
+        connection.responseComplete(this);
+    }
+
+    private void checkOpen() {
+        if (committed) throw new IllegalStateException("the response is already sent; a handler answers once");
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + (request != null ? " to " + request : "") + "]";
+    }
+}

@@ -1,0 +1,94 @@
+package io.netloop.http;
+
+import io.netloop.core.IoMode;
+import io.netloop.testing.LeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Pipelining and long keep-alive: responses strictly in request order, on every poller. */
+@ExtendWith(LeakCheck.class)
+class PipelinedServerTest {
+
+    private static HttpServer start(IoMode io) throws Exception {
+        return TestServers.start(io, s -> {
+            TestServers.demoRoutes(s);
+            // Answers later, from a timer: later requests must still wait for it.
+            s.get("/slow/{n}", (req, res) -> {
+                BodyWriter w = res.stream();
+                io.netloop.core.EventLoop loop = s.tcp().loop();
+                loop.schedule(() -> {
+                    w.write("slow " + req.param("n"));
+                    w.end();
+                }, 20, TimeUnit.MILLISECONDS);
+            });
+        }, b -> b.maxRequestsPerConnection(20_000)); // above the 10,000 of the long keep-alive test
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void hundredPipelinedRequestsInOneWriteAreAnsweredInOrder(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                String target = i % 10 == 5 ? "/slow/" + i : i % 10 == 7 ? "/boom" : "/users/" + i;
+                all.append("GET ").append(target).append(" HTTP/1.1\r\nHost: t\r\n\r\n");
+            }
+            c.send(all.toString());
+            for (int i = 0; i < 100; i++) {
+                RawClient.Resp r = c.read();
+                if (i % 10 == 5) assertThat(r.text()).isEqualTo("slow " + i);
+                else if (i % 10 == 7) assertThat(r.status()).isEqualTo(500);
+                else assertThat(r.text()).isEqualTo("user " + i);
+            }
+            assertThat(c.staysOpen(100)).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void tenThousandRequestsOnOneKeepAliveConnection(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            for (int i = 0; i < 10_000; i++) {
+                RawClient.Resp r = c.get("/users/" + i);
+                assertThat(r.status()).isEqualTo(200);
+                if (!r.text().equals("user " + i)) throw new AssertionError("request " + i + " got " + r.text());
+            }
+            assertThat(c.staysOpen(100)).isTrue();
+            assertThat(s.tcp().acceptedCount()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void pipelinedBodiesAndAFinalCloseAreAnsweredThenTheConnectionCloses(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                    + "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(c.read().text()).isEqualTo("abc");
+            assertThat(c.read().text()).isEqualTo("de");
+            RawClient.Resp last = c.read();
+            assertThat(last.header("Connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).isTrue(); // the request after "close" is never answered
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    void requestsSentBeforeTheClientShutsDownItsSideAreAllAnswered(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            c.send("GET /users/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /slow/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /users/3 HTTP/1.1\r\nHost: t\r\n\r\n");
+            c.socket.shutdownOutput();
+            assertThat(c.read().text()).isEqualTo("user 1");
+            assertThat(c.read().text()).isEqualTo("slow 2");
+            assertThat(c.read().text()).isEqualTo("user 3");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+}
