@@ -20,12 +20,15 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    HandlerOptions handlerOptions;
+
     @Option(names = "--port", defaultValue = "7007", description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Override
     public Integer call() throws Exception {
-        TcpServer s = server.configure(EchoServer.builder()).port(port).start();
+        TcpServer s = handlerOptions.configure(server.configure(EchoServer.builder())).port(port).start();
         Lifecycle.runUntilSignalled(s, "echo server listening on " + Lifecycle.display(s.localAddress())
                 + " (" + s.loop().transport().name() + ", " + s.loops().size() + " loop(s), accept " + s.acceptMode()
                 + ", handlers " + s.handlerMode() + "); Ctrl-C stops it");

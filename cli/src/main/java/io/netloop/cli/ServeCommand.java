@@ -50,10 +50,14 @@ final class ServeCommand implements Callable<Integer> {
             case "stdout", "-" -> AccessLog.to(System.out);
             default -> AccessLog.toFile(Path.of(accessLog));
         };
-        HttpServer http = HttpServer.builder()
+        HttpServer.Builder builder = HttpServer.builder();
+        if (!server.idleTimeout.isZero()) builder.idleTimeout(server.idleTimeout);
+        HttpServer http = builder
                 .host(server.host)
                 .port(port)
                 .io(server.io)
+                .threads(server.threads)
+                .accept(server.accept)
                 .gzip(!noGzip)
                 .accessLog(log)
                 .build();
@@ -79,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
                 log.close();
                 if (log.droppedCount() > 0) System.err.println("netloop: the access log dropped " + log.droppedCount() + " lines");
             }
-        }, "serving " + what + " at " + url + " (" + http.tcp().loop().transport().name() + "); Ctrl-C stops it");
+        }, "serving " + what + " at " + url + " (" + http.tcp().loop().transport().name() + ", " + http.tcp().loops().size() + " loop(s), accept "
+                + http.tcp().acceptMode() + "); Ctrl-C stops it");
         return 0;
     }
 }

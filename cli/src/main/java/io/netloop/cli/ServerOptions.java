@@ -1,7 +1,6 @@
 package io.netloop.cli;
 
 import io.netloop.core.AcceptMode;
-import io.netloop.core.HandlerMode;
 import io.netloop.core.IoMode;
 import io.netloop.core.TcpServer;
 import picocli.CommandLine.Option;
@@ -22,30 +21,20 @@ final class ServerOptions {
             description = "I/O model: auto, epoll, epoll-et, nio, poll or select (the last two for comparison). auto is epoll where native access works. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "Event loops, one thread each; 0 for one per processor. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "Event loops, one thread each; 0 (the default) for one per processor.")
     int threads;
 
     @Option(names = "--accept", defaultValue = "handoff", paramLabel = "MODE",
             description = "With several loops: handoff (one loop accepts and hands out round-robin) or reuseport (a listener per loop, kernel-balanced). Default: ${DEFAULT-VALUE}.")
     AcceptMode accept;
 
-    @Option(names = "--handlers", defaultValue = "loop", paramLabel = "MODE",
-            description = "Where handler code runs: loop (fastest, must not block), workers (a bounded pool) or virtual (virtual threads). Default: ${DEFAULT-VALUE}.")
-    HandlerMode handlers;
-
-    @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
-            description = "Worker threads for --handlers workers; 0 for twice the processors (at least 4).")
-    int workers;
-
     @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "DURATION",
-            description = "Close connections idle this long: 30s, 2m, 500ms; 0 for never. Default: ${DEFAULT-VALUE}.",
+            description = "Close connections idle this long: 30s, 2m, 500ms. 0 (the default): echo never, serve after 60 s between requests.",
             converter = DurationConverter.class)
     Duration idleTimeout;
 
     TcpServer.Builder configure(TcpServer.Builder b) {
-        b.host(host).io(io).threads(threads).accept(accept).handlers(handlers).idleTimeout(idleTimeout);
-        if (workers > 0) b.workers(workers, 1024);
-        return b;
+        return b.host(host).io(io).threads(threads).accept(accept).idleTimeout(idleTimeout);
     }
 }

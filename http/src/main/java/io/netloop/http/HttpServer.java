@@ -1,10 +1,12 @@
 package io.netloop.http;
 
+import io.netloop.core.AcceptMode;
 import io.netloop.core.ConnectionConfig;
 import io.netloop.core.IoMode;
 import io.netloop.core.NetOption;
 import io.netloop.core.TcpServer;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -46,7 +48,9 @@ public final class HttpServer implements AutoCloseable {
     private final Builder builder;
     private final Settings settings;
     private final Router router = new Router();
-    private final LoopResources resources = new LoopResources();
+    /** One per loop thread: each loop's connections share its Date cache, compressor and scratch buffer. */
+    private final ConcurrentHashMap<Thread, LoopResources> resources =
+            new ConcurrentHashMap<>();
     private volatile TcpServer tcp;
     private volatile boolean draining;
     private volatile boolean closed;
@@ -112,7 +116,11 @@ public final class HttpServer implements AutoCloseable {
                 .port(builder.port)
                 .io(builder.io)
                 .connectionConfig(builder.connectionConfig)
-                .handler(() -> new HttpConnection(this, resources));
+                .threads(builder.threads)
+                .accept(builder.accept)
+                // Called on the loop thread that will own the connection (both accept modes).
+                .handler(() -> new HttpConnection(this,
+                        resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources())));
         if (builder.reusePort) t.listenOption(NetOption.SO_REUSEPORT, true);
         tcp = t.start();
         return this;
@@ -174,7 +182,7 @@ public final class HttpServer implements AutoCloseable {
         draining = true;
         TcpServer t = tcp;
         if (t != null) t.close();
-        resources.close(); // the loop has stopped: nothing uses the compressor any more
+        resources.values().forEach(LoopResources::close); // the loops have stopped: nothing uses them any more
     }
 
     @Override
@@ -195,7 +203,22 @@ public final class HttpServer implements AutoCloseable {
         private int gzipMinSize = 1024;
         private AccessLog accessLog;
         private boolean reusePort;
+        private int threads = 1;
+        private AcceptMode accept = AcceptMode.HANDOFF;
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(1024 * 1024, 256 * 1024);
+
+        /** Event loops, one thread each; 0 for one per processor. Default 1. */
+        public Builder threads(int threads) {
+            if (threads < 0) throw new IllegalArgumentException("threads must not be negative: " + threads);
+            this.threads = threads;
+            return this;
+        }
+
+        /** How connections are spread over several loops (see {@link AcceptMode}). */
+        public Builder accept(AcceptMode accept) {
+            this.accept = Objects.requireNonNull(accept);
+            return this;
+        }
 
         /** Address to bind; default 127.0.0.1. */
         public Builder host(String host) {
