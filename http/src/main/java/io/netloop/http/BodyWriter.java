@@ -60,6 +60,7 @@ public final class BodyWriter {
      * @throws IllegalStateException after {@link #end}, or beyond a declared length
      */
     public boolean write(byte[] b, int off, int len) {
+        if (!connection.inLoop()) return writeFromOtherThread(b, off, len);
         connection.assertInLoop();
         if (ended) throw new IllegalStateException("write after end() on " + response);
         if (length >= 0 && written + len > length) {
@@ -86,6 +87,24 @@ public final class BodyWriter {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
+    /**
+     * A handler on a worker or virtual thread: the write runs on the loop, and this thread
+     * then waits while the output is above its high-water mark, so a blocking producer is
+     * slowed to the client's pace instead of piling up memory.
+     */
+    private boolean writeFromOtherThread(byte[] b, int off, int len) {
+        byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+        java.util.concurrent.CompletableFuture<Void> room = new java.util.concurrent.CompletableFuture<>();
+        boolean ok = connection.callInLoop(() -> {
+            boolean sent = write(copy, 0, copy.length);
+            if (!sent || isReady() || ended) room.complete(null);
+            else onReady(() -> room.complete(null));
+            return sent;
+        });
+        if (ok) connection.await(room);
+        return ok;
+    }
+
     /** Whether writing now would not pile up output: the connection is open and below its high-water mark. */
     public boolean isReady() {
         return connection.isOpen() && !connection.isOutputBlocked();
@@ -98,7 +117,13 @@ public final class BodyWriter {
 
     /** Runs {@code task} once, when the output has drained (at once, after this call, if it is ready now). */
     public void onReady(Runnable task) {
-        connection.assertInLoop();
+        if (!connection.inLoop()) {
+            connection.callInLoop(() -> {
+                onReady(task);
+                return null;
+            });
+            return;
+        }
         this.onReady = task;
         if (isReady()) connection.runLater(this::ready);
     }
@@ -114,7 +139,13 @@ public final class BodyWriter {
      * closes the connection, since the peer would wait for the missing bytes.
      */
     public void end() {
-        connection.assertInLoop();
+        if (!connection.inLoop()) {
+            connection.callInLoop(() -> {
+                end();
+                return null;
+            });
+            return;
+        }
         if (ended) return;
         ended = true;
         onReady = null;

@@ -66,6 +66,8 @@ final class HttpConnection implements ConnectionHandler {
     private boolean readingPaused;
     private boolean outputBlocked;
     private boolean peerClosed;
+    /** The current request's body goes to its handler piece by piece (Route.streamBody). */
+    private boolean streaming;
     private int requests;
 
     // The exchange in progress.
@@ -225,6 +227,7 @@ final class HttpConnection implements ConnectionHandler {
                 Route route = match.route();
                 request.params(route.paramNames(), match.values());
                 if (route.maxBodySize() >= 0) parser.bodyLimit(route.maxBodySize());
+                else if (route.streamsBody()) parser.bodyLimit(Route.STREAMED_BODY_LIMIT);
             } else if (m.equals(Method.OPTIONS) && match.pathKnown()) {
                 earlyStatus = 204;
                 allow = match.allow();
@@ -235,11 +238,17 @@ final class HttpConnection implements ConnectionHandler {
                 earlyStatus = 404;
             }
         }
+        streaming = earlyStatus == 0 && match.route().streamsBody();
+        if (streaming) {
+            // The handler runs now and reads the body as it comes (Request.onBody); it may also
+            // have answered already, which closes the connection (see mustClose).
+            if (!callHandlerOnLoop(match.route(), response) || phase != Phase.BODY) return;
+        }
         if (!head.hasBody()) {
             clearDeadline();
             return;
         }
-        if (earlyStatus == 0) body = new Buffer();
+        if (!streaming && earlyStatus == 0) body = new Buffer();
         setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
@@ -256,13 +265,42 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private void onBody() {
+        if (streaming) {
+            BodyConsumer consumer = request == null ? null : request.bodyConsumer();
+            if (consumer != null) {
+                try {
+                    consumer.accept(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
+                } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                    streaming = false;
+                    handlerFailed(response, e);
+                    return;
+                }
+            }
+        }
         if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
         setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
     }
 
     private void onMessage() {
+        if (streaming && (response == null || response.isFinished())) {
+            streaming = false; // answered before the body ended; the phase is already the next one
+            return;
+        }
         phase = Phase.RESPONDING;
         clearDeadline();
+        if (streaming) {
+            streaming = false;
+            Response res = response;
+            Runnable end = request.bodyEnd();
+            try {
+                if (end != null) end.run();
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                handlerFailed(res, e);
+                return;
+            }
+            if (!res.isCommitted() && res.writer() == null && conn.isOpen()) res.send();
+            return;
+        }
         if (body != null) {
             request.body(body.readAll());
             body = null;
@@ -272,13 +310,59 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         Response res = response;
+        Route route = match.route();
+        if (route.mode() != io.netloop.core.HandlerMode.LOOP) {
+            offload(route, request, res);
+            return;
+        }
         try {
-            match.route().handler().handle(request, res);
+            route.handler().handle(request, res);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             handlerFailed(res, e);
             return;
         }
         if (!res.isCommitted() && conn.isOpen()) res.send();
+    }
+
+    /**
+     * Runs the handler on a worker or a virtual thread. The connection stays in RESPONDING
+     * meanwhile, so no further request is parsed; pipelined ones wait in the input buffer.
+     */
+    private void offload(Route route, Request req, Response res) {
+        try {
+            server.executor(route.mode()).execute(() -> {
+                try {
+                    route.handler().handle(req, res);
+                } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                    loop.execute(() -> handlerFailed(route, req, res, e));
+                    return;
+                }
+                loop.execute(() -> {
+                    if (!res.isCommitted() && conn.isOpen()) res.send();
+                });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            res.sendError(503);
+        }
+    }
+
+    private void handlerFailed(Route route, Request req, Response res, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "handler of " + route + " failed on " + req + "; answered 500", e);
+        if (res.isFinished() || !conn.isOpen()) return;
+        if (res.isCommitted()) conn.close();
+        else res.sendError(500);
+    }
+
+    /** Runs a route's handler on the loop; false when it failed (a 500 or a close is under way). */
+    private boolean callHandlerOnLoop(Route route, Response res) {
+        try {
+            route.handler().handle(request, res);
+            return true;
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            streaming = false;
+            handlerFailed(res, e);
+            return false;
+        }
     }
 
     private void handlerFailed(Response res, Throwable e) {
@@ -340,7 +424,10 @@ final class HttpConnection implements ConnectionHandler {
 
     /** Whether the response being written must be the last: client's wish, request cap, or shutdown. */
     boolean mustClose() {
-        return server.isDraining() || requests >= settings.maxRequestsPerConnection()
+        // A response sent before its request's body is read ends the connection: the rest of
+        // the body would otherwise be taken for the next request.
+        return server.isDraining() || (phase == Phase.BODY && request != null && request.head().hasBody())
+                || requests >= settings.maxRequestsPerConnection()
                 || (request != null && !request.head().isKeepAlive());
     }
 
@@ -437,6 +524,62 @@ final class HttpConnection implements ConnectionHandler {
 
     void assertInLoop() {
         loop.assertInLoop();
+    }
+
+    boolean inLoop() {
+        return loop.inLoop();
+    }
+
+    /** Runs {@code call} on the loop and waits for it: for handlers on workers or virtual threads. */
+    <T> T callInLoop(java.util.concurrent.Callable<T> call) {
+        try {
+            return callInLoopIo(call);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    <T> T callInLoopIo(java.util.concurrent.Callable<T> call) throws IOException {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(call.call());
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the server is stopping: " + conn + " is closed", e);
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a response to the loop", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** Waits (off the loop) until {@code f} completes or the connection closes. */
+    void await(java.util.concurrent.CompletableFuture<Void> f) {
+        while (!f.isDone() && conn.isOpen()) {
+            try {
+                f.get(100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                // check that the connection is still open, then wait again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return;
+            }
+        }
     }
 
     void runLater(Runnable task) {

@@ -4,7 +4,12 @@ import io.netloop.core.AcceptMode;
 import io.netloop.core.ConnectionConfig;
 import io.netloop.core.IoMode;
 import io.netloop.core.NetOption;
+import io.netloop.core.HandlerMode;
 import io.netloop.core.TcpServer;
+import io.netloop.core.WorkerPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
@@ -53,6 +58,9 @@ public final class HttpServer implements AutoCloseable {
             new ConcurrentHashMap<>();
     private volatile TcpServer tcp;
     private volatile boolean draining;
+    /** Made on first use by a route of that mode; closed with the server. */
+    private WorkerPool workers;
+    private ExecutorService virtualThreads;
     private volatile boolean closed;
 
     private HttpServer(Builder b) {
@@ -174,6 +182,23 @@ public final class HttpServer implements AutoCloseable {
         return finished;
     }
 
+    /** The executor for routes of {@code mode} (WORKERS or VIRTUAL). Any thread. */
+    synchronized Executor executor(HandlerMode mode) {
+        return switch (mode) {
+            case WORKERS -> {
+                if (workers == null) workers = new WorkerPool(builder.workerThreads, builder.workerQueue);
+                yield workers;
+            }
+            case VIRTUAL -> {
+                if (virtualThreads == null) {
+                    virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-http-", 0).factory());
+                }
+                yield virtualThreads;
+            }
+            case LOOP -> throw new IllegalArgumentException("loop routes run on the loop");
+        };
+    }
+
     /** Closes every connection at once and stops the loop. */
     @Override
     public void close() {
@@ -182,6 +207,10 @@ public final class HttpServer implements AutoCloseable {
         draining = true;
         TcpServer t = tcp;
         if (t != null) t.close();
+        synchronized (this) {
+            if (workers != null) workers.close();
+            if (virtualThreads != null) virtualThreads.close();
+        }
         resources.values().forEach(LoopResources::close); // the loops have stopped: nothing uses them any more
     }
 
@@ -204,8 +233,18 @@ public final class HttpServer implements AutoCloseable {
         private AccessLog accessLog;
         private boolean reusePort;
         private int threads = 1;
+        private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        private int workerQueue = 1024;
         private AcceptMode accept = AcceptMode.HANDOFF;
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(1024 * 1024, 256 * 1024);
+
+        /** The pool for routes in {@link HandlerMode#WORKERS} mode: threads and queue capacity. */
+        public Builder workers(int threads, int queueCapacity) {
+            if (threads <= 0 || queueCapacity <= 0) throw new IllegalArgumentException("workers and queue must be positive");
+            this.workerThreads = threads;
+            this.workerQueue = queueCapacity;
+            return this;
+        }
 
         /** Event loops, one thread each; 0 for one per processor. Default 1. */
         public Builder threads(int threads) {

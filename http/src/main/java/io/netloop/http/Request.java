@@ -40,6 +40,27 @@ public final class Request {
         this.paramValues = values;
     }
 
+    private BodyConsumer bodyConsumer;
+    private Runnable bodyEnd;
+
+    /**
+     * On a route with {@link Route#streamBody()}: receive the body as it arrives, then
+     * {@code onEnd} once it is complete (answer from there). Without this call the body of
+     * such a route is read and dropped. Loop thread.
+     */
+    public void onBody(BodyConsumer consumer, Runnable onEnd) {
+        this.bodyConsumer = java.util.Objects.requireNonNull(consumer, "consumer");
+        this.bodyEnd = java.util.Objects.requireNonNull(onEnd, "onEnd");
+    }
+
+    BodyConsumer bodyConsumer() {
+        return bodyConsumer;
+    }
+
+    Runnable bodyEnd() {
+        return bodyEnd;
+    }
+
     void body(byte[] body) {
         this.body = body;
     }

@@ -133,6 +133,13 @@ public final class Response {
 
     /** Sends {@code body}, as {@code application/octet-stream} unless a type was set. */
     public void send(byte[] body) {
+        if (!connection.inLoop()) {
+            connection.callInLoop(() -> {
+                send(body);
+                return null;
+            });
+            return;
+        }
         checkOpen();
         if (body.length > 0 && header("Content-Type") == null) type(MimeTypes.DEFAULT);
         byte[] out = maybeCompress(body);
@@ -165,6 +172,13 @@ public final class Response {
      * missing or not a regular file.
      */
     public void file(Path path) throws IOException {
+        if (!connection.inLoop()) {
+            connection.callInLoopIo(() -> {
+                file(path);
+                return null;
+            });
+            return;
+        }
         StaticFiles.sendFile(request, this, path);
     }
 
@@ -200,6 +214,7 @@ public final class Response {
 
     /** A body of unknown length, written piece by piece: chunked (HTTP/1.1), or until close (HTTP/1.0). */
     public BodyWriter stream() {
+        if (!connection.inLoop()) return connection.callInLoop(this::stream);
         checkOpen();
         long framing = BodyWriter.CHUNKED;
         if (request != null && request.version() == HttpVersion.HTTP_1_0) {
@@ -211,6 +226,7 @@ public final class Response {
 
     /** A body of exactly {@code length} bytes, written piece by piece. */
     public BodyWriter stream(long length) {
+        if (!connection.inLoop()) return connection.callInLoop(() -> stream(length));
         checkOpen();
         if (length < 0) throw new IllegalArgumentException("length must not be negative: " + length);
         return startStream(length);

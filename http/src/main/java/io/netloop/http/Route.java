@@ -1,5 +1,7 @@
 package io.netloop.http;
 
+import io.netloop.core.HandlerMode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +17,11 @@ import java.util.Objects;
  * <p>A route may raise the body limit for its requests ({@link #maxBodySize}), e.g. for
  * uploads; every other request is held to {@link HttpLimits#maxBodySize()}.
  *
- * <p>Handlers run on the loop thread. (Worker and virtual-thread modes are the core's next
- * step; they will be a property of the route, and nothing here presumes the loop thread
- * beyond the handler contract.)
+ * <p>Where the handler runs is the route's {@link #mode}: on the loop thread (the default;
+ * it must not block), on the server's bounded worker pool, or on a virtual thread (blocking
+ * code such as JDBC or file reads is fine there). Off the loop, a handler uses the same
+ * {@link Request} and {@link Response}; the response's sending methods hand over to the
+ * loop and return once it has taken the bytes.
  *
  * <p>Threading: configured before the server starts, read-only afterwards.
  */
@@ -28,6 +32,10 @@ public final class Route {
     private final String[] segments;
     private final boolean tail;
     private long maxBodySize = -1;
+    private HandlerMode mode = HandlerMode.LOOP;
+    private boolean streamBody;
+    /** A streamed body is not held in memory, so its default limit is larger, but still bounded. */
+    static final long STREAMED_BODY_LIMIT = 1L << 30;
 
     Route(Method method, String pattern, Handler handler) {
         this.method = method;
@@ -65,6 +73,31 @@ public final class Route {
         if (bytes < 0) throw new IllegalArgumentException("maxBodySize must not be negative: " + bytes);
         this.maxBodySize = bytes;
         return this;
+    }
+
+    /**
+     * Streams the request body to the handler instead of aggregating it: the handler runs as
+     * soon as the head has arrived and reads the body with {@link Request#onBody}. For large
+     * uploads; the body limit is {@link #maxBodySize} if set, else 1 GiB. Such a handler runs
+     * on the loop thread whatever the {@link #mode}.
+     */
+    public Route streamBody() {
+        this.streamBody = true;
+        return this;
+    }
+
+    boolean streamsBody() {
+        return streamBody;
+    }
+
+    /** Where this route's handler runs: {@link HandlerMode#LOOP} (default), WORKERS or VIRTUAL. */
+    public Route mode(HandlerMode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    public HandlerMode mode() {
+        return mode;
     }
 
     /** The route's own body limit, or -1 for the server's. */
