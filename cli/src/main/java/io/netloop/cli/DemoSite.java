@@ -18,6 +18,7 @@ import java.util.Random;
  * <p>Threading: {@link #install} before the server starts; the handlers run on its loop.
  */
 final class DemoSite {
+    private static final byte[] HELLO = "Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     static final long DOWNLOAD_SIZE = 100L * 1024 * 1024;
     private static final byte[] BLOCK = new byte[64 * 1024];
 
@@ -33,6 +34,8 @@ final class DemoSite {
         server.get("/", (req, res) -> res.type("text/html; charset=utf-8").setHeader("Cache-Control", "no-cache").send(index));
         server.get("/netloop.svg", (req, res) -> res.type("image/svg+xml").setHeader("Cache-Control", "max-age=3600").send(logo));
         server.get("/hello/{name}", (req, res) -> res.send("Hello, " + req.param("name") + "!\n"));
+        // The plaintext benchmark's fixed answer (bench/http.sh): the same 13 bytes from every peer.
+        server.get("/plaintext", (req, res) -> res.type("text/plain").send(HELLO));
         server.get("/download/100MiB.bin", DemoSite::download);
     }
 

@@ -37,6 +37,9 @@ class ServeCommandTest {
                 assertThat(page.statusCode()).isEqualTo(200);
                 assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
                 assertThat(page.body()).contains("netloop");
+                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(m.group(1) + "plaintext")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(plain.body()).isEqualTo("Hello, World!");
             }
             new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
