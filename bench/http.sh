@@ -266,7 +266,10 @@ peer_netloop_available() {
     { echo "this ./netloop has no 'serve' command with --root yet (the HTTP server is not merged); see the top of bench/http.sh"; return 1; }
 }
 peer_netloop_command() {
-  cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --root "$static_root")
+  # `scenario` is run_one's local (bash scoping): plaintext is the demo site's /plaintext
+  # route, static is a file root. Access log off, as for nginx.
+  cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --access-log off)
+  if [ "${scenario:-static}" = static ]; then cmd+=(--root "$static_root"); fi
 }
 peer_netloop_version() { echo "netloop $(git -C "$root" rev-parse --short HEAD 2>/dev/null) on $("$java" -version 2>&1 | head -n 1)"; }
 
