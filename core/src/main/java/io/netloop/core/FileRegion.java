@@ -66,6 +66,28 @@ final class FileRegion implements AutoCloseable {
         return new FileRegion(path, -1, FileChannel.open(path, StandardOpenOption.READ), position, count);
     }
 
+    /**
+     * A range of an already open descriptor, which the region now owns (it closes it). On a
+     * JDK socket the file is reached again through /proc/self/fd, the same open file, so no
+     * path is resolved a second time.
+     *
+     * @throws IOException when that reopening fails (the descriptor is closed then)
+     */
+    static FileRegion ofDescriptor(StreamSocket socket, int fileFd, String name, long position, long count) throws IOException {
+        if (position < 0 || count < 0) {
+            Fds.close(fileFd);
+            throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
+        }
+        Path label = Path.of(name);
+        if (socket.fd() >= 0) return new FileRegion(label, fileFd, null, position, count);
+        try {
+            return new FileRegion(label, -1, FileChannel.open(Path.of("/proc/self/fd/" + fileFd), StandardOpenOption.READ),
+                    position, count);
+        } finally {
+            Fds.close(fileFd);
+        }
+    }
+
     long remaining() {
         return remaining;
     }

@@ -528,8 +528,28 @@ public final class TcpConnection implements AutoCloseable {
         loop.assertInLoop();
         if (!open || shutdownRequested) return false;
         if (count == 0) return true;
+        return queueFile(FileRegion.open(socket, file, position, count), count);
+    }
+
+    /**
+     * As {@link #sendFile(Path, long, long)}, from a descriptor the caller opened (for example
+     * with {@code Fds.openBeneath}, which checks where the path leads and opens it in one
+     * step). The connection takes the descriptor over: it closes it once the range is sent or
+     * the connection closes, and at once when nothing is sent. Loop thread.
+     *
+     * @param name for messages only
+     */
+    public boolean sendFile(int fileFd, String name, long position, long count) throws IOException {
+        loop.assertInLoop();
+        if (!open || shutdownRequested || count == 0) {
+            io.netloop.sys.Fds.close(fileFd);
+            return open && !shutdownRequested;
+        }
+        return queueFile(FileRegion.ofDescriptor(socket, fileFd, name, position, count), count);
+    }
+
+    private boolean queueFile(FileRegion region, long count) {
         boolean wasEmpty = nothingQueued();
-        FileRegion region = FileRegion.open(socket, file, position, count);
         if (files == null) files = new ArrayDeque<>(4);
         files.addLast(region);
         filesQueued += count;

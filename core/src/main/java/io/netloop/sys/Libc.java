@@ -100,6 +100,12 @@ final class Libc {
     static final MethodHandle GETRLIMIT = capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle SETRLIMIT = capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), false);
+    /* openat2 has no glibc wrapper before 2.40: syscall(SYS_openat2, dirfd, path, &how, sizeof how). */
+    static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(LOOKUP.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, C_POINTER, C_POINTER, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    static final MethodHandle STATX = capturing("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), false);
 
     // --- error text (cold path) ----------------------------------------------------------
     static final MethodHandle STRERRORNAME_NP = plain("strerrorname_np", FunctionDescriptor.of(C_POINTER, JAVA_INT));

@@ -202,6 +202,46 @@ class KernelBindingsTest {
         }
     }
 
+    @Test
+    void openBeneathOpensInsideTheDirectoryAndRefusesEveryWayOut() throws Exception {
+        java.nio.file.Path top = java.nio.file.Files.createTempDirectory("netloop-beneath");
+        java.nio.file.Path root = java.nio.file.Files.createDirectory(top.resolve("root"));
+        try {
+            java.nio.file.Files.writeString(root.resolve("a.txt"), "12345");
+            java.nio.file.Files.writeString(top.resolve("secret.txt"), "no");
+            java.nio.file.Files.createSymbolicLink(root.resolve("out"), java.nio.file.Path.of("../secret.txt"));
+            int dir = Fds.openDirectory(root.toString());
+            try {
+                int fd = Fds.openBeneath(dir, "a.txt");
+                try {
+                    Fds.FileStat st = Fds.stat(fd);
+                    assertThat(st.regularFile()).isTrue();
+                    assertThat(st.directory()).isFalse();
+                    assertThat(st.size()).isEqualTo(5);
+                    assertThat(st.inode()).isPositive();
+                    assertThat(st.mtimeNanos() / 1_000_000_000L)
+                            .isEqualTo(java.nio.file.Files.getLastModifiedTime(root.resolve("a.txt")).toMillis() / 1000);
+                } finally {
+                    Fds.close(fd);
+                }
+                assertThat(Fds.stat(dir).directory()).isTrue();
+                for (String way : new String[] {"../secret.txt", "out", "/etc/passwd"}) {
+                    assertThatThrownBy(() -> Fds.openBeneath(dir, way))
+                            .as(way).isInstanceOf(ErrnoException.class)
+                            .hasMessageStartingWith("openat2: EXDEV");
+                }
+                assertThatThrownBy(() -> Fds.openBeneath(dir, "missing"))
+                        .hasMessage("openat2: ENOENT (No such file or directory) missing");
+            } finally {
+                Fds.close(dir);
+            }
+        } finally {
+            try (var files = java.nio.file.Files.walk(top)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static int listener(InetAddress host) throws ErrnoException {
         int fd = Net.socket(host instanceof java.net.Inet6Address ? SysConst.AF_INET6 : SysConst.AF_INET, SysConst.SOCK_STREAM);
         Net.bind(fd, new InetSocketAddress(host, 0));

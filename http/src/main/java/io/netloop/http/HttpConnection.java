@@ -510,6 +510,10 @@ final class HttpConnection implements ConnectionHandler {
         return conn.send(b, off, len);
     }
 
+    void sendFile(int fd, String name, long position, long count) throws IOException {
+        conn.sendFile(fd, name, position, count);
+    }
+
     void sendFile(Path file, long position, long count) throws IOException {
         conn.sendFile(file, position, count);
     }

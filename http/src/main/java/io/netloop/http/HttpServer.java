@@ -58,6 +58,8 @@ public final class HttpServer implements AutoCloseable {
             new ConcurrentHashMap<>();
     private volatile TcpServer tcp;
     private volatile boolean draining;
+    /** Mounted by {@link #staticFiles}: their root descriptors close with the server. */
+    private final java.util.List<StaticFiles> staticFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Made on first use by a route of that mode; closed with the server. */
     private WorkerPool workers;
     private ExecutorService virtualThreads;
@@ -109,6 +111,7 @@ public final class HttpServer implements AutoCloseable {
     /** Serves the files under {@code root} at {@code prefix} ("/" or "/assets"); see {@link StaticFiles}. */
     public StaticFiles staticFiles(String prefix, Path root) throws IOException {
         StaticFiles files = new StaticFiles(root);
+        staticFiles.add(files);
         String p = prefix.endsWith("/") ? prefix : prefix + "/";
         get(p + "*", files);
         return files;
@@ -207,6 +210,7 @@ public final class HttpServer implements AutoCloseable {
         draining = true;
         TcpServer t = tcp;
         if (t != null) t.close();
+        staticFiles.forEach(StaticFiles::close);
         synchronized (this) {
             if (workers != null) workers.close();
             if (virtualThreads != null) virtualThreads.close();

@@ -182,6 +182,20 @@ public final class Response {
         StaticFiles.sendFile(request, this, path);
     }
 
+    /** As {@link #sendFileRegion(Path, long, long)} from an open descriptor, which the connection takes over. */
+    void sendFileRegion(int fd, String name, long position, long length) throws IOException {
+        Buffer b = connection.scratch();
+        writeHead(b, length);
+        connection.send(b);
+        if (hasContent() && length > 0) {
+            connection.sendFile(fd, name, position, length);
+            bodyBytes = length;
+        } else {
+            io.netloop.sys.Fds.close(fd);
+        }
+        finish();
+    }
+
     /** Sends {@code length} bytes of {@code file} from {@code position} as the body, with sendfile(2). */
     void sendFileRegion(Path file, long position, long length) throws IOException {
         Buffer b = connection.scratch();

@@ -1,5 +1,9 @@
 package io.netloop.http;
 
+import io.netloop.sys.ErrnoException;
+import io.netloop.sys.Fds;
+import io.netloop.sys.Native;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -37,17 +41,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>No request reads outside the root: the path was decoded and its dot segments resolved
  * by {@link PathDecoder} (".." above the root, "%00" and malformed escapes are 400 before
  * routing); here a path with an encoded slash or a backslash is 400, a dot-file segment
- * ({@code .git}, {@code .env}) is 404, and the real path (symbolic links resolved) must lie
- * under the real root, else 403. A link swapped between that check and the open is not
- * caught (the root is trusted to its owner).
+ * ({@code .git}, {@code .env}) is 404, and the file is opened beneath the root's descriptor
+ * with openat2(RESOLVE_BENEATH): the kernel refuses any path that leaves the root, through
+ * ".." or a link, in the same step as the open (403). An absolute link pointing inside the
+ * root is checked by its real path instead, as is everything where openat2 or native access
+ * is missing; only there could a link swapped between check and open go unnoticed.
  *
- * <p>Threading: immutable after configuration; handlers run on loop threads. The file
- * system calls (stat, realpath) block briefly; the page cache usually answers them.
+ * <p>Owns a descriptor of the root, released by {@link #close}. Threading: immutable after
+ * configuration; handlers run on loop threads. The file system calls (openat2, statx) block
+ * briefly; the page cache usually answers them.
  */
-public final class StaticFiles implements Handler {
+public final class StaticFiles implements Handler, AutoCloseable {
     private static final AtomicLong BOUNDARIES = new AtomicLong();
+    private static final int ENOENT = 2, EPERM = 1, EACCES = 13, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ELOOP = 40;
 
     private final Path realRoot;
+    /** The root opened once; files are opened beneath it with openat2. -1 without native access. */
+    private final int rootFd;
+    /** Cleared if the kernel has no openat2 (before 5.6): then the real-path check below is used. */
+    private volatile boolean beneath;
     private boolean listDirectories;
 
     /** @throws IOException when {@code root} does not exist or is not a directory */
@@ -55,6 +67,19 @@ public final class StaticFiles implements Handler {
         Path real = root.toRealPath();
         if (!Files.isDirectory(real)) throw new IOException(root + " is not a directory; give --root a directory");
         this.realRoot = real;
+        this.rootFd = Native.isAvailable() ? Fds.openDirectory(real.toString()) : -1;
+        this.beneath = rootFd >= 0;
+    }
+
+    /** Releases the root's descriptor. */
+    @Override
+    public void close() {
+        if (rootFd < 0) return;
+        try {
+            Fds.close(rootFd);
+        } catch (IOException e) {
+            // a directory handle has nothing to flush
+        }
     }
 
     /** Lists a directory that has no index.html (off by default: a listing shows what was not linked). */
@@ -82,6 +107,10 @@ public final class StaticFiles implements Handler {
                 return;
             }
         }
+        if (beneath) {
+            serveBeneath(req, res, rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel);
+            return;
+        }
         Path candidate = realRoot.resolve(rel).normalize();
         if (!candidate.startsWith(realRoot)) {
             res.sendError(403);
@@ -91,10 +120,7 @@ public final class StaticFiles implements Handler {
         if (real == null) return;
         if (Files.isDirectory(real)) {
             if (!req.path().endsWith("/")) {
-                // RFC 3986 §5.2: relative links in the index resolve against the slash-ended path.
-                String query = req.head().query();
-                res.status(301).setHeader("Location", req.head().target().rawPath() + "/" + (query.isEmpty() ? "" : "?" + query));
-                res.send();
+                redirectToSlash(req, res);
                 return;
             }
             Path index = real.resolve("index.html");
@@ -109,6 +135,129 @@ public final class StaticFiles implements Handler {
             return;
         }
         serve(req, res, real, realRoot);
+    }
+
+    /** RFC 3986 §5.2: relative links in an index resolve against the slash-ended path. */
+    private static void redirectToSlash(Request req, Response res) {
+        String query = req.head().query();
+        res.status(301).setHeader("Location", req.head().target().rawPath() + "/" + (query.isEmpty() ? "" : "?" + query));
+        res.send();
+    }
+
+    /**
+     * The fast and race-free way: open the file beneath the root's descriptor (the kernel
+     * refuses a path that leaves it, through ".." or a link), then stat the open file. Four
+     * system calls per file served (openat2, statx, sendfile, close) where resolving the real
+     * path first took a dozen, and nothing can be swapped between the check and the open.
+     */
+    private void serveBeneath(Request req, Response res, String rel) throws IOException {
+        OpenFile file = openUnderRoot(rel.isEmpty() ? "." : rel, res, true);
+        if (file == null) return;
+        try {
+            Fds.FileStat st = Fds.stat(file.fd);
+            if (st.directory()) {
+                file.close();
+                if (!req.path().endsWith("/")) {
+                    redirectToSlash(req, res);
+                    return;
+                }
+                rel = rel.isEmpty() ? "index.html" : rel + "/index.html";
+                OpenFile index = openUnderRoot(rel, res, false);
+                if (index == null) {
+                    if (listDirectories) sendListing(req, res, realRoot.resolve(rel).getParent());
+                    else res.sendError(404);
+                    return;
+                }
+                file = index;
+                st = Fds.stat(file.fd);
+            }
+            if (!st.regularFile()) {
+                res.sendError(404);
+                return;
+            }
+            FileInfo info = info(file, st);
+            String type = MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1));
+            FileInfo gz = null;
+            if (MimeTypes.isCompressible(type)) {
+                OpenFile g = openUnderRoot(rel + ".gz", res, false);
+                if (g != null) {
+                    Fds.FileStat gst = Fds.stat(g.fd);
+                    if (gst.regularFile()) gz = info(g, gst);
+                    else g.close();
+                }
+            }
+            try {
+                serve(req, res, info, type, gz);
+            } finally {
+                if (gz != null) gz.open().close();
+            }
+        } finally {
+            file.close();
+        }
+    }
+
+    /**
+     * Opens {@code rel} beneath the root. On failure answers 404 or 403 when {@code answer}
+     * (else just returns null: an optional file), and returns null.
+     */
+    private OpenFile openUnderRoot(String rel, Response res, boolean answer) throws IOException {
+        try {
+            return new OpenFile(Fds.openBeneath(rootFd, rel), rel);
+        } catch (ErrnoException e) {
+            int errno = e.errno();
+            if (errno == ENOSYS) {
+                beneath = false; // an old kernel: from now on, the real-path check
+                throw new IOException("openat2 is unavailable (" + e.getMessage() + "); retry the request", e);
+            }
+            if (errno == EXDEV) {
+                // Left the root, or met an absolute link, which RESOLVE_BENEATH refuses even when it
+                // points inside. Such links are rare: check the real path the slow way.
+                Path real;
+                try {
+                    real = realRoot.resolve(rel).toRealPath();
+                } catch (IOException notThere) {
+                    real = null;
+                }
+                if (real != null && real.startsWith(realRoot)) return new OpenFile(Fds.openReadOnly(real.toString()), rel);
+            }
+            if (!answer) return null;
+            if (errno == ENOENT || errno == ENOTDIR) res.sendError(404);
+            else if (errno == EXDEV || errno == ELOOP || errno == EACCES || errno == EPERM) res.sendError(403);
+            else throw e;
+            return null;
+        }
+    }
+
+    private static FileInfo info(OpenFile f, Fds.FileStat st) {
+        return new FileInfo(Path.of("/proc/self/fd/" + f.fd), st.size(), st.mtimeNanos() / 1_000_000_000L,
+                ETag.forFile(st.inode(), st.size(), st.mtimeNanos()), f);
+    }
+
+    /** A descriptor opened for one request, handed to the connection (which closes it) or closed here. */
+    private static final class OpenFile {
+        int fd;
+        final String name;
+
+        OpenFile(int fd, String name) {
+            this.fd = fd;
+            this.name = name;
+        }
+
+        /** The descriptor, now the caller's to close. */
+        int handOver() {
+            int f = fd;
+            fd = -1;
+            return f;
+        }
+
+        void close() {
+            if (fd < 0) return;
+            try {
+                Fds.close(handOver());
+            } catch (IOException e) {
+                // a read-only file has nothing to flush
+            }
+        }
     }
 
     /** The real path of {@code p} if it exists and lies under the root; else answers 404/403 and returns null. */
@@ -135,7 +284,22 @@ public final class StaticFiles implements Handler {
         serve(req, res, file, null);
     }
 
-    private record FileInfo(Path path, long size, long mtimeSeconds, String etag) {}
+    /** What is served: a path, or (the fast way) an open descriptor whose /proc path reaches the same file. */
+    private record FileInfo(Path path, long size, long mtimeSeconds, String etag, OpenFile open) {
+        FileInfo(Path path, long size, long mtimeSeconds, String etag) {
+            this(path, size, mtimeSeconds, etag, null);
+        }
+    }
+
+    /** Sends a range of the file: the open descriptor is handed to the connection when there is one. */
+    private static void sendRegion(Response res, FileInfo info, long position, long length) throws IOException {
+        if (info.open() != null && info.open().fd >= 0) {
+            OpenFile f = info.open();
+            res.sendFileRegion(f.handOver(), f.name, position, length);
+        } else {
+            res.sendFileRegion(info.path(), position, length);
+        }
+    }
 
     private static FileInfo stat(Path p) throws IOException {
         BasicFileAttributes basic = Files.readAttributes(p, BasicFileAttributes.class);
@@ -153,9 +317,9 @@ public final class StaticFiles implements Handler {
     }
 
     private static void serve(Request req, Response res, Path file, Path root) throws IOException {
-        FileInfo info;
+        FileInfo found;
         try {
-            info = stat(file);
+            found = stat(file);
         } catch (NoSuchFileException e) {
             res.sendError(404);
             return;
@@ -163,7 +327,7 @@ public final class StaticFiles implements Handler {
             res.sendError(403);
             return;
         }
-        if (info == null) {
+        if (found == null) {
             res.sendError(404);
             return;
         }
@@ -172,16 +336,17 @@ public final class StaticFiles implements Handler {
             return;
         }
         String type = MimeTypes.forName(file.getFileName().toString());
-        boolean compressible = MimeTypes.isCompressible(type);
+        serve(req, res, found, type, MimeTypes.isCompressible(type) ? precompressed(file, root) : null);
+    }
+
+    /** Headers, conditionals and ranges for a file found and stat'ed either way; {@code gz} its gzip sibling or null. */
+    private static void serve(Request req, Response res, FileInfo info, String type, FileInfo gz) throws IOException {
         String encoding = null;
-        if (compressible) {
-            FileInfo gz = precompressed(file, root);
-            if (gz != null) {
-                res.header("Vary", "Accept-Encoding");
-                if (req != null && Gzip.accepts(req.headers())) {
-                    info = gz;
-                    encoding = "gzip";
-                }
+        if (gz != null) {
+            res.header("Vary", "Accept-Encoding");
+            if (req != null && Gzip.accepts(req.headers())) {
+                info = gz;
+                encoding = "gzip";
             }
         }
         res.setHeader("Content-Type", type);
@@ -191,7 +356,7 @@ public final class StaticFiles implements Handler {
         res.setHeader("Accept-Ranges", "bytes");
         res.setHeader("X-Content-Type-Options", "nosniff");
         if (req == null) {
-            res.sendFileRegion(info.path(), 0, info.size());
+            sendRegion(res, info, 0, info.size());
             return;
         }
         Method m = req.method();
@@ -230,14 +395,14 @@ public final class StaticFiles implements Handler {
                 } else if (ranges.ranges().size() == 1) {
                     RangeRequest.Span span = ranges.ranges().getFirst();
                     res.status(206).setHeader("Content-Range", span.contentRange(info.size()));
-                    res.sendFileRegion(info.path(), span.first(), span.length());
+                    sendRegion(res, info, span.first(), span.length());
                 } else {
                     sendMultipart(res, info, type, ranges.ranges());
                 }
                 return;
             }
         }
-        res.sendFileRegion(info.path(), 0, info.size());
+        sendRegion(res, info, 0, info.size());
     }
 
     private static boolean modifiedSince(String field, FileInfo info) {
