@@ -203,6 +203,12 @@ final class EpollTransport implements Transport {
         }
 
         @Override
+        public int writeMore(byte[] src, int off, int len) throws IOException {
+            int n = Net.send(fd, src, off, len, SysConst.MSG_MORE);
+            return n == Net.WOULD_BLOCK ? 0 : n;
+        }
+
+        @Override
         public void shutdownOutput() throws IOException {
             Net.shutdown(fd, SysConst.SHUT_WR);
         }

@@ -22,6 +22,15 @@ public interface StreamSocket extends Selectable, SocketConfig.OptionTarget, Aut
     /** @return bytes written, 0 when the send buffer is full */
     int write(byte[] src, int off, int len) throws IOException;
 
+    /**
+     * As {@link #write(byte[], int, int)}, saying that more bytes follow at once (a file
+     * after its header), so the kernel may hold back a partial packet (MSG_MORE). Transports
+     * without such a hint just write.
+     */
+    default int writeMore(byte[] src, int off, int len) throws IOException {
+        return write(src, off, len);
+    }
+
     /** Sends FIN: the peer reads end of stream; reading goes on. */
     void shutdownOutput() throws IOException;
 

@@ -387,7 +387,10 @@ public final class TcpConnection implements AutoCloseable {
             if (!output.isEmpty()) {
                 int n;
                 try {
-                    n = socket.write(output.array(), output.readerIndex(), output.readableBytes());
+                    // A file follows: MSG_MORE lets its first bytes share a packet with these.
+                    n = hasFiles()
+                            ? socket.writeMore(output.array(), output.readerIndex(), output.readableBytes())
+                            : socket.write(output.array(), output.readerIndex(), output.readableBytes());
                 } catch (IOException e) {
                     close(e);
                     return false;
@@ -528,7 +531,8 @@ public final class TcpConnection implements AutoCloseable {
         loop.assertInLoop();
         if (!open || shutdownRequested) return false;
         if (count == 0) return true;
-        return queueFile(FileRegion.open(socket, file, position, count), count);
+        boolean wasEmpty = nothingQueued();
+        return queueFile(FileRegion.open(socket, file, position, count), count, wasEmpty);
     }
 
     /**
@@ -545,11 +549,38 @@ public final class TcpConnection implements AutoCloseable {
             io.netloop.sys.Fds.close(fileFd);
             return open && !shutdownRequested;
         }
-        return queueFile(FileRegion.ofDescriptor(socket, fileFd, name, position, count), count);
+        boolean wasEmpty = nothingQueued();
+        return queueFile(FileRegion.ofDescriptor(socket, fileFd, name, position, count), count, wasEmpty);
     }
 
-    private boolean queueFile(FileRegion region, long count) {
-        boolean wasEmpty = nothingQueued();
+    /**
+     * Sends {@code head} (a response header, say) and then the file range, the head taking
+     * the same packet as the file's first bytes where the transport allows (MSG_MORE).
+     * Consumes {@code head}; takes over {@code fileFd} as {@link #sendFile(int, String, long, long)} does.
+     */
+    public boolean sendFile(Buffer head, int fileFd, String name, long position, long count) throws IOException {
+        loop.assertInLoop();
+        if (!open || shutdownRequested) {
+            head.clear();
+            io.netloop.sys.Fds.close(fileFd);
+            return false;
+        }
+        if (count == 0) {
+            io.netloop.sys.Fds.close(fileFd);
+            return send(head);
+        }
+        if (!nothingQueued()) {
+            send(head);
+            return sendFile(fileFd, name, position, count);
+        }
+        FileRegion region = FileRegion.ofDescriptor(socket, fileFd, name, position, count);
+        output.append(head);
+        head.clear();
+        return queueFile(region, count, true);
+    }
+
+    /** @param wasEmpty nothing was queued before this call (so nothing is waiting for EPOLLOUT yet) */
+    private boolean queueFile(FileRegion region, long count, boolean wasEmpty) {
         if (files == null) files = new ArrayDeque<>(4);
         files.addLast(region);
         filesQueued += count;

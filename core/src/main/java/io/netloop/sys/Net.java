@@ -211,11 +211,20 @@ public final class Net {
      * @return bytes written (maybe fewer than len), or {@link #WOULD_BLOCK}
      */
     public static int send(int fd, byte[] src, int off, int len) throws ErrnoException {
+        return send(fd, src, off, len, 0);
+    }
+
+    /**
+     * {@link #send(int, byte[], int, int)} with extra flags, such as {@link SysConst#MSG_MORE}
+     * (more data follows at once: let the kernel hold a partial packet, like TCP_CORK for one
+     * call).
+     */
+    public static int send(int fd, byte[] src, int off, int len, int flags) throws ErrnoException {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(src).asSlice(off, len);
         try {
             for (;;) {
-                long n = (long) Libc.SEND.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL);
+                long n = (long) Libc.SEND.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL | flags);
                 if (n >= 0) return (int) n;
                 int e = errno(err);
                 if (e == Errno.EAGAIN) return WOULD_BLOCK;

@@ -514,6 +514,10 @@ final class HttpConnection implements ConnectionHandler {
         conn.sendFile(fd, name, position, count);
     }
 
+    void sendFile(Buffer head, int fd, String name, long position, long count) throws IOException {
+        conn.sendFile(head, fd, name, position, count);
+    }
+
     void sendFile(Path file, long position, long count) throws IOException {
         conn.sendFile(file, position, count);
     }

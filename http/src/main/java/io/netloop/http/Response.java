@@ -186,11 +186,11 @@ public final class Response {
     void sendFileRegion(int fd, String name, long position, long length) throws IOException {
         Buffer b = connection.scratch();
         writeHead(b, length);
-        connection.send(b);
         if (hasContent() && length > 0) {
-            connection.sendFile(fd, name, position, length);
+            connection.sendFile(b, fd, name, position, length); // head and file in one packet where possible
             bodyBytes = length;
         } else {
+            connection.send(b);
             io.netloop.sys.Fds.close(fd);
         }
         finish();
