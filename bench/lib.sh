@@ -198,3 +198,29 @@ placement() {
 }
 
 cpu_range() { if [ "$1" -eq "$2" ]; then echo "$1"; else echo "$1-$2"; fi; }
+
+# --- noise ---------------------------------------------------------------------------------
+
+retries=2
+
+# measure RUN_ONE ARGS...: runs "RUN_ONE ARGS..." (which appends one JSON line to $runs) and,
+# while the run was noisy (other CPU over a fifth of a core: someone else's build took a
+# share), moves that line to $raw/noisy.jsonl and runs it again, at most $retries more
+# times. The kept line says how many attempts were set aside (repeatedForNoise); the last
+# attempt is kept even when noisy, and flagged so in the table.
+measure() {
+  local attempt=0 last
+  while :; do
+    "$@"
+    last="$(tail -n 1 "$runs")"
+    sed -i '$d' "$runs"
+    if [ "$attempt" -ge "$retries" ] ||
+       ! jq -e '.otherCpuSeconds != null and .otherCpuSeconds > 0.2 * .seconds' <<<"$last" >/dev/null; then
+      jq -c --argjson n "$attempt" '. + {repeatedForNoise: $n}' <<<"$last" >>"$runs"
+      return
+    fi
+    printf '%s\n' "$last" >>"$raw/noisy.jsonl"
+    attempt=$((attempt + 1))
+    say "noisy run ($(jq -r '.otherCpuSeconds' <<<"$last") s of other CPU); repeating it ($attempt of $retries)"
+  done
+}
