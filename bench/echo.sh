@@ -34,7 +34,7 @@ out=""
 quiet_wait=30
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   cat <<'EOF2'
 Options:
   --rounds N            rounds per variant; the table shows medians (default 3)
