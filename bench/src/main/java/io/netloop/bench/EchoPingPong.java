@@ -5,10 +5,10 @@ import io.netloop.core.TcpClient;
 import io.netloop.core.TcpConnection;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,22 +22,25 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * {"connections":100,"messageBytes":16384,"seconds":5.000,"bytes":N,"mibPerSec":X,"messagesPerSec":Y,
- *  "serverCpuSeconds":..,"clientCpuSeconds":..,"machineCpuSeconds":..,"machineCpus":2,
+ *  "serverCpuSeconds":..,"clientCpuSeconds":..,"serverLoopCpuSeconds":{"netloop-g1-0":..,..},
+ *  "machineCpuSeconds":..,"machineCpus":2,
  *  "minConnMessages":..,"maxConnMessages":..,"errors":0}
  * }</pre>
  *
  * {@code seconds} is the window as measured on the loop thread (D plus a few microseconds);
  * {@code bytes} counts echoed bytes received in it, {@code messagesPerSec} completed round
  * trips. The CPU times cover exactly that window: the server's ({@code --server-pid}), this
- * process's, and the whole machine's ({@link MachineCpu}; the rest of it is someone else's
- * load, or kernel work charged to no process). {@code min/maxConnMessages} are the round
+ * process's, each of the server's loop threads' ({@link ThreadCpu}: how evenly several loops
+ * shared the work), and the whole machine's ({@link MachineCpu}; the rest of it is someone
+ * else's load, or kernel work charged to no process). {@code min/maxConnMessages} are the round
  * trips of the slowest and fastest connection in it: a connection at 0 is starved.
  *
  * <p>The client runs on netloop's own {@link TcpClient} and a single {@link EventLoop} (epoll
- * by default), since the harness pins it to one core; a second loop would only compete for it.
+ * by default), since the harness pins it to one core (or, against a server of several loops,
+ * lets it share every core with the server); a second loop would only compete for them.
  *
  * <p>Threading: the main thread connects, sleeps through the phases and prints; all
- * connection state lives on the loop thread, reached through tasks ({@link #onLoop}).
+ * connection state lives on the loop thread, reached through tasks ({@link LoopTasks#call}).
  */
 public final class EchoPingPong {
     private final PingPongOptions options;
@@ -70,46 +73,31 @@ public final class EchoPingPong {
 
     /** A point in time as the loop saw it. */
     private record Mark(long nanos, long bytes, long messages, long serverCpuNanos, long clientCpuNanos,
-                        MachineCpu.Sample machine) {}
+                        MachineCpu.Sample machine, Map<String, Long> serverLoopNanos) {}
 
     int run() throws Exception {
         EventLoop loop = EventLoop.open(options.io());
         try {
             if (!connectAll(loop)) return 1;
             // Loads and warms the /proc readers now, so that the first mark is no slower than the last.
-            onLoop(loop, this::mark);
-            onLoop(loop, () -> {
+            LoopTasks.call(loop, this::mark);
+            LoopTasks.call(loop, () -> {
                 sessions.forEach(PingPongSession::start);
                 return null;
             });
             TimeUnit.NANOSECONDS.sleep(options.warmup().toNanos());
-            Mark start = onLoop(loop, () -> {
+            Mark start = LoopTasks.call(loop, () -> {
                 sessions.forEach(PingPongSession::mark);
                 return mark();
             });
             TimeUnit.NANOSECONDS.sleep(options.duration().toNanos());
-            Mark end = onLoop(loop, this::mark);
-            long[] spread = onLoop(loop, this::stopAll);
-            long errors = onLoop(loop, this::checkAndDescribe);
+            Mark end = LoopTasks.call(loop, this::mark);
+            long[] spread = LoopTasks.call(loop, this::stopAll);
+            long errors = LoopTasks.call(loop, this::checkAndDescribe);
             System.out.println(json(start, end, spread, errors));
             return errors == 0 ? 0 : 1;
         } finally {
-            stopLoop(loop);
-        }
-    }
-
-    /**
-     * Stops the loop from its own thread, a little later. Why not {@code loop.close()}: the
-     * wake-up that {@code shutdown()} sends from another thread races with the loop freeing
-     * the eventfd's arena (IllegalStateException "Session is acquired by 1 clients" in
-     * EventFd.close, after which the loop never reports termination). Pinned to one core,
-     * that race is lost most of the time. A timer set on the loop thread sends no wake-up,
-     * and the delay lets this thread finish the wake-up of the task that set it.
-     */
-    private static void stopLoop(EventLoop loop) throws InterruptedException {
-        loop.execute(() -> loop.schedule(loop::shutdown, 100, TimeUnit.MILLISECONDS));
-        if (!loop.awaitTermination(Duration.ofSeconds(5))) {
-            System.err.println("echo-pingpong: warning: the client loop did not stop within 5 s");
+            LoopTasks.stop(loop, "echo-pingpong");
         }
     }
 
@@ -141,7 +129,8 @@ public final class EchoPingPong {
 
     private Mark mark() {
         return new Mark(System.nanoTime(), tally.bytes, tally.messages,
-                CpuClock.nanos(options.serverPid()), CpuClock.selfNanos(), MachineCpu.sample());
+                CpuClock.nanos(options.serverPid()), CpuClock.selfNanos(), MachineCpu.sample(),
+                ThreadCpu.loopNanos(options.serverPid()));
     }
 
     /** Closes every connection; returns the fewest and most round trips one made in the window. */
@@ -176,11 +165,12 @@ public final class EchoPingPong {
         return String.format(Locale.ROOT,
                 "{\"connections\":%d,\"messageBytes\":%d,\"seconds\":%.3f,\"bytes\":%d,\"mibPerSec\":%.1f,"
                         + "\"messagesPerSec\":%.1f,\"serverCpuSeconds\":%s,\"clientCpuSeconds\":%s,"
-                        + "\"machineCpuSeconds\":%s,\"machineCpus\":%d,"
+                        + "\"serverLoopCpuSeconds\":%s,\"machineCpuSeconds\":%s,\"machineCpus\":%d,"
                         + "\"minConnMessages\":%d,\"maxConnMessages\":%d,\"errors\":%d}",
                 options.connections(), options.messageBytes(), seconds, bytes, bytes / 1048576.0 / seconds,
                 messages / seconds, cpuSeconds(start.serverCpuNanos, end.serverCpuNanos),
-                cpuSeconds(start.clientCpuNanos, end.clientCpuNanos), machine(end.machine.busySecondsSince(start.machine, seconds)),
+                cpuSeconds(start.clientCpuNanos, end.clientCpuNanos),
+                ThreadCpu.json(start.serverLoopNanos, end.serverLoopNanos), machine(end.machine.busySecondsSince(start.machine, seconds)),
                 end.machine.cpus(), spread[0], spread[1], errors);
     }
 
@@ -190,22 +180,5 @@ public final class EchoPingPong {
 
     private static String cpuSeconds(long before, long after) {
         return before < 0 || after < 0 ? "null" : String.format(Locale.ROOT, "%.2f", (after - before) / 1e9);
-    }
-
-    /** Runs {@code task} on the loop thread and waits for its result. */
-    private static <T> T onLoop(EventLoop loop, java.util.concurrent.Callable<T> task) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(task.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
     }
 }
