@@ -99,7 +99,7 @@ public final class TcpServer implements AutoCloseable {
     private Consumer<StreamSocket> handoff(EventLoop acceptorLoop) {
         int[] next = {0};
         return socket -> {
-            EventLoop target = loops.get(next[0]++ % loops.size());
+            EventLoop target = loops.get(Math.floorMod(next[0]++, loops.size())); // floorMod: the counter wraps after 2^31
             if (target == acceptorLoop) {
                 newConnection(target, socket);
                 return;
