@@ -14,7 +14,7 @@ import java.nio.channels.SelectionKey;
 public final class Channel {
     final EventLoop loop;
     final Selectable source;
-    final IoHandler handler;
+    IoHandler handler; // replaced once, when a connecting client's channel becomes its connection's
     final boolean edgeTriggered;
     boolean oneShot;
     int interest;

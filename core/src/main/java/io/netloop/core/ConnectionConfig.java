@@ -11,11 +11,18 @@ import java.time.Duration;
  * @param highWaterMark queued output that triggers {@link ConnectionHandler#onHighWater}
  * @param lowWaterMark queued output at which {@link ConnectionHandler#onLowWater} follows
  * @param idleTimeoutNanos a connection with no bytes in or out for this long is closed; 0 for never
+ * @param maxInputBytes input left unconsumed by the handler beyond which the connection is closed
  *
  * <p>Threading: immutable.
  */
-public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos) {
-    public static final ConnectionConfig DEFAULT = new ConnectionConfig(64 * 1024, 1024 * 1024, 256 * 1024, 0);
+public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos, int maxInputBytes) {
+    public static final ConnectionConfig DEFAULT = new ConnectionConfig(64 * 1024, 1024 * 1024, 256 * 1024, 0, 8 * 1024 * 1024);
+
+    public ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos) {
+        this(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, DEFAULT_MAX_INPUT);
+    }
+
+    private static final int DEFAULT_MAX_INPUT = 8 * 1024 * 1024;
 
     public ConnectionConfig {
         if (readBudget <= 0) throw new IllegalArgumentException("readBudget must be positive: " + readBudget);
@@ -24,18 +31,24 @@ public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMa
             throw new IllegalArgumentException("lowWaterMark must be in [0, highWaterMark): " + lowWaterMark);
         }
         if (idleTimeoutNanos < 0) throw new IllegalArgumentException("idle timeout must not be negative");
+        if (maxInputBytes <= 0) throw new IllegalArgumentException("maxInputBytes must be positive: " + maxInputBytes);
     }
 
     public ConnectionConfig withHighWaterMark(int high, int low) {
-        return new ConnectionConfig(readBudget, high, low, idleTimeoutNanos);
+        return new ConnectionConfig(readBudget, high, low, idleTimeoutNanos, maxInputBytes);
     }
 
     public ConnectionConfig withReadBudget(int budget) {
-        return new ConnectionConfig(budget, highWaterMark, lowWaterMark, idleTimeoutNanos);
+        return new ConnectionConfig(budget, highWaterMark, lowWaterMark, idleTimeoutNanos, maxInputBytes);
+    }
+
+    /** Input a handler may leave unconsumed before the connection is closed (against a peer that never completes a message). */
+    public ConnectionConfig withMaxInputBytes(int bytes) {
+        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, bytes);
     }
 
     /** Duration.ZERO turns the idle timeout off. */
     public ConnectionConfig withIdleTimeout(Duration timeout) {
-        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, timeout.toNanos());
+        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, timeout.toNanos(), maxInputBytes);
     }
 }

@@ -116,6 +116,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     public void execute(Runnable task) {
         if (state.get() == TERMINATED) throw new RejectedExecutionException("event loop " + name + " has terminated");
         tasks.offer(task);
+        if (state.get() == TERMINATED && tasks.remove(task)) {
+            // Terminated between the check and the offer, after the last drain: say so rather than lose it.
+            throw new RejectedExecutionException("event loop " + name + " has terminated");
+        }
         if (Thread.currentThread() != thread && sleeping.getAndSet(false)) poller.wakeup();
     }
 
@@ -405,6 +409,10 @@ public final class EventLoop implements Executor, AutoCloseable {
                 reportFailure("closing " + poller.name(), t);
             } finally {
                 state.set(TERMINATED);
+                // Tasks queued after the last drain but before TERMINATED was visible: run them
+                // (they find everything closed and fail or close what they hold) rather than drop them.
+                Runnable r;
+                while ((r = tasks.poll()) != null) safely(r, "task after stop");
                 terminated.countDown();
             }
         }

@@ -23,13 +23,31 @@ final class SerialExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         tasks.add(task);
-        if (running.compareAndSet(false, true)) executor.execute(drain);
+        if (running.compareAndSet(false, true)) {
+            try {
+                executor.execute(drain);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The pool is shutting down: run here rather than lose the calls (onClose above all).
+                drain();
+            }
+        }
     }
 
     private void drain() {
         for (;;) {
             Runnable r;
-            while ((r = tasks.poll()) != null) r.run();
+            while ((r = tasks.poll()) != null) {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    // The tasks handle their own failures; this keeps one escaping from wedging the queue.
+                    if (t instanceof VirtualMachineError) {
+                        running.set(false);
+                        throw t;
+                    }
+                    System.getLogger(SerialExecutor.class.getName()).log(System.Logger.Level.WARNING, "handler task failed", t);
+                }
+            }
             running.set(false);
             // A task added after the poll above but before the flag cleared must not be stranded.
             if (tasks.isEmpty() || !running.compareAndSet(false, true)) return;

@@ -82,12 +82,12 @@ public final class TcpClient {
                 return;
             }
             timer.cancel();
-            channel.remove();
             established();
         }
 
         private void established() {
-            TcpConnection c = new TcpConnection(loop, socket, handler, config, null);
+            // The connect's channel (if any) becomes the connection's: no second registration.
+            TcpConnection c = new TcpConnection(loop, socket, handler, config, null, null, channel);
             c.start();
             result.complete(c);
         }

@@ -70,6 +70,7 @@ public final class TcpConnection implements AutoCloseable {
     private boolean readingPaused;
     private boolean peerShutdown;
     private boolean busy; // a worker owns the input buffer
+    private boolean hungUpWhileBusy;
     private boolean aboveHighWater;
     private long bytesRead;
     private long bytesWritten;
@@ -89,13 +90,28 @@ public final class TcpConnection implements AutoCloseable {
 
     TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
                   CloseListener closeListener, Executor handlerExecutor) {
+        this(loop, socket, handler, config, closeListener, handlerExecutor, null);
+    }
+
+    /**
+     * @param registered a channel already registered for {@code socket} (a client's, after
+     *     its connect completed), taken over rather than registered again: NIO cannot
+     *     register a channel whose key was cancelled until the selector's next select
+     */
+    TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                  CloseListener closeListener, Executor handlerExecutor, Channel registered) {
         this.loop = loop;
         this.socket = socket;
         this.handler = handler;
         this.config = config;
         this.closeListener = closeListener;
         this.offload = handlerExecutor == null ? null : new SerialExecutor(handlerExecutor);
-        this.channel = loop.newChannel(socket, this::onReady);
+        if (registered != null) {
+            registered.handler = this::onReady;
+            this.channel = registered;
+        } else {
+            this.channel = loop.newChannel(socket, this::onReady);
+        }
     }
 
     /** Registers for reading and calls {@link ConnectionHandler#onOpen}. Loop thread. */
@@ -211,6 +227,10 @@ public final class TcpConnection implements AutoCloseable {
             } else if ((ops & Interest.HANGUP) != 0 && !busy) {
                 // Reading is paused, but neither direction works any more: nothing can be answered.
                 close(null);
+            } else if ((ops & Interest.HANGUP) != 0) {
+                // A worker owns the input. EPOLLHUP is reported even with no interest, so re-arming
+                // now would report it again at once, in a spin: wait disarmed for the worker.
+                hungUpWhileBusy = true;
             }
         }
         if (open) updateInterest();
@@ -222,6 +242,7 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Derives the poller interest from the state; re-arms a one-shot channel. Loop thread. */
     private void updateInterest() {
+        if (busy && hungUpWhileBusy) return; // stays disarmed until offloadedDataDone
         int interest = (wantsRead() ? Interest.READ : 0) | (nothingQueued() ? 0 : Interest.WRITE);
         channel.arm(interest);
     }
@@ -302,8 +323,13 @@ public final class TcpConnection implements AutoCloseable {
     private void deliver() {
         try {
             handler.onData(this, input);
-        } catch (RuntimeException e) {
-            close(e);
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError v) throw v;
+            close(e); // an Error from a handler (an assertion, a missing class) ends this connection only
+            return;
+        }
+        if (input.readableBytes() > config.maxInputBytes()) {
+            close(new IOException("over " + config.maxInputBytes() + " bytes of input left unconsumed by the handler"));
             return;
         }
         if (input.isEmpty()) input.shrink(RETAINED_CAPACITY);
@@ -313,7 +339,8 @@ public final class TcpConnection implements AutoCloseable {
     private void deliverOffloaded() {
         try {
             handler.onData(this, input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError v) throw v;
             loop.execute(() -> close(e));
         } finally {
             loop.execute(offloadedDataDone);
@@ -323,6 +350,10 @@ public final class TcpConnection implements AutoCloseable {
     private void offloadedDataDone() {
         busy = false;
         if (!open) return;
+        if (input.readableBytes() > config.maxInputBytes()) {
+            close(new IOException("over " + config.maxInputBytes() + " bytes of input left unconsumed by the handler"));
+            return;
+        }
         if (inputClosed && outputShut) {
             close(null);
             return;
@@ -334,7 +365,8 @@ public final class TcpConnection implements AutoCloseable {
     private void callOffloaded(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError v) throw v;
             loop.execute(() -> close(e));
         }
     }

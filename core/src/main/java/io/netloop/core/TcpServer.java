@@ -88,8 +88,14 @@ public final class TcpServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loop.reportFailure("setting options " + childOptions + " on " + socket, e);
         }
-        TcpConnection c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed,
-                handlerExecutor);
+        TcpConnection c;
+        try {
+            c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor);
+        } catch (RuntimeException e) {
+            loop.reportFailure("creating a handler for " + socket + " (closed)", e);
+            closeQuietly(socket);
+            return;
+        }
         accepted.incrementAndGet();
         connections.add(c);
         c.start();
@@ -242,8 +248,16 @@ public final class TcpServer implements AutoCloseable {
                 System.getLogger(TcpServer.class.getName()).log(System.Logger.Level.WARNING, "closing " + this + ": " + e);
             }
         }
-        if (workers != null) workers.close();
-        if (virtualThreads != null) virtualThreads.close();
+        Runnable closeExecutors = () -> {
+            if (workers != null) workers.close();
+            if (virtualThreads != null) virtualThreads.close();
+        };
+        if (onALoop || Thread.currentThread().isVirtual() || Thread.currentThread().getName().startsWith("netloop-worker-")) {
+            // Waiting for the pools from one of their own threads (or a loop they report to) would never end.
+            Thread.ofPlatform().name("netloop-close-" + localAddress).start(closeExecutors);
+        } else {
+            closeExecutors.run();
+        }
         if (ownedGroup != null) ownedGroup.close();
         if (ownedLoop != null) ownedLoop.close();
     }

@@ -23,6 +23,8 @@ public final class TimingWheel {
     private long currentTick;      // the tick whose slot is processed next
     private final long startNanos;
     private int size;
+    /** Timeouts due in the slot being advanced: unlinked first, run after, so callbacks may cancel anything. */
+    private Timeout[] due = new Timeout[16];
 
     /**
      * @param tickNanos resolution
@@ -98,19 +100,26 @@ public final class TimingWheel {
                 break;
             }
             int slot = (int) (currentTick & mask);
-            Timeout t = slots[slot];
-            while (t != null) {
-                Timeout next = t.next;
+            int n = 0;
+            for (Timeout t = slots[slot], next; t != null; t = next) {
+                next = t.next;
                 if (t.remainingTurns > 0) {
                     t.remainingTurns--;
                 } else {
                     unlink(t);
-                    t.task.run();
-                    fired++;
+                    if (n == due.length) due = java.util.Arrays.copyOf(due, n * 2);
+                    due[n++] = t;
                 }
-                t = next;
             }
             currentTick++;
+            for (int i = 0; i < n; i++) {
+                Timeout t = due[i];
+                due[i] = null;
+                // An earlier callback of this batch may have cancelled or rescheduled it.
+                if (t.cancelled || t.isPending()) continue;
+                t.task.run();
+                fired++;
+            }
         }
         return fired;
     }

@@ -21,7 +21,7 @@ public final class Fds {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(path);
             MemorySegment err = errnoSegment();
-            int fd = (int) Libc.OPEN.invokeExact(err, p, SysConst.O_RDONLY | SysConst.O_CLOEXEC);
+            int fd = (int) Libc.OPEN.invokeExact(err, p, SysConst.O_RDONLY | SysConst.O_CLOEXEC | SysConst.O_NONBLOCK);
             if (fd < 0) throw new ErrnoException("open", errno(err), path);
             return fd;
         } catch (ErrnoException e) {
@@ -68,7 +68,7 @@ public final class Fds {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(relative);
             MemorySegment how = arena.allocate(24, 8); // struct open_how { u64 flags, mode, resolve; }
-            how.set(ValueLayout.JAVA_LONG, 0, SysConst.O_RDONLY | SysConst.O_CLOEXEC);
+            how.set(ValueLayout.JAVA_LONG, 0, SysConst.O_RDONLY | SysConst.O_CLOEXEC | SysConst.O_NONBLOCK);
             how.set(ValueLayout.JAVA_LONG, 8, 0);
             how.set(ValueLayout.JAVA_LONG, 16, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
             MemorySegment err = errnoSegment();

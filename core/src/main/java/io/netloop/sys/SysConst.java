@@ -58,6 +58,8 @@ public final class SysConst {
 
     public static final int O_RDONLY = 0;
     public static final int O_CLOEXEC = 0x80000;
+    /** On open: a FIFO without a writer must not block the loop; no effect on regular files. */
+    public static final int O_NONBLOCK = 0x800;
 
     public static final int RLIMIT_NOFILE = 7;
 }

@@ -75,6 +75,34 @@ class HandlerModesTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(HandlerMode.class)
+    void anErrorThrownByAHandlerClosesThatConnectionAndTheServerGoesOn(HandlerMode mode) throws Exception {
+        AtomicInteger closes = new AtomicInteger();
+        try (TcpServer server = TcpServer.builder().handlers(mode).handler(() -> new ConnectionHandler() {
+            @Override
+            public void onData(TcpConnection c, Buffer in) {
+                if (in.peek(0) == '!') throw new AssertionError("a handler bug (expected in this test)");
+                c.send(in);
+            }
+
+            @Override
+            public void onClose(TcpConnection c, Throwable cause) {
+                closes.incrementAndGet();
+            }
+        }).start()) {
+            try (Socket bad = Clients.connect(server.port())) {
+                bad.getOutputStream().write('!');
+                assertThat(bad.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+            }
+            try (Socket good = Clients.connect(server.port())) {
+                good.getOutputStream().write('x');
+                assertThat(good.getInputStream().read()).isEqualTo('x');
+            }
+            Clients.await(java.time.Duration.ofSeconds(5), "both closes seen", () -> closes.get() == 2);
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1} loop(s), {2} workers, queue {3}")
     @CsvSource({"WORKERS, 1, 8, 1024", "WORKERS, 4, 8, 1024", "WORKERS, 2, 2, 4", "VIRTUAL, 1, 1, 1", "VIRTUAL, 4, 1, 1"})
     void twoHundredClientsWithABlockingHandlerAllCompleteAndNoConnectionIsHandledTwiceAtOnce(
@@ -106,7 +134,7 @@ class HandlerModesTest {
             for (int i = 0; i < clients; i++) {
                 assertThat(replies.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("message " + i);
             }
-            Clients.await(java.time.Duration.ofSeconds(10), "every connection closed", () -> server.openCount() == 0);
+            Clients.await(java.time.Duration.ofSeconds(60), "every connection closed", () -> server.openCount() == 0);
         }
         assertThat(SlowHandler.overlaps.get()).as("handler calls overlapping on one connection").isZero();
         assertThat(SlowHandler.onLoopCalls.get()).as("handler calls on a loop thread").isZero();

@@ -64,6 +64,45 @@ class TcpClientTest {
 
     @ParameterizedTest
     @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    void aConnectThatCompletesLaterGivesAWorkingConnection(IoMode io) throws Exception {
+        // The accept queue is full, so the SYN is dropped; once room is made, the kernel's
+        // retransmitted SYN (about 1 s later) completes the connect asynchronously: the path
+        // where the socket turns writable instead of connecting at once.
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             EventLoop loop = EventLoop.open(io)) {
+            InetSocketAddress target = (InetSocketAddress) ss.getLocalSocketAddress();
+            java.util.List<TcpConnection> fillers = new java.util.ArrayList<>();
+            CompletableFuture<String> reply = new CompletableFuture<>();
+            CompletableFuture<TcpConnection> pending = null;
+            for (int attempt = 0; attempt < 16 && pending == null; attempt++) {
+                CompletableFuture<TcpConnection> f = TcpClient.connect(loop, target, Duration.ofSeconds(10),
+                        (c, in) -> reply.complete(in.readAllAsString()));
+                try {
+                    fillers.add(f.get(300, TimeUnit.MILLISECONDS)); // connected: the queue still had room
+                } catch (java.util.concurrent.TimeoutException hanging) {
+                    pending = f;
+                }
+            }
+            assertThat(pending).as("a connect that waits for room in the accept queue").isNotNull();
+            java.util.List<Socket> accepted = new java.util.ArrayList<>();
+            try {
+                ss.setSoTimeout(10_000);
+                for (int i = 0; i <= fillers.size(); i++) accepted.add(ss.accept()); // room: the retried SYN gets in
+                TcpConnection c = pending.get(10, TimeUnit.SECONDS);
+                assertThat(c.isOpen()).isTrue();
+                c.send("late");
+                Socket peer = accepted.getLast();
+                assertThat(peer.getInputStream().readNBytes(4)).asString().isEqualTo("late");
+                peer.getOutputStream().write("ok".getBytes());
+                assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+            } finally {
+                for (Socket s : accepted) s.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
     void aConnectThatHangsTimesOut(IoMode io) throws Exception {
         // A listener that never accepts: once its accept queue is full, the kernel drops SYNs
         // and connects hang. How many it takes to fill the queue is the kernel's business, so

@@ -81,6 +81,35 @@ class TimingWheelTest {
     }
 
     @Test
+    void aCallbackMayCancelAnotherTimeoutDueInTheSameTick() {
+        TimingWheel wheel = new TimingWheel(TICK, 8, 0);
+        List<String> fired = new ArrayList<>();
+        TimingWheel.Timeout[] b = new TimingWheel.Timeout[1];
+        // Scheduled second, so it stands first in the slot's list and runs first.
+        wheel.schedule(() -> fired.add("c"), 300, 0);
+        b[0] = wheel.schedule(() -> fired.add("b"), 300, 0);
+        wheel.schedule(() -> {
+            fired.add("a");
+            b[0].cancel();
+        }, 300, 0);
+        wheel.advance(300);
+        assertThat(fired).containsExactly("a", "c");
+        assertThat(wheel.size()).isZero();
+    }
+
+    @Test
+    void aCallbackMayRescheduleAnotherTimeoutDueInTheSameTick() {
+        TimingWheel wheel = new TimingWheel(TICK, 8, 0);
+        List<Long> fired = new ArrayList<>();
+        long[] now = {0};
+        TimingWheel.Timeout[] later = new TimingWheel.Timeout[1];
+        later[0] = wheel.schedule(() -> fired.add(now[0]), 300, 0);
+        wheel.schedule(() -> wheel.reschedule(later[0], 500, now[0]), 300, 0);
+        for (now[0] = 0; now[0] <= 1_000; now[0] += 100) wheel.advance(now[0]);
+        assertThat(fired).containsExactly(800L);
+    }
+
+    @Test
     void theNextTickIsReportedOnlyWhenSomethingWaits() {
         TimingWheel wheel = new TimingWheel(TICK, 8, 0);
         assertThat(wheel.nanosToNextTick(0)).isEqualTo(-1);

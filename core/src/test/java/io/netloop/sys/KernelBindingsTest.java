@@ -242,6 +242,36 @@ class KernelBindingsTest {
         }
     }
 
+    @Test
+    void openingAFifoWithoutAWriterDoesNotBlock() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("netloop-fifo");
+        java.nio.file.Path fifo = dir.resolve("pipe");
+        try {
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+            int root = Fds.openDirectory(dir.toString());
+            try {
+                // Blocking here would stall a whole event loop; the test would hang instead of failing fast.
+                int fd = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Fds.openBeneath(root, "pipe");
+                    } catch (ErrnoException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                try {
+                    assertThat(Fds.stat(fd).regularFile()).isFalse();
+                } finally {
+                    Fds.close(fd);
+                }
+            } finally {
+                Fds.close(root);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(fifo);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
     private static int listener(InetAddress host) throws ErrnoException {
         int fd = Net.socket(host instanceof java.net.Inet6Address ? SysConst.AF_INET6 : SysConst.AF_INET, SysConst.SOCK_STREAM);
         Net.bind(fd, new InetSocketAddress(host, 0));
