@@ -3,7 +3,6 @@ package io.netloop.core;
 import io.netloop.sys.Epoll;
 import io.netloop.sys.Errno;
 import io.netloop.sys.ErrnoException;
-import io.netloop.sys.EventFd;
 import io.netloop.sys.SysConst;
 
 import java.io.IOException;
@@ -29,7 +28,7 @@ final class EpollPoller implements Poller {
     private static final int MAX_EVENTS = 4096;
 
     private final int epfd;
-    private final EventFd wakeup;
+    private final Wakeup wakeup;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch;
     private final String name;
@@ -42,16 +41,15 @@ final class EpollPoller implements Poller {
     private int nextSlot;
     private int generation;
     private int size;
-    private final Object wakeupLock = new Object();
-    private boolean closed; // guarded by wakeupLock
+    private boolean closed;
 
     EpollPoller(String name) throws IOException {
         this.name = name;
         int fd = -1;
-        EventFd w = null;
+        Wakeup w = null;
         try {
             fd = Epoll.create();
-            w = new EventFd();
+            w = new Wakeup();
             scratch = Epoll.allocateEvents(arena, 1);
             events = Epoll.allocateEvents(arena, eventCapacity);
             Epoll.ctl(fd, SysConst.EPOLL_CTL_ADD, w.fd(), SysConst.EPOLLIN, WAKEUP_TOKEN, scratch);
@@ -137,15 +135,7 @@ final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
-        // Under the lock, so a late wake-up never writes to a closed (and maybe reused) descriptor.
-        synchronized (wakeupLock) {
-            if (closed) return;
-            try {
-                wakeup.signal();
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("cannot wake the loop: " + e.getMessage(), e);
-            }
-        }
+        wakeup.signal();
     }
 
     @Override
@@ -160,15 +150,9 @@ final class EpollPoller implements Poller {
 
     @Override
     public void close() {
-        synchronized (wakeupLock) {
-            if (closed) return;
-            closed = true;
-            try {
-                wakeup.close();
-            } catch (ErrnoException e) {
-                System.getLogger(EpollPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
-            }
-        }
+        if (closed) return;
+        closed = true;
+        wakeup.close();
         try {
             io.netloop.sys.Net.close(epfd);
         } catch (ErrnoException e) {

@@ -1,7 +1,5 @@
 package io.netloop.core;
 
-import io.netloop.sys.ErrnoException;
-import io.netloop.sys.EventFd;
 import io.netloop.sys.Poll;
 
 import java.io.IOException;
@@ -18,9 +16,8 @@ import java.util.Arrays;
  * wake-ups in slot 0. Threading: the owning loop's thread, but {@link #wakeup} from any.
  */
 final class PollPoller implements Poller {
-    private final EventFd wakeup;
-    private final Object wakeupLock = new Object();
-    private boolean closed; // guarded by wakeupLock
+    private final Wakeup wakeup;
+    private boolean closed;
     private Arena arena = Arena.ofShared();
     private MemorySegment fds;
     private Channel[] channels;
@@ -30,7 +27,7 @@ final class PollPoller implements Poller {
     private int[] readyOps = new int[16];
 
     PollPoller() throws IOException {
-        wakeup = new EventFd();
+        wakeup = new Wakeup();
         fds = Poll.allocatePollFds(arena, 64);
         channels = new Channel[64];
         Poll.setPollFd(fds, 0, wakeup.fd(), Poll.POLLIN);
@@ -106,14 +103,7 @@ final class PollPoller implements Poller {
 
     @Override
     public void wakeup() {
-        synchronized (wakeupLock) {
-            if (closed) return;
-            try {
-                wakeup.signal();
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("cannot wake the loop: " + e.getMessage(), e);
-            }
-        }
+        wakeup.signal();
     }
 
     @Override
@@ -128,15 +118,9 @@ final class PollPoller implements Poller {
 
     @Override
     public void close() {
-        synchronized (wakeupLock) {
-            if (closed) return;
-            closed = true;
-            try {
-                wakeup.close();
-            } catch (ErrnoException e) {
-                System.getLogger(PollPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
-            }
-        }
+        if (closed) return;
+        closed = true;
+        wakeup.close();
         arena.close();
     }
 

@@ -1,7 +1,5 @@
 package io.netloop.core;
 
-import io.netloop.sys.ErrnoException;
-import io.netloop.sys.EventFd;
 import io.netloop.sys.Poll;
 
 import java.io.IOException;
@@ -18,9 +16,8 @@ import java.lang.foreign.ValueLayout;
  * {@link #wakeup} from any.
  */
 final class SelectPoller implements Poller {
-    private final EventFd wakeup;
-    private final Object wakeupLock = new Object();
-    private boolean closed; // guarded by wakeupLock
+    private final Wakeup wakeup;
+    private boolean closed;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment readSet;
     private final MemorySegment writeSet;
@@ -34,7 +31,7 @@ final class SelectPoller implements Poller {
     private int size;
 
     SelectPoller() throws IOException {
-        wakeup = new EventFd();
+        wakeup = new Wakeup();
         readSet = Poll.allocateFdSet(arena);
         writeSet = Poll.allocateFdSet(arena);
         readyRead = Poll.allocateFdSet(arena);
@@ -117,14 +114,7 @@ final class SelectPoller implements Poller {
 
     @Override
     public void wakeup() {
-        synchronized (wakeupLock) {
-            if (closed) return;
-            try {
-                wakeup.signal();
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("cannot wake the loop: " + e.getMessage(), e);
-            }
-        }
+        wakeup.signal();
     }
 
     @Override
@@ -139,15 +129,9 @@ final class SelectPoller implements Poller {
 
     @Override
     public void close() {
-        synchronized (wakeupLock) {
-            if (closed) return;
-            closed = true;
-            try {
-                wakeup.close();
-            } catch (ErrnoException e) {
-                System.getLogger(SelectPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the eventfd", e);
-            }
-        }
+        if (closed) return;
+        closed = true;
+        wakeup.close();
         arena.close();
     }
 }
