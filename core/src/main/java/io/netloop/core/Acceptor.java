@@ -78,7 +78,15 @@ final class Acceptor implements AutoCloseable {
                 if (!onAcceptError(e)) return;
                 continue;
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "accept on " + listener + " failed: " + e);
+                // Not an errno we know (the JDK's accept can say anything): the listener stays
+                // readable, so retrying at once would spin and flood the log. Pause instead.
+                if (!shortage) {
+                    shortage = true;
+                    refusedInShortage = 0;
+                    LOG.log(System.Logger.Level.WARNING, "accept on " + listener + " failed: " + e
+                            + "; retrying every " + RETRY_MILLIS + " ms");
+                }
+                pauseAccepting();
                 return;
             }
             if (s == null) return;
@@ -128,6 +136,12 @@ final class Acceptor implements AutoCloseable {
             if (!failed && spareBack) return true;
         }
         // Nothing to free, or the freed descriptor was taken: stop watching and retry later.
+        pauseAccepting();
+        return false;
+    }
+
+    /** Stops watching the listener for {@link #RETRY_MILLIS}: a paced retry, never a spin. */
+    private void pauseAccepting() {
         channel.disableReading();
         loop.schedule(() -> {
             if (!closed) {
@@ -135,13 +149,12 @@ final class Acceptor implements AutoCloseable {
                 channel.enableReading();
             }
         }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-        return false;
     }
 
     private void endShortage() {
         shortage = false;
-        LOG.log(System.Logger.Level.WARNING, "accepting again on " + listener + " after closing "
-                + refusedInShortage + " connection(s) during the descriptor shortage");
+        LOG.log(System.Logger.Level.WARNING, "accepting again on " + listener
+                + (refusedInShortage > 0 ? " after closing " + refusedInShortage + " connection(s) for want of descriptors" : ""));
     }
 
     @Override

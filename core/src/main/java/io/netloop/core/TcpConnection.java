@@ -77,6 +77,7 @@ public final class TcpConnection implements AutoCloseable {
     private long lastActivity;
     private TimingWheel.Timeout idleTimeout;
     private volatile Object attachment;
+    private volatile InetSocketAddress remote;
 
     /** Told when a connection closes, after its handler: servers use it to keep counts. */
     interface CloseListener {
@@ -153,12 +154,20 @@ public final class TcpConnection implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * The peer's address, or null if it was gone before anyone asked. Cached: after close the
+     * descriptor number may belong to another socket, so it is never asked again. Any thread.
+     */
     public InetSocketAddress remoteAddress() {
+        InetSocketAddress r = remote;
+        if (r != null || !open) return r;
         try {
-            return socket.remoteAddress();
+            r = socket.remoteAddress();
         } catch (IOException e) {
             return null; // the peer is gone already; callers log "unknown"
         }
+        remote = r;
+        return r;
     }
 
     public InetSocketAddress localAddress() {
