@@ -103,6 +103,39 @@ class HandlerModesTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HandlerMode.class, names = {"WORKERS", "VIRTUAL"})
+    void aHangupWhileAWorkerOwnsTheConnectionDoesNotSpinTheLoop(HandlerMode mode) throws Exception {
+        java.util.concurrent.CountDownLatch working = new java.util.concurrent.CountDownLatch(1);
+        try (TcpServer server = TcpServer.builder().handlers(mode).handler(() -> (c, in) -> {
+            in.clear();
+            c.shutdownOutput(); // our side is done: with the peer's FIN, both directions close (EPOLLHUP)
+            working.countDown();
+            try {
+                Thread.sleep(1_500); // the worker keeps the connection while the hang-up is reported
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).start()) {
+            java.util.concurrent.CompletableFuture<Long> tid = new java.util.concurrent.CompletableFuture<>();
+            server.loop().execute(() -> tid.complete(Thread.currentThread().threadId()));
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            try (Socket s = Clients.connect(server.port())) {
+                s.getOutputStream().write('x');
+                assertThat(working.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(s.getInputStream().read()).as("the server's FIN").isEqualTo(-1);
+                s.shutdownOutput(); // our FIN: now neither direction works
+                Thread.sleep(100);
+                long before = mx.getThreadCpuTime(tid.get(5, TimeUnit.SECONDS));
+                Thread.sleep(700);
+                long used = mx.getThreadCpuTime(tid.get()) - before;
+                // Re-arming on EPOLLHUP while the worker holds the input would burn the whole 700 ms.
+                assertThat(used).as("loop CPU ns during 700 ms of a reported hang-up").isLessThan(150_000_000L);
+            }
+            Clients.await(java.time.Duration.ofSeconds(10), "the connection closed after the worker", () -> server.openCount() == 0);
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1} loop(s), {2} workers, queue {3}")
     @CsvSource({"WORKERS, 1, 8, 1024", "WORKERS, 4, 8, 1024", "WORKERS, 2, 2, 4", "VIRTUAL, 1, 1, 1", "VIRTUAL, 4, 1, 1"})
     void twoHundredClientsWithABlockingHandlerAllCompleteAndNoConnectionIsHandledTwiceAtOnce(
