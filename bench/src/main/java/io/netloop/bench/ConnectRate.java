@@ -57,7 +57,7 @@ public final class ConnectRate {
         ConnectRateOptions options;
         try {
             options = ConnectRateOptions.parse(args);
-        } catch (PingPongOptions.HelpRequested e) {
+        } catch (BenchArgs.HelpRequested e) {
             System.out.println(ConnectRateOptions.USAGE);
             return;
         } catch (IllegalArgumentException e) {

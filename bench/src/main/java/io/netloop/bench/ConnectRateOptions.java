@@ -54,44 +54,34 @@ record ConnectRateOptions(String host, int port, int slots, int requestBytes, Du
     }
 
     static ConnectRateOptions parse(String[] args) {
-        String host = "127.0.0.1";
-        int port = 0, slots = 64, size = 32;
-        double warmup = 3, duration = 5, timeout = 5;
-        long serverPid = -1;
-        IoMode io = IoMode.EPOLL_ET;
-        boolean reset = true;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("-h") || name.equals("--help")) throw new PingPongOptions.HelpRequested();
-            if (i + 1 >= args.length) throw new IllegalArgumentException(name + " needs a value");
-            String value = args[++i];
-            try {
-                switch (name) {
-                    case "--host" -> host = value;
-                    case "--port" -> port = Integer.parseInt(value);
-                    case "--slots" -> slots = Integer.parseInt(value);
-                    case "--size" -> size = Integer.parseInt(value);
-                    case "--warmup" -> warmup = Double.parseDouble(value);
-                    case "--duration" -> duration = Double.parseDouble(value);
-                    case "--timeout" -> timeout = Double.parseDouble(value);
-                    case "--server-pid" -> serverPid = Long.parseLong(value);
-                    case "--io" -> io = IoMode.parse(value);
-                    case "--close" -> reset = switch (value) {
-                        case "rst" -> true;
-                        case "fin" -> false;
-                        default -> throw new IllegalArgumentException("--close wants rst or fin, not '" + value + "'");
-                    };
-                    default -> throw new IllegalArgumentException("unknown option " + name);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " wants a number, not '" + value + "'");
+        var o = new Object() {
+            String host = "127.0.0.1";
+            int port, slots = 64, size = 32;
+            double warmup = 3, duration = 5, timeout = 5;
+            long serverPid = -1;
+            IoMode io = IoMode.EPOLL_ET;
+            boolean reset = true;
+        };
+        BenchArgs.parse(args, (name, value) -> {
+            switch (name) {
+                case "--host" -> o.host = value;
+                case "--port" -> o.port = Integer.parseInt(value);
+                case "--slots" -> o.slots = Integer.parseInt(value);
+                case "--size" -> o.size = Integer.parseInt(value);
+                case "--warmup" -> o.warmup = Double.parseDouble(value);
+                case "--duration" -> o.duration = Double.parseDouble(value);
+                case "--timeout" -> o.timeout = Double.parseDouble(value);
+                case "--server-pid" -> o.serverPid = Long.parseLong(value);
+                case "--io" -> o.io = IoMode.parse(value);
+                case "--close" -> o.reset = switch (value) {
+                    case "rst" -> true;
+                    case "fin" -> false;
+                    default -> throw new IllegalArgumentException("--close wants rst or fin, not '" + value + "'");
+                };
+                default -> throw BenchArgs.unknown(name);
             }
-        }
-        return new ConnectRateOptions(host, port, slots, size, seconds(warmup), seconds(duration), serverPid, io,
-                reset, seconds(timeout));
-    }
-
-    private static Duration seconds(double s) {
-        return Duration.ofNanos(Math.round(s * 1e9));
+        });
+        return new ConnectRateOptions(o.host, o.port, o.slots, o.size, BenchArgs.seconds(o.warmup),
+                BenchArgs.seconds(o.duration), o.serverPid, o.io, o.reset, BenchArgs.seconds(o.timeout));
     }
 }

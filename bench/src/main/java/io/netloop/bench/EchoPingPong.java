@@ -59,7 +59,7 @@ public final class EchoPingPong {
         PingPongOptions options;
         try {
             options = PingPongOptions.parse(args);
-        } catch (PingPongOptions.HelpRequested e) {
+        } catch (BenchArgs.HelpRequested e) {
             System.out.println(PingPongOptions.USAGE);
             return;
         } catch (IllegalArgumentException e) {

@@ -32,28 +32,22 @@ record NettyHttpOptions(String host, int port, NettyTransport transport, int thr
     }
 
     static NettyHttpOptions parse(String[] args) {
-        String host = "127.0.0.1";
-        int port = 8080, threads = 1;
-        NettyTransport transport = NettyTransport.EPOLL;
-        Path root = Path.of(".");
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("-h") || name.equals("--help")) throw new PingPongOptions.HelpRequested();
-            if (i + 1 >= args.length) throw new IllegalArgumentException(name + " needs a value");
-            String value = args[++i];
-            try {
-                switch (name) {
-                    case "--host" -> host = value;
-                    case "--port" -> port = Integer.parseInt(value);
-                    case "--io" -> transport = NettyTransport.parse(value);
-                    case "--threads" -> threads = Integer.parseInt(value);
-                    case "--root" -> root = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown option " + name);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " wants a number, not '" + value + "'");
+        var o = new Object() {
+            String host = "127.0.0.1";
+            int port = 8080, threads = 1;
+            NettyTransport transport = NettyTransport.EPOLL;
+            Path root = Path.of(".");
+        };
+        BenchArgs.parse(args, (name, value) -> {
+            switch (name) {
+                case "--host" -> o.host = value;
+                case "--port" -> o.port = Integer.parseInt(value);
+                case "--io" -> o.transport = NettyTransport.parse(value);
+                case "--threads" -> o.threads = Integer.parseInt(value);
+                case "--root" -> o.root = Path.of(value);
+                default -> throw BenchArgs.unknown(name);
             }
-        }
-        return new NettyHttpOptions(host, port, transport, threads, root);
+        });
+        return new NettyHttpOptions(o.host, o.port, o.transport, o.threads, o.root);
     }
 }

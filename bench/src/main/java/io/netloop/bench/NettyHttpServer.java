@@ -39,7 +39,7 @@ public final class NettyHttpServer {
         NettyHttpOptions options;
         try {
             options = NettyHttpOptions.parse(args);
-        } catch (PingPongOptions.HelpRequested e) {
+        } catch (BenchArgs.HelpRequested e) {
             System.out.println(NettyHttpOptions.USAGE);
             return;
         } catch (IllegalArgumentException e) {

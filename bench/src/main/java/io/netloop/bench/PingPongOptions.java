@@ -39,44 +39,27 @@ record PingPongOptions(String host, int port, int connections, int messageBytes,
     }
 
     static PingPongOptions parse(String[] args) {
-        String host = "127.0.0.1";
-        int port = 0, connections = 100, size = 16 * 1024;
-        double warmup = 3, duration = 5;
-        long serverPid = -1;
-        IoMode io = IoMode.EPOLL;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (name.equals("-h") || name.equals("--help")) throw new HelpRequested();
-            if (i + 1 >= args.length) throw new IllegalArgumentException(name + " needs a value");
-            String value = args[++i];
-            try {
-                switch (name) {
-                    case "--host" -> host = value;
-                    case "--port" -> port = Integer.parseInt(value);
-                    case "--connections" -> connections = Integer.parseInt(value);
-                    case "--size" -> size = Integer.parseInt(value);
-                    case "--warmup" -> warmup = Double.parseDouble(value);
-                    case "--duration" -> duration = Double.parseDouble(value);
-                    case "--server-pid" -> serverPid = Long.parseLong(value);
-                    case "--io" -> io = IoMode.parse(value);
-                    default -> throw new IllegalArgumentException("unknown option " + name);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " wants a number, not '" + value + "'");
+        var o = new Object() {
+            String host = "127.0.0.1";
+            int port, connections = 100, size = 16 * 1024;
+            double warmup = 3, duration = 5;
+            long serverPid = -1;
+            IoMode io = IoMode.EPOLL;
+        };
+        BenchArgs.parse(args, (name, value) -> {
+            switch (name) {
+                case "--host" -> o.host = value;
+                case "--port" -> o.port = Integer.parseInt(value);
+                case "--connections" -> o.connections = Integer.parseInt(value);
+                case "--size" -> o.size = Integer.parseInt(value);
+                case "--warmup" -> o.warmup = Double.parseDouble(value);
+                case "--duration" -> o.duration = Double.parseDouble(value);
+                case "--server-pid" -> o.serverPid = Long.parseLong(value);
+                case "--io" -> o.io = IoMode.parse(value);
+                default -> throw BenchArgs.unknown(name);
             }
-        }
-        return new PingPongOptions(host, port, connections, size, seconds(warmup), seconds(duration), serverPid,
-                io, Duration.ofSeconds(10));
-    }
-
-    private static Duration seconds(double s) {
-        return Duration.ofNanos(Math.round(s * 1e9));
-    }
-
-    /** {@code --help}: not an error, but parsing stops there. */
-    static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
-            super(null, null, false, false);
-        }
+        });
+        return new PingPongOptions(o.host, o.port, o.connections, o.size, BenchArgs.seconds(o.warmup),
+                BenchArgs.seconds(o.duration), o.serverPid, o.io, Duration.ofSeconds(10));
     }
 }
