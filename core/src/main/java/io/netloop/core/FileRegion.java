@@ -31,7 +31,8 @@ final class FileRegion implements AutoCloseable {
     /** sendfile(2) moves at most 0x7ffff000 bytes per call; ask for no more than 1 GiB. */
     private static final long MAX_PER_CALL = 1L << 30;
 
-    private final Path path;
+    /** The file as the caller named it: for messages only. */
+    private final Object name;
     private final int fd;
     private final FileChannel channel;
     private final Arena arena;
@@ -42,8 +43,8 @@ final class FileRegion implements AutoCloseable {
     /** Bytes queued after this range and before the next one; null until the first such byte. */
     Buffer after;
 
-    private FileRegion(Path path, int fd, FileChannel channel, long position, long count) {
-        this.path = path;
+    private FileRegion(Object name, int fd, FileChannel channel, long position, long count) {
+        this.name = name;
         this.fd = fd;
         this.channel = channel;
         this.position = position;
@@ -78,10 +79,9 @@ final class FileRegion implements AutoCloseable {
             Fds.close(fileFd);
             throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
         }
-        Path label = Path.of(name);
-        if (socket.fd() >= 0) return new FileRegion(label, fileFd, null, position, count);
+        if (socket.fd() >= 0) return new FileRegion(name, fileFd, null, position, count);
         try {
-            return new FileRegion(label, -1, FileChannel.open(Path.of("/proc/self/fd/" + fileFd), StandardOpenOption.READ),
+            return new FileRegion(name, -1, FileChannel.open(Path.of("/proc/self/fd/" + fileFd), StandardOpenOption.READ),
                     position, count);
         } finally {
             Fds.close(fileFd);
@@ -123,7 +123,7 @@ final class FileRegion implements AutoCloseable {
     }
 
     private EOFException endedEarly() {
-        return new EOFException(path + " ended at byte " + position + " with " + remaining + " bytes of the range unsent");
+        return new EOFException(name + " ended at byte " + position + " with " + remaining + " bytes of the range unsent");
     }
 
     @Override
@@ -142,6 +142,6 @@ final class FileRegion implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FileRegion[" + path + " @" + position + ", " + remaining + " left]";
+        return "FileRegion[" + name + " @" + position + ", " + remaining + " left]";
     }
 }
