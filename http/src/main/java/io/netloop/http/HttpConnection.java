@@ -63,7 +63,6 @@ final class HttpConnection implements ConnectionHandler {
     private Phase phase = Phase.IDLE;
     private boolean headStarted;
     private boolean driving;
-    private boolean readingPaused;
     private boolean outputBlocked;
     private boolean peerClosed;
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
@@ -190,12 +189,8 @@ final class HttpConnection implements ConnectionHandler {
         }
         boolean holding = phase == Phase.RESPONDING || (phase == Phase.IDLE && outputBlocked);
         if (holding && input != null && input.readableBytes() >= MAX_PENDING_INPUT) {
-            if (!readingPaused) {
-                readingPaused = true;
-                conn.pauseReading();
-            }
-        } else if (!holding && readingPaused) {
-            readingPaused = false;
+            if (!conn.isReadingPaused()) conn.pauseReading();
+        } else if (!holding && conn.isReadingPaused()) {
             conn.resumeReading();
         }
     }
@@ -410,10 +405,7 @@ final class HttpConnection implements ConnectionHandler {
             phase = Phase.CLOSING;
             if (input != null) input.clear();
             conn.shutdownOutput(); // FIN after the response; the peer's close completes it
-            if (readingPaused) {
-                readingPaused = false;
-                conn.resumeReading(); // to see the peer's close
-            }
+            if (conn.isReadingPaused()) conn.resumeReading(); // to see the peer's close
             setDeadline(Deadline.LINGER, LINGER_NANOS);
             return;
         }
