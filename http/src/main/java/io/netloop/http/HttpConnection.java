@@ -68,6 +68,8 @@ final class HttpConnection implements ConnectionHandler {
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
     private boolean streaming;
     private int requests;
+    /** When the current request's head was complete (or its refusal began): the start of its latency. */
+    private long requestStart;
 
     // The exchange in progress.
     private Request request;
@@ -98,6 +100,8 @@ final class HttpConnection implements ConnectionHandler {
         loop = c.loop();
         remote = c.remoteAddress();
         c.attach(this);
+        resources.bind(loop);
+        resources.stats().connectionOpened();
         setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
     }
 
@@ -136,6 +140,8 @@ final class HttpConnection implements ConnectionHandler {
 
     @Override
     public void onClose(TcpConnection c, Throwable cause) {
+        resources.stats().connectionClosed();
+        if (response != null && response.writer() != null) response.writer().connectionClosed();
         if (timer != null) timer.cancel();
         timer = null;
         deadline = Deadline.NONE;
@@ -200,6 +206,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         phase = Phase.BODY;
         requests++;
+        requestStart = System.nanoTime();
         request = new Request(head, remoteAddress());
         response = new Response(this, request);
         match = null;
@@ -380,6 +387,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         if (phase == Phase.IDLE) {
             requests++;
+            requestStart = System.nanoTime();
             request = null;
         }
         body = null;
@@ -393,6 +401,7 @@ final class HttpConnection implements ConnectionHandler {
     /** Called by {@link Response#finish} once the whole response is queued. */
     void responseComplete(Response res) {
         if (res != response) return;
+        resources.stats().response(res.status(), System.nanoTime() - requestStart);
         AccessLog log = settings.accessLog();
         if (log != null) {
             InetSocketAddress remote = remoteAddress();
@@ -401,7 +410,10 @@ final class HttpConnection implements ConnectionHandler {
         request = null;
         response = null;
         match = null;
-        if (res.closeAfter() || server.isDraining()) {
+        // Only a response that said Connection: close may end the connection: one whose head
+        // went out before a drain began promised keep-alive, and its client may be sending the
+        // next request already (that one is answered, with Connection: close).
+        if (res.closeAfter()) {
             phase = Phase.CLOSING;
             if (input != null) input.clear();
             conn.shutdownOutput(); // FIN after the response; the peer's close completes it
@@ -410,7 +422,8 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         phase = Phase.IDLE;
-        setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
+        setDeadline(Deadline.IDLE, server.isDraining() ? Math.min(LINGER_NANOS, settings.idleTimeoutNanos())
+                : settings.idleTimeoutNanos());
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
     }
 
@@ -461,7 +474,10 @@ final class HttpConnection implements ConnectionHandler {
                 if (phase != Phase.IDLE && phase != Phase.BODY) return;
                 // RFC 9110 §15.5.9: 408, and close: the rest of the request may still come.
                 Request req = phase == Phase.BODY ? request : null;
-                if (phase == Phase.IDLE) requests++;
+                if (phase == Phase.IDLE) {
+                    requests++;
+                    requestStart = System.nanoTime();
+                }
                 phase = Phase.RESPONDING;
                 body = null;
                 response = new Response(this, req);
@@ -580,6 +596,11 @@ final class HttpConnection implements ConnectionHandler {
                 return;
             }
         }
+    }
+
+    /** Runs {@code task} on the loop every {@code periodNanos} until the timer is cancelled. */
+    Timer every(Runnable task, long periodNanos) {
+        return loop.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     void runLater(Runnable task) {

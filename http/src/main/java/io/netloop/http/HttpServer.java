@@ -58,6 +58,8 @@ public final class HttpServer implements AutoCloseable {
             new ConcurrentHashMap<>();
     private volatile TcpServer tcp;
     private volatile boolean draining;
+    /** False from the start of a {@link #drain}: load balancers are told to stop sending work. */
+    private volatile boolean ready = true;
     /** Mounted by {@link #staticFiles}: their root descriptors close with the server. */
     private final java.util.List<StaticFiles> staticFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Made on first use by a route of that mode; closed with the server. */
@@ -145,8 +147,42 @@ public final class HttpServer implements AutoCloseable {
         return router;
     }
 
-    boolean isDraining() {
+    /**
+     * Whether a graceful stop ({@link #drain} or {@link #shutdown}) has begun: responses then
+     * carry {@code Connection: close}. Any thread.
+     */
+    public boolean isDraining() {
         return draining;
+    }
+
+    /**
+     * Whether the server takes new work: started, and neither draining nor closed. What a
+     * readiness probe reports. Any thread.
+     */
+    public boolean isReady() {
+        return ready && tcp != null && !draining && !closed;
+    }
+
+    /**
+     * Statistics per loop: connections, responses by status class, latency, bytes, wake-ups,
+     * tasks. A monitoring read from any thread: each loop's counters are plain fields its
+     * thread writes, so the numbers may be a moment stale (see {@link HttpLoopStats}).
+     */
+    public HttpStats stats() {
+        TcpServer t = tcp();
+        java.util.List<HttpStats.Loop> loops = new java.util.ArrayList<>();
+        for (io.netloop.core.EventLoop l : t.loops()) {
+            HttpLoopStats.Snapshot http = HttpLoopStats.Snapshot.EMPTY;
+            for (LoopResources r : resources.values()) {
+                if (r.loop() == l) http = r.stats().snapshot();
+            }
+            loops.add(new HttpStats.Loop(l.name(), l.stats().snapshot(), http));
+        }
+        int queued;
+        synchronized (this) {
+            queued = workers == null ? 0 : workers.queueDepth();
+        }
+        return new HttpStats(isReady(), draining, queued, loops);
     }
 
     public InetSocketAddress localAddress() {
@@ -183,6 +219,25 @@ public final class HttpServer implements AutoCloseable {
         while (!(finished = t.openCount() == 0) && System.nanoTime() - deadline < 0) Thread.sleep(10);
         close();
         return finished;
+    }
+
+    /**
+     * Stops the way a load balancer needs it: readiness fails first ({@link #isReady()}
+     * turns false and every response from now on carries {@code Connection: close}, so
+     * keep-alive clients leave after their current request); after {@code pause}, time for
+     * the balancer's health check to notice, the server stops accepting and lets requests in
+     * flight finish for up to {@code timeout} ({@link #shutdown}). Blocks the calling thread
+     * (not a loop's) for the whole drain.
+     *
+     * @return true when every connection finished within {@code timeout}
+     */
+    public boolean drain(Duration pause, Duration timeout) throws InterruptedException {
+        if (tcp == null || closed) return true;
+        ready = false;
+        draining = true;
+        long pauseNanos = pause.toNanos();
+        if (pauseNanos > 0) java.util.concurrent.TimeUnit.NANOSECONDS.sleep(pauseNanos);
+        return shutdown(timeout);
     }
 
     /** The executor for routes of {@code mode} (WORKERS or VIRTUAL). Any thread. */
