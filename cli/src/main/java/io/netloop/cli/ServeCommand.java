@@ -2,6 +2,7 @@ package io.netloop.cli;
 
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
+import io.netloop.http.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,8 +13,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code netloop serve}: the HTTP server, on a directory ({@code --root}) or on the built-in
- * demo site, until SIGINT or SIGTERM; then it stops gracefully (in-flight requests get up
- * to {@link #GRACE} to finish) and exits 0.
+ * demo site, with health probes, metrics and a dashboard ({@link Admin}) under
+ * {@code --admin-path} or on {@code --admin-port}, until SIGINT or SIGTERM; then it drains
+ * ({@link HttpServer#drain}: readiness fails, {@code --drain-delay} passes, accepting stops,
+ * requests in flight get up to {@code --drain-timeout}) and exits 0.
  *
  * <p>Threading: the main thread waits; the server's loop thread serves; the access log has
  * its own writer thread.
@@ -22,8 +25,6 @@ import java.util.concurrent.Callable;
         description = {"HTTP/1.1 server: static files from --root, or the built-in demo site.",
                 "Ctrl-C or SIGTERM stops it gracefully."})
 final class ServeCommand implements Callable<Integer> {
-    static final Duration GRACE = Duration.ofSeconds(10);
-
     @Mixin
     ServerOptions server;
 
@@ -43,6 +44,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-gzip", description = "Do not gzip responses.")
     boolean noGzip;
 
+    @Option(names = "--reuseport",
+            description = "Bind with SO_REUSEPORT, so that several netloop processes share the port (the kernel spreads connections).")
+    boolean reusePort;
+
+    @Option(names = "--admin-path", defaultValue = "/_netloop", paramLabel = "PATH|off",
+            description = "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port, unless --admin-port is given. Default: ${DEFAULT-VALUE}.")
+    String adminPath;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Serve the admin endpoints at the root of this port instead (0 picks a free one). Default: off.")
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "ADDR", description = "Address of --admin-port. Default: the --host address.")
+    String adminHost;
+
+    @Option(names = "--drain-delay", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM, how long /readyz fails before accepting stops: the load balancer's time to notice (5s is a good start behind one). Default: ${DEFAULT-VALUE}.")
+    Duration drainDelay;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Then how long requests in flight may take to finish before their connections are closed. Default: ${DEFAULT-VALUE}.")
+    Duration drainTimeout;
+
     @Override
     public Integer call() throws Exception {
         AccessLog log = switch (accessLog) {
@@ -60,7 +84,10 @@ final class ServeCommand implements Callable<Integer> {
                 .accept(server.accept)
                 .gzip(!noGzip)
                 .accessLog(log)
+                .reusePort(reusePort)
                 .build();
+        Admin admin = adminPort != null ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
+                : adminPath.equals("off") ? null : Admin.onPath(http, adminPath);
         String what;
         if (root != null) {
             http.staticFiles("/", root).listDirectories(listDirs);
@@ -71,20 +98,30 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             http.start();
+            if (admin != null) admin.start();
         } catch (Exception e) {
+            http.close();
             if (log != null) log.close();
             throw e;
         }
         String url = "http://" + Lifecycle.display(http.localAddress()) + "/";
+        String adminUrl = admin == null ? "" : "; health, metrics and dashboard at http://"
+                + Lifecycle.display(new java.net.InetSocketAddress(http.localAddress().getAddress(), admin.port()))
+                + admin.prefix() + "/";
+        if (admin != null && adminPort != null && adminHost != null) {
+            adminUrl = "; health, metrics and dashboard at http://" + adminHost + ":" + admin.port() + "/";
+        }
         Lifecycle.runUntilSignalled(() -> {
-            boolean clean = http.shutdown(GRACE);
-            if (!clean) System.err.println("netloop: closed connections still busy after " + GRACE.toSeconds() + " s");
+            System.err.println("netloop: draining: /readyz fails now, accepting stops in " + drainDelay.toMillis() + " ms");
+            boolean clean = http.drain(drainDelay, drainTimeout);
+            if (admin != null) admin.close();
+            if (!clean) System.err.println("netloop: closed connections still busy after " + drainTimeout.toMillis() + " ms");
             if (log != null) {
                 log.close();
                 if (log.droppedCount() > 0) System.err.println("netloop: the access log dropped " + log.droppedCount() + " lines");
             }
         }, "serving " + what + " at " + url + " (" + http.tcp().loop().transport().name() + ", " + http.tcp().loops().size() + " loop(s), accept "
-                + http.tcp().acceptMode() + "); Ctrl-C stops it");
+                + http.tcp().acceptMode() + (reusePort ? ", SO_REUSEPORT" : "") + ")" + adminUrl + "; Ctrl-C stops it");
         return 0;
     }
 }
