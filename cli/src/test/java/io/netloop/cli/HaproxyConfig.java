@@ -12,12 +12,17 @@ package io.netloop.cli;
 final class HaproxyConfig {
     private HaproxyConfig() {}
 
-    /** The configuration for a frontend on {@code front} and instances on {@code backends}; with {@code proxyV2}, each connection to an instance starts with a PROXY v2 header. */
+    /**
+     * The configuration for a frontend on {@code front} and instances on {@code backends}.
+     * With {@code proxyV2}, each connection to an instance, health checks included, starts
+     * with a PROXY v2 header carrying the client's address (instances run with
+     * {@code --proxy-protocol --trusted-proxy 127.0.0.1}).
+     */
     static String of(int front, boolean proxyV2, int... backends) {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < backends.length; i++) {
             servers.append("    server n").append(i + 1).append(" 127.0.0.1:").append(backends[i]).append(" check")
-                    .append(proxyV2 ? " send-proxy-v2 check-send-proxy" : "").append('\n');
+                    .append(proxyV2 ? " send-proxy-v2" : "").append('\n');
         }
         return """
                 global

@@ -1,7 +1,10 @@
 package io.netloop.cli;
 
 import io.netloop.core.IoMode;
+import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
+import io.netloop.proxy.ProxyProtocol;
+import io.netloop.proxy.TrustedProxies;
 import io.netloop.http.admin.Admin;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +52,51 @@ class HaproxyTest {
         Matcher m = Pattern.compile("<!-- haproxy\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(doc);
         assertThat(m.find()).as("docs/deploy.md has a block after <!-- haproxy.cfg -->").isTrue();
         assertThat(m.group(1)).isEqualTo(HaproxyConfig.of(8080, 8081, 8082));
+        Matcher v2 = Pattern.compile("<!-- haproxy-proxy-v2\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(v2.find()).as("docs/deploy.md has a block after <!-- haproxy-proxy-v2.cfg -->").isTrue();
+        assertThat(v2.group(1)).isEqualTo(HaproxyConfig.of(8080, true, 8081, 8082));
+    }
+
+    @Test
+    void behindSendProxyV2TheInstancesSeeTheRealClientAddress(@TempDir Path dir) throws Exception {
+        Path haproxy = haproxy();
+        Path accessLog = dir.resolve("access.log");
+        AccessLog log = AccessLog.toFile(accessLog);
+        // HAProxy connects from 127.0.0.1; the client from 127.0.0.2, which only the PROXY header tells.
+        ProxyProtocol fromHaproxy = ProxyProtocol.trusting(TrustedProxies.parse("127.0.0.1"));
+        HttpServer a = proxiedInstance("a", x -> x.proxyProtocol(fromHaproxy).accessLog(log));
+        HttpServer b = proxiedInstance("b", x -> x.proxyProtocol(fromHaproxy));
+        int front = freePort();
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, HaproxyConfig.of(front, true, a.port(), b.port()));
+        Path out = dir.resolve("haproxy.log");
+        Process proxy = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (HttpClient client = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
+            String url = "http://127.0.0.1:" + front + "/who";
+            Map<String, Integer> seen = new ConcurrentHashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (seen.size() < 2) {
+                if (System.nanoTime() > deadline || !proxy.isAlive()) fail("HAProxy did not reach both: " + seen + "\n" + Files.readString(out));
+                try {
+                    seen.merge(get(client, url).body(), 1, Integer::sum);
+                } catch (IOException notListeningYet) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(seen).containsOnlyKeys("a from 127.0.0.2", "b from 127.0.0.2");
+            assertThat(Files.readString(out)).as("health checks pass through the PROXY listener").doesNotContain("is DOWN");
+        } finally {
+            proxy.destroy();
+            if (!proxy.waitFor(10, TimeUnit.SECONDS)) proxy.destroyForcibly().waitFor();
+            a.close();
+            b.close();
+            log.close();
+        }
+        // Requests show the client; HAProxy's own health checks (PROXY v2 LOCAL) show HAProxy.
+        List<String> lines = Files.readAllLines(accessLog);
+        assertThat(lines).filteredOn(l -> l.contains("GET /who ")).isNotEmpty().allMatch(l -> l.startsWith("127.0.0.2 - - ["));
+        assertThat(lines).filteredOn(l -> l.contains("GET /_netloop/readyz ")).allMatch(l -> l.startsWith("127.0.0.1 - - ["));
     }
 
     @Test
@@ -122,6 +172,14 @@ class HaproxyTest {
     private static HttpServer instance(String name) throws IOException {
         HttpServer s = HttpServer.builder().port(0).io(IoMode.AUTO).build();
         s.get("/who", (req, res) -> res.send(name));
+        Admin.onPath(s, "/_netloop");
+        return s.start();
+    }
+
+    /** An instance behind PROXY protocol that says its name and its client's address at /who. */
+    private static HttpServer proxiedInstance(String name, UnaryOperator<HttpServer.Builder> options) throws IOException {
+        HttpServer s = options.apply(HttpServer.builder().port(0).io(IoMode.AUTO)).build();
+        s.get("/who", (req, res) -> res.send(name + " from " + req.remoteAddress().getAddress().getHostAddress()));
         Admin.onPath(s, "/_netloop");
         return s.start();
     }

@@ -207,7 +207,9 @@ final class HttpConnection implements ConnectionHandler {
         phase = Phase.BODY;
         requests++;
         requestStart = System.nanoTime();
-        request = new Request(head, remoteAddress());
+        InetSocketAddress client = settings.forwardedFor() == null ? remoteAddress()
+                : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
+        request = new Request(head, client);
         response = new Response(this, request);
         match = null;
         earlyStatus = 0;
@@ -404,7 +406,7 @@ final class HttpConnection implements ConnectionHandler {
         resources.stats().response(res.status(), System.nanoTime() - requestStart);
         AccessLog log = settings.accessLog();
         if (log != null) {
-            InetSocketAddress remote = remoteAddress();
+            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
             log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
         }
         request = null;

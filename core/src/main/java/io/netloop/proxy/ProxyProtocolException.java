@@ -1,0 +1,13 @@
+package io.netloop.proxy;
+
+import java.io.IOException;
+
+/**
+ * A connection that had to start with a PROXY header did not: garbage, a malformed or
+ * oversized header, or an unsupported version. The connection is closed.
+ */
+public final class ProxyProtocolException extends IOException {
+    public ProxyProtocolException(String message) {
+        super(message);
+    }
+}
