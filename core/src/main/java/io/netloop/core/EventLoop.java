@@ -215,6 +215,8 @@ public final class EventLoop implements Executor, AutoCloseable {
                     if (!tasks.isEmpty()) timeout = 0;
                 }
                 int events = 0;
+                // One clock read per wake-up: the time since the last one was work, the loop's load.
+                stats.busyNanos += System.nanoTime() - now;
                 try {
                     events = poller.poll(timeout);
                 } catch (IOException e) {

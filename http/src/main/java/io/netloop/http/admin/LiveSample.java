@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * What the dashboard draws, computed from two {@link HttpStats} a moment apart: connections
  * open, requests per second, latency p50 and p99 over the interval (from the histogram's
- * difference), and each loop's share of the work. Rendered as one JSON object for a
+ * difference), and each loop's load (the share of the interval it spent working rather
+ * than waiting) and requests per second. Rendered as one JSON object for a
  * server-sent event.
  *
  * <p>Threading: each subscriber has its own; used on the loop that serves it.
@@ -53,6 +54,7 @@ final class LiveSample {
             b.append(",\"rps\":").append(fixed((l.http().requests() - p.http().requests()) / seconds));
             b.append(",\"wakeupsPerSec\":").append(fixed((l.io().wakeups() - p.io().wakeups()) / seconds));
             b.append(",\"tasksPerSec\":").append(fixed((l.io().tasks() - p.io().tasks()) / seconds));
+            b.append(",\"busy\":").append(fixed(Math.min(1, (l.io().busyNanos() - p.io().busyNanos()) / 1e9 / seconds)));
             b.append('}');
         }
         b.append("]}");

@@ -50,6 +50,9 @@ final class MetricsPage {
         for (HttpStats.Loop l : stats.loops()) p.sample(l.io().tasks(), "loop", l.name());
         p.family("netloop_loop_timers_fired_total", "counter", "Timers and timeouts that ran, per event loop.");
         for (HttpStats.Loop l : stats.loops()) p.sample(l.io().timersFired(), "loop", l.name());
+        p.family("netloop_loop_busy_seconds_total", "counter",
+                "Time a loop spent working (not waiting in the poller); its rate is the loop's load, 1 for a saturated loop.");
+        for (HttpStats.Loop l : stats.loops()) p.sample(l.io().busyNanos() / 1e9, "loop", l.name());
         p.family("netloop_worker_queue_depth", "gauge", "Handler tasks waiting for a worker thread (routes in WORKERS mode).")
                 .sample(stats.workerQueueDepth());
 

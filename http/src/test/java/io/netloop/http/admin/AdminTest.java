@@ -66,6 +66,7 @@ class AdminTest {
             assertThat(delta(before, after, "netloop_bytes_received_total")).isPositive();
             assertThat(delta(before, after, "netloop_bytes_sent_total")).isPositive();
             assertThat(delta(before, after, "netloop_loop_wakeups_total")).isPositive();
+            assertThat(delta(before, after, "netloop_loop_busy_seconds_total")).isPositive();
             assertThat(after.get("netloop_connections_accepted_total").sum("netloop_connections_accepted_total")).isPositive();
             assertThat(after.get("netloop_connections_open").sum("netloop_connections_open")).isPositive();
             assertThat(after.get("netloop_connections_open").samples()).hasSize(2); // one per loop
