@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.core.HandlerMode;
 import io.netloop.core.IoMode;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
@@ -52,6 +53,11 @@ class HttpsTest {
         TlsConfig tls = TlsConfig.fromPem(cert.certPem(), cert.keyPem());
         server = TestServers.start(IoMode.AUTO, s -> {
             s.get("/hello", (req, res) -> res.send("hello"));
+            s.get("/stream", (req, res) -> { // blocking code on a virtual thread, streaming through TLS at the client's pace
+                BodyWriter w = res.type("application/octet-stream").stream();
+                for (int i = 0; i < 64; i++) w.write(chunk(i));
+                w.end();
+            }).mode(HandlerMode.VIRTUAL);
             s.staticFiles("/files", root);
         }, b -> b.tls(tls));
     }
@@ -111,6 +117,21 @@ class HttpsTest {
         assertThat(file.exit()).as(file.err()).isZero();
         assertThat(file.out().length).isEqualTo(big.length);
         assertThat(sha256(file.out())).isEqualTo(sha256(big));
+    }
+
+    private static byte[] chunk(int i) {
+        byte[] b = new byte[64 * 1024];
+        java.util.Arrays.fill(b, (byte) i);
+        return b;
+    }
+
+    @Test
+    void aVirtualThreadRouteStreamsAChunkedBodyOverTls() throws Exception {
+        Result r = curl("--tlsv1.3", url("/stream"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        ByteArrayOutputStream want = new ByteArrayOutputStream();
+        for (int i = 0; i < 64; i++) want.writeBytes(chunk(i));
+        assertThat(sha256(r.out())).isEqualTo(sha256(want.toByteArray()));
     }
 
     @Test
