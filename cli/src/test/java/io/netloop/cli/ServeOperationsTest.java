@@ -22,7 +22,7 @@ class ServeOperationsTest {
 
     @Test
     void sigtermFailsReadinessForTheDrainDelayThenExitsZero() throws Exception {
-        try (ServeProcess p = ServeProcess.start("--port", "0", "--admin-port", "0", "--access-log", "off",
+        try (ServeProcess p = ServeProcess.start("serve", "--port", "0", "--admin-port", "0", "--access-log", "off",
                 "--drain-delay", "2s", "--drain-timeout", "5s");
              HttpClient client = HttpClient.newHttpClient()) {
             String site = p.url(0);
@@ -54,9 +54,10 @@ class ServeOperationsTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        try (ServeProcess a = ServeProcess.start("--port", Integer.toString(port), "--reuseport", "--threads", "1");
-             ServeProcess b = ServeProcess.start("--port", Integer.toString(port), "--reuseport", "--threads", "1")) {
-            assertThat(a.banner).contains("SO_REUSEPORT");
+        try (ServeProcess a = ServeProcess.start("serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1");
+             ServeProcess b = ServeProcess.start("serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1")) {
+            assertThat(a.banner()).contains("SO_REUSEPORT");
+            assertThat(b.banner()).startsWith("serving ");
             int n = 40;
             for (int i = 0; i < n; i++) {
                 // A new connection each time: the kernel picks a listener per connection.

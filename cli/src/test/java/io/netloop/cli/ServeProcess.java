@@ -11,51 +11,58 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * {@code netloop serve} as a child process on the test's own class path, as a user runs it:
- * its banner read for the URLs, its later output collected, stopped with SIGTERM.
+ * {@code netloop} in a child JVM on the test's class path, as a user runs it: its first line
+ * (the banner) and the URLs in it, the lines it prints after that, and a stop by SIGTERM
+ * that must end in exit status 0.
  *
- * <p>Threading: the test thread; one reader thread per process collects the output.
+ * <p>Threading: the test's thread; once the banner is read, one reader thread collects the
+ * rest of the output.
  */
 final class ServeProcess implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("http://[^ ;]+/");
 
-    final Process process;
-    final String banner;
+    private final Process process;
+    private final BufferedReader out;
+    private String banner;
     /** Lines printed after the banner (the access log on stdout, messages on stderr). */
     final List<String> output = new CopyOnWriteArrayList<>();
-    private final Thread reader;
+    private Thread reader;
 
-    private ServeProcess(Process process, String banner, BufferedReader rest) {
+    private ServeProcess(Process process) {
         this.process = process;
-        this.banner = banner;
-        this.reader = Thread.ofPlatform().daemon().name("serve-output-" + process.pid()).start(() -> {
-            try {
-                for (String l; (l = rest.readLine()) != null; ) output.add(l);
-            } catch (IOException closed) {
-                // the process ended
-            }
-        });
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /** Starts {@code netloop args...} ({@code "serve", "--port", "0"}). */
     static ServeProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String banner = r.readLine();
-        if (banner == null || !banner.startsWith("serving ")) {
-            p.destroyForcibly();
-            throw new IllegalStateException("netloop serve did not start: " + banner);
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /** The first line; the rest is collected into {@link #output} from then on. */
+    String banner() throws IOException {
+        if (banner == null) {
+            banner = String.valueOf(out.readLine());
+            reader = Thread.ofPlatform().daemon().name("netloop-output-" + process.pid()).start(() -> {
+                try {
+                    for (String l; (l = out.readLine()) != null; ) output.add(l);
+                } catch (IOException closed) {
+                    // the process ended
+                }
+            });
         }
-        return new ServeProcess(p, banner, r);
+        return banner;
     }
 
     /** The {@code n}-th URL of the banner: 0 the site, 1 the admin endpoints. */
-    String url(int n) {
-        Matcher m = URL.matcher(banner);
+    String url(int n) throws IOException {
+        Matcher m = URL.matcher(banner());
         for (int i = 0; i <= n; i++) {
             if (!m.find()) throw new IllegalStateException("no URL " + n + " in the banner: " + banner);
         }
@@ -66,11 +73,18 @@ final class ServeProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
     }
 
-    /** Waits for the exit and returns its code (-1 after 30 s without one). */
-    int awaitExit() throws InterruptedException {
+    /** Waits for the exit and returns its status (-1 after 30 s without one). */
+    int awaitExit() throws IOException, InterruptedException {
+        banner();
         if (!process.waitFor(30, TimeUnit.SECONDS)) return -1;
         reader.join(5_000);
         return process.exitValue();
+    }
+
+    /** SIGTERM, then the process must exit 0 within 30 s. */
+    void stopAndExpectExitZero() throws Exception {
+        sigterm();
+        assertThat(awaitExit()).as(String.join("\n", output)).isZero();
     }
 
     @Override

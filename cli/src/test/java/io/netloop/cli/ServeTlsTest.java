@@ -3,9 +3,7 @@ package io.netloop.cli;
 import io.netloop.testing.TestCertificate;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,14 +25,9 @@ class ServeTlsTest {
         TestCertificate cert = TestCertificate.generate("EC");
         Path passwordFile = cert.dir().resolve("password");
         Files.writeString(passwordFile, new String(cert.password()) + "\n");
-        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--https-port", "0", "--redirect-http-port", "0", "--access-log", "off",
-                "--tls-keystore", cert.keyStore().toString(), "--tls-password-file", passwordFile.toString()))
-                .redirectErrorStream(true).start();
-        try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String banner = r.readLine();
+        try (ServeProcess p = ServeProcess.start("serve", "--https-port", "0", "--redirect-http-port", "0", "--access-log", "off",
+                "--tls-keystore", cert.keyStore().toString(), "--tls-password-file", passwordFile.toString())) {
+            String banner = p.banner();
             Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ \\(plain HTTP on 127\\.0\\.0\\.1:(\\d+) redirects there\\).*")
                     .matcher(String.valueOf(banner));
             assertThat(m.matches()).as(banner).isTrue();
@@ -49,12 +40,8 @@ class ServeTlsTest {
                 assertThat(moved.statusCode()).isEqualTo(308);
                 assertThat(moved.headers().firstValue("location")).hasValue("https://localhost:" + m.group(1) + "/plaintext?x=1");
             }
-            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as(rest).isZero();
+            p.stopAndExpectExitZero();
         } finally {
-            p.destroyForcibly();
             cert.delete();
         }
     }

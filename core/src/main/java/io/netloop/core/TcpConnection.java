@@ -243,6 +243,11 @@ public final class TcpConnection implements AutoCloseable {
         return (int) Math.min(queuedBytes(), Integer.MAX_VALUE);
     }
 
+    /** Bytes in the output buffer, ready for the socket (encoded, under a filter); for tests of the memory bound. */
+    int bufferedOutputBytes() {
+        return output.readableBytes();
+    }
+
     private long queuedBytes() {
         return output.readableBytes() + filesQueued;
     }
@@ -537,10 +542,7 @@ public final class TcpConnection implements AutoCloseable {
                 wrote(n);
                 if (!output.isEmpty()) return true;
             }
-            if (!hasFiles()) {
-                fileChunk = null;
-                return true;
-            }
+            if (!hasFiles()) return true;
             FileRegion region = files.peekFirst();
             if (filter != null && region.remaining() > 0) {
                 // One chunk at a time, only once the socket took everything before it.
@@ -575,6 +577,7 @@ public final class TcpConnection implements AutoCloseable {
             }
             files.pollFirst();
             region.close();
+            if (files.isEmpty()) fileChunk = null; // kept only while files are queued
             if (region.after != null) {
                 filesQueued -= region.after.readableBytes();
                 if (filter == null) {

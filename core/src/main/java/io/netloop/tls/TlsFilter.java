@@ -97,7 +97,8 @@ public final class TlsFilter implements ConnectionFilter {
         switch (r.getStatus()) {
             case OK -> {
                 if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) handshakeFinished();
-                return true;
+                // Nothing moved and nothing to do: wait for more bytes rather than ask again.
+                return r.bytesConsumed() > 0 || r.bytesProduced() > 0 || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
             }
             case BUFFER_UNDERFLOW -> {
                 return false; // a partial record: the rest comes with the next read

@@ -178,6 +178,26 @@ class TlsServerTest {
     }
 
     @Test
+    void alpnWithoutHttp11IsRefusedAndNoAlpnIsServed() throws Exception {
+        try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()))) {
+            SSLSocket h2Only = (SSLSocket) trustEc.getSocketFactory().createSocket("127.0.0.1", server.port());
+            try (h2Only) {
+                h2Only.setSoTimeout(20_000);
+                SSLParameters p = h2Only.getSSLParameters();
+                p.setApplicationProtocols(new String[] {"h2"});
+                h2Only.setSSLParameters(p);
+                assertThatThrownBy(h2Only::startHandshake).isInstanceOf(SSLException.class);
+            }
+            SSLSocket noAlpn = (SSLSocket) trustEc.getSocketFactory().createSocket("127.0.0.1", server.port());
+            try (noAlpn) {
+                noAlpn.setSoTimeout(20_000);
+                assertThat(line(noAlpn.getInputStream())).startsWith("hello TLSv1.3");
+                assertThat(noAlpn.getApplicationProtocol()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void shutdownOutputSendsCloseNotifyBeforeFin() throws Exception {
         try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
              SSLSocket s = client(trustEc, server.port(), "TLSv1.3")) {

@@ -223,7 +223,11 @@ public final class HttpServer implements AutoCloseable {
         draining = true;
         t.stopAccepting();
         t.forEachConnection(c -> {
-            if (c.attachment() instanceof HttpConnection h) h.drain();
+            if (c.attachment() instanceof HttpConnection h) {
+                h.drain();
+            } else {
+                c.close(); // still in its TLS handshake or PROXY header: no request to finish
+            }
         });
         long deadline = System.nanoTime() + grace.toNanos();
         boolean finished;

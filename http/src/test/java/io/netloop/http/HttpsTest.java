@@ -1,6 +1,8 @@
 package io.netloop.http;
 
+import io.netloop.core.HandlerMode;
 import io.netloop.core.IoMode;
+import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
 import io.netloop.tls.TlsConfig;
@@ -37,6 +39,7 @@ class HttpsTest {
     private static final String PAGE = "<p>over TLS</p>\n".repeat(300);
     private static TestCertificate cert;
     private static HttpServer server;
+    private static TlsConfig tls;
     private static Path root;
     private static byte[] big;
 
@@ -49,9 +52,14 @@ class HttpsTest {
         big = new byte[24 * 1024 * 1024 + 123];
         new Random(7).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
-        TlsConfig tls = TlsConfig.fromPem(cert.certPem(), cert.keyPem());
+        tls = TlsConfig.fromPem(cert.certPem(), cert.keyPem());
         server = TestServers.start(IoMode.AUTO, s -> {
             s.get("/hello", (req, res) -> res.send("hello"));
+            s.get("/stream", (req, res) -> { // blocking code on a virtual thread, streaming through TLS at the client's pace
+                BodyWriter w = res.type("application/octet-stream").stream();
+                for (int i = 0; i < 64; i++) w.write(chunk(i));
+                w.end();
+            }).mode(HandlerMode.VIRTUAL);
             s.staticFiles("/files", root);
         }, b -> b.tls(tls));
     }
@@ -113,6 +121,21 @@ class HttpsTest {
         assertThat(sha256(file.out())).isEqualTo(sha256(big));
     }
 
+    private static byte[] chunk(int i) {
+        byte[] b = new byte[64 * 1024];
+        java.util.Arrays.fill(b, (byte) i);
+        return b;
+    }
+
+    @Test
+    void aVirtualThreadRouteStreamsAChunkedBodyOverTls() throws Exception {
+        Result r = curl("--tlsv1.3", url("/stream"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        ByteArrayOutputStream want = new ByteArrayOutputStream();
+        for (int i = 0; i < 64; i++) want.writeBytes(chunk(i));
+        assertThat(sha256(r.out())).isEqualTo(sha256(want.toByteArray()));
+    }
+
     @Test
     void curlKeepsTheConnectionForSeveralRequests() throws Exception {
         Result r = curl("-v", url("/hello"), url("/files/page.html"), url("/hello"));
@@ -151,6 +174,19 @@ class HttpsTest {
         }
         Result r = curl(url("/hello"));
         assertThat(r.text()).as("the loop goes on").isEqualTo("hello");
+    }
+
+    @Test
+    void aGracefulShutdownDoesNotWaitForAConnectionStillInItsHandshake() throws Exception {
+        HttpServer s = TestServers.start(IoMode.AUTO, t -> t.get("/hello", (req, res) -> res.send("hello")),
+                b -> b.tls(tls));
+        try (RawClient silent = new RawClient(s.port())) {
+            Clients.await(Duration.ofSeconds(10), "accepted", () -> s.tcp().openCount() == 1);
+            assertThat(s.shutdown(Duration.ofSeconds(8))).as("finished within the grace period").isTrue();
+            assertThat(silent.closedByServer()).isTrue();
+        } finally {
+            s.close();
+        }
     }
 
     @Test
