@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
+import java.util.HashMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -59,7 +61,6 @@ class HaproxyTest {
 
     @Test
     void behindSendProxyV2TheInstancesSeeTheRealClientAddress(@TempDir Path dir) throws Exception {
-        Path haproxy = haproxy();
         Path accessLog = dir.resolve("access.log");
         AccessLog log = AccessLog.toFile(accessLog);
         // HAProxy connects from 127.0.0.1; the client from 127.0.0.2, which only the PROXY header tells.
@@ -67,28 +68,12 @@ class HaproxyTest {
         HttpServer a = proxiedInstance("a", x -> x.proxyProtocol(fromHaproxy).accessLog(log));
         HttpServer b = proxiedInstance("b", x -> x.proxyProtocol(fromHaproxy));
         int front = freePort();
-        Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, HaproxyConfig.of(front, true, a.port(), b.port()));
-        Path out = dir.resolve("haproxy.log");
-        Process proxy = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try (HttpClient client = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
-            String url = "http://127.0.0.1:" + front + "/who";
-            Map<String, Integer> seen = new ConcurrentHashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (seen.size() < 2) {
-                if (System.nanoTime() > deadline || !proxy.isAlive()) fail("HAProxy did not reach both: " + seen + "\n" + Files.readString(out));
-                try {
-                    seen.merge(get(client, url).body(), 1, Integer::sum);
-                } catch (IOException notListeningYet) {
-                    Thread.sleep(50);
-                }
-            }
+        try (Haproxy proxy = Haproxy.start(dir, HaproxyConfig.of(front, true, a.port(), b.port()));
+             HttpClient client = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
+            Map<String, Integer> seen = proxy.answersUntil(client, "http://127.0.0.1:" + front + "/who", m -> m.size() == 2);
             assertThat(seen).containsOnlyKeys("a from 127.0.0.2", "b from 127.0.0.2");
-            assertThat(Files.readString(out)).as("health checks pass through the PROXY listener").doesNotContain("is DOWN");
+            assertThat(proxy.log()).as("health checks pass through the PROXY listener").doesNotContain("is DOWN");
         } finally {
-            proxy.destroy();
-            if (!proxy.waitFor(10, TimeUnit.SECONDS)) proxy.destroyForcibly().waitFor();
             a.close();
             b.close();
             log.close();
@@ -101,29 +86,15 @@ class HaproxyTest {
 
     @Test
     void requestsSpreadOverBothAndADrainingInstanceIsTakenOutWithoutFailures(@TempDir Path dir) throws Exception {
-        Path haproxy = haproxy();
         HttpServer a = instance("a");
         HttpServer b = instance("b");
         int front = freePort();
-        Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, HaproxyConfig.of(front, a.port(), b.port()));
-        Path log = dir.resolve("haproxy.log");
-        Process proxy = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AtomicBoolean loading = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        try (Haproxy proxy = Haproxy.start(dir, HaproxyConfig.of(front, a.port(), b.port()));
+             HttpClient client = HttpClient.newHttpClient()) {
             String url = "http://127.0.0.1:" + front + "/who";
-            Map<String, Integer> seen = new ConcurrentHashMap<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (seen.size() < 2 || seen.values().stream().anyMatch(n -> n < 5)) {
-                if (System.nanoTime() > deadline || !proxy.isAlive()) fail("HAProxy did not balance over both: " + seen + "\n" + Files.readString(log));
-                try {
-                    seen.merge(get(client, url).body(), 1, Integer::sum);
-                } catch (IOException notListeningYet) {
-                    Thread.sleep(50);
-                }
-            }
+            Map<String, Integer> seen = proxy.answersUntil(client, url, m -> m.size() == 2 && m.values().stream().allMatch(n -> n >= 5));
             assertThat(seen).containsOnlyKeys("a", "b");
 
             // A steady load through HAProxy while instance a drains.
@@ -157,14 +128,49 @@ class HaproxyTest {
             assertThat(failures).as("failed requests").isEmpty();
             assertThat(answers.get("a").get()).as("a served until taken out").isPositive();
             assertThat(lastAnswers).as("after the drain only b answers").isNotEmpty().containsOnly("b");
-            assertThat(Files.readString(log)).as("HAProxy saw a's readiness fail").contains("netloop/n1 is DOWN");
+            assertThat(proxy.log()).as("HAProxy saw a's readiness fail").contains("netloop/n1 is DOWN");
         } finally {
             loading.set(false);
             for (Thread t : clients) t.join(10_000);
-            proxy.destroy();
-            if (!proxy.waitFor(10, TimeUnit.SECONDS)) proxy.destroyForcibly().waitFor();
             a.close();
             b.close();
+        }
+    }
+
+    /** HAProxy as a child process on a configuration, its output in a file. */
+    private record Haproxy(Process process, Path logFile) implements AutoCloseable {
+        static Haproxy start(Path dir, String config) throws IOException {
+            Path cfg = dir.resolve("haproxy.cfg");
+            Files.writeString(cfg, config);
+            Path log = dir.resolve("haproxy.log");
+            Process p = new ProcessBuilder(haproxy().toString(), "-db", "-f", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Haproxy(p, log);
+        }
+
+        String log() throws IOException {
+            return Files.readString(logFile);
+        }
+
+        /** Asks {@code url} until the answers counted so far are {@code enough} (HAProxy may still be starting). */
+        Map<String, Integer> answersUntil(HttpClient client, String url, Predicate<Map<String, Integer>> enough) throws Exception {
+            Map<String, Integer> seen = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!enough.test(seen)) {
+                if (System.nanoTime() > deadline || !process.isAlive()) fail("HAProxy did not reach the instances: " + seen + "\n" + log());
+                try {
+                    seen.merge(get(client, url).body(), 1, Integer::sum);
+                } catch (IOException notListeningYet) {
+                    Thread.sleep(50);
+                }
+            }
+            return seen;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         }
     }
 
