@@ -59,7 +59,11 @@ public final class Admin implements AutoCloseable {
         install();
     }
 
-    /** The endpoints under {@code prefix} ("/_netloop") on {@code server}'s own port; call before it starts. */
+    /**
+     * The endpoints under {@code prefix} ("/_netloop") on {@code server}'s own port. Call
+     * before it starts, and before routes that would match the prefix (a catch-all such as
+     * {@code staticFiles("/", root)}): the first matching route wins.
+     */
     public static Admin onPath(HttpServer server, String prefix) {
         return onPath(server, prefix, DEFAULT_FEED_INTERVAL);
     }
