@@ -43,6 +43,28 @@ class HttpStatsTest {
     }
 
     @Test
+    void aConnectionClosedBeforeItWasEstablishedIsNotCounted() throws Exception {
+        io.netloop.proxy.ProxyProtocol proxy = io.netloop.proxy.ProxyProtocol.trusting(io.netloop.proxy.TrustedProxies.parse("127.0.0.1"));
+        try (HttpServer s = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.proxyProtocol(proxy))) {
+            try (RawClient c = RawClient.connect(s)) {
+                c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"); // no PROXY header: closed at once
+                assertThat(c.closedByServer()).isTrue();
+            }
+            try (RawClient c = RawClient.connect(s)) {
+                c.send("PROXY TCP4 192.0.2.7 127.0.0.1 5000 80\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(200);
+            }
+            io.netloop.testing.Clients.await(java.time.Duration.ofSeconds(5), "both connections closed",
+                    () -> s.tcp().openCount() == 0);
+            io.netloop.testing.Clients.await(java.time.Duration.ofSeconds(5), "the close counted", () -> s.stats().http().closed() >= 1);
+            HttpLoopStats.Snapshot http = s.stats().http();
+            assertThat(http.opened()).isEqualTo(1);
+            assertThat(http.closed()).isEqualTo(1);
+            assertThat(http.open()).isZero();
+        }
+    }
+
+    @Test
     void quantilesInterpolateWithinBuckets() {
         double[] bounds = HttpLoopStats.latencyBounds();
         long[] buckets = new long[bounds.length + 1];
