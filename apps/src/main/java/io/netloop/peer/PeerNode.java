@@ -76,6 +76,10 @@ public final class PeerNode implements AutoCloseable {
         public Config withHelloTimeout(Duration timeout) {
             return new Config(name, host, port, io, maxQueuedBytes, connectTimeout, timeout, linger);
         }
+
+        public Config withLinger(Duration linger) {
+            return new Config(name, host, port, io, maxQueuedBytes, connectTimeout, helloTimeout, linger);
+        }
     }
 
     /** Longest line the user may type (a command around a full message); longer ones are refused. */

@@ -143,7 +143,7 @@ class PeerNodeTest {
 
     @Test
     void aPeerThatSaysNothingFirstIsDroppedAfterTheHelloTimeout() throws Exception {
-        PeerNode.Config config = PeerNode.Config.of("alice", "127.0.0.1", 0).withHelloTimeout(Duration.ofMillis(200));
+        PeerNode.Config config = TestPeer.config("alice").withHelloTimeout(Duration.ofMillis(200));
         try (TestPeer alice = TestPeer.piped(config); RawPeer silent = RawPeer.connect(alice)) {
             assertThat(silent.readLine()).isEqualTo("error: no hello within 200 ms");
             alice.out.await("\\* #1 \\(127\\.0\\.0\\.1:\\d+\\) dropped: no hello within 200 ms");
@@ -163,7 +163,7 @@ class PeerNodeTest {
 
     @Test
     void aPeerThatNeverReadsIsDroppedOnceItsOutputPassesTheBound() throws Exception {
-        PeerNode.Config config = PeerNode.Config.of("alice", "127.0.0.1", 0).withIo(IoMode.EPOLL).withMaxQueuedBytes(64 * 1024);
+        PeerNode.Config config = TestPeer.config("alice").withIo(IoMode.EPOLL).withMaxQueuedBytes(64 * 1024);
         try (TestPeer alice = TestPeer.piped(config); RawPeer reader = RawPeer.connect(alice);
              RawPeer stalled = RawPeer.connectNotReading(alice)) {
             reader.send("hello: reader");
@@ -234,7 +234,7 @@ class PeerNodeTest {
             int fd = Fds.openReadOnly(script.toString());
             Transcript out = new Transcript();
             try (InputStream in = new FileInputStream(script.toFile())) {
-                PeerNode alice = PeerNode.start(PeerNode.Config.of("alice", "127.0.0.1", 0).withIo(IoMode.EPOLL), fd, in,
+                PeerNode alice = PeerNode.start(TestPeer.config("alice").withIo(IoMode.EPOLL), fd, in,
                         out.stream);
                 try {
                     assertThat(alice.awaitExit(Duration.ofSeconds(20))).as("%s", out).isTrue();
@@ -258,7 +258,7 @@ class PeerNodeTest {
             assertThat(memory.node.inputMode()).isEqualTo(ConsoleInput.Mode.THREAD);
             memory.exit();
         }
-        PeerNode.Config nio = PeerNode.Config.of("nio", "127.0.0.1", 0).withIo(IoMode.NIO);
+        PeerNode.Config nio = TestPeer.config("nio").withIo(IoMode.NIO);
         try (TestPeer piped = TestPeer.piped(nio)) {
             assertThat(piped.node.inputMode()).isEqualTo(ConsoleInput.Mode.THREAD);
             piped.closeInput();

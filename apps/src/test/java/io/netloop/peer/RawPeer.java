@@ -20,7 +20,7 @@ final class RawPeer implements AutoCloseable {
 
     private RawPeer(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new java.io.BufferedInputStream(socket.getInputStream());
     }
 
     /** Connects and checks the node's hello. */

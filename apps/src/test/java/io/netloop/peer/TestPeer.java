@@ -51,9 +51,14 @@ final class TestPeer implements AutoCloseable {
         }
     }
 
+    /** A short linger: raw test peers often stay open while the node exits. */
+    static PeerNode.Config config(String name) {
+        return PeerNode.Config.of(name, "127.0.0.1", 0).withLinger(Duration.ofMillis(300));
+    }
+
     /** Input through a pipe, on the poller. */
     static TestPeer piped(String name) throws IOException {
-        return new TestPeer(PeerNode.Config.of(name, "127.0.0.1", 0).withIo(IoMode.EPOLL), true);
+        return new TestPeer(config(name).withIo(IoMode.EPOLL), true);
     }
 
     static TestPeer piped(PeerNode.Config config) throws IOException {
@@ -62,7 +67,7 @@ final class TestPeer implements AutoCloseable {
 
     /** Input from an in-memory stream, on the fallback thread. */
     static TestPeer inMemory(String name) throws IOException {
-        return new TestPeer(PeerNode.Config.of(name, "127.0.0.1", 0), false);
+        return new TestPeer(config(name), false);
     }
 
     int port() {
