@@ -4,6 +4,7 @@ import io.netloop.core.IoMode;
 import io.netloop.sys.Fds;
 import io.netloop.sys.Net;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -26,6 +27,7 @@ final class TestPeer implements AutoCloseable {
     private final int pipeRead;
     private final int pipeWrite;
     private final PipedOutputStream memory;
+    private final InputStream stream;
     private boolean inputClosed;
 
     private TestPeer(PeerNode.Config config, boolean pipe) throws IOException {
@@ -35,13 +37,15 @@ final class TestPeer implements AutoCloseable {
             pipeRead = ends[0];
             pipeWrite = ends[1];
             memory = null;
-            stream = InputStream.nullInputStream();
+            // The same pipe as a stream, for the fallback thread where the poller cannot watch it (NIO).
+            stream = new FileInputStream("/proc/self/fd/" + pipeRead);
         } else {
             pipeRead = -1;
             pipeWrite = -1;
             memory = new PipedOutputStream();
             stream = new PipedInputStream(memory, 64 * 1024);
         }
+        this.stream = stream;
         try {
             node = PeerNode.start(config, pipeRead, stream, out.stream);
         } catch (IOException | RuntimeException e) {
@@ -58,7 +62,11 @@ final class TestPeer implements AutoCloseable {
 
     /** Input through a pipe, on the poller. */
     static TestPeer piped(String name) throws IOException {
-        return new TestPeer(config(name).withIo(IoMode.EPOLL), true);
+        return piped(name, IoMode.EPOLL);
+    }
+
+    static TestPeer piped(String name, IoMode io) throws IOException {
+        return new TestPeer(config(name).withIo(io), true);
     }
 
     static TestPeer piped(PeerNode.Config config) throws IOException {
@@ -98,6 +106,7 @@ final class TestPeer implements AutoCloseable {
     }
 
     private void closePipe() throws IOException {
+        stream.close();
         if (pipeRead >= 0) Fds.close(pipeRead);
     }
 
