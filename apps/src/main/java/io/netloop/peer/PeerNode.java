@@ -142,7 +142,8 @@ public final class PeerNode implements AutoCloseable {
             loop.execute(() -> {
                 node.input = ConsoleInput.open(loop, inputFd, input, node.new Typed());
                 node.print("* you are " + config.name() + ", listening on " + display(node.server.localAddress())
-                        + " (" + loop.transport().name() + "); /help lists the commands");
+                        + " (" + loop.transport().name() + ", input " + (node.input.mode() == ConsoleInput.Mode.POLLER
+                        ? "on the poller" : "on a reader thread") + "); /help lists the commands");
                 started.complete(null);
             });
             started.get();

@@ -20,7 +20,7 @@ final class Lifecycle {
 
     static void runUntilSignalled(AutoCloseable server, String banner) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        boolean trapped = trap("INT", stop) & trap("TERM", stop);
+        boolean trapped = onStopSignal(stop::countDown);
         if (!trapped) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("netloop-shutdown").unstarted(() -> {
                 try {
@@ -38,10 +38,18 @@ final class Lifecycle {
         System.err.println("netloop: stopped");
     }
 
+    /**
+     * Runs {@code action} on the JVM's signal thread at SIGINT or SIGTERM (so the process is
+     * not killed by them); false where signals cannot be caught.
+     */
+    static boolean onStopSignal(Runnable action) {
+        return trap("INT", action) & trap("TERM", action);
+    }
+
     @SuppressWarnings("restricted")
-    private static boolean trap(String name, CountDownLatch stop) {
+    private static boolean trap(String name, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
             return true;
         } catch (IllegalArgumentException | LinkageError e) {
             return false;

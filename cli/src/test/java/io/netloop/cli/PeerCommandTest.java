@@ -1,0 +1,98 @@
+package io.netloop.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code netloop peer} as a user runs it: in a process of its own, typed into through a pipe. */
+class PeerCommandTest {
+    private static final String BANNER = "\\* you are %s, listening on 127\\.0\\.0\\.1:(\\d+) \\(epoll-lt, input on the poller\\); /help lists the commands";
+
+    @Test
+    void helpListsTheOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("peer", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: netloop peer", "--port", "--name", "--host", "/connect HOST:PORT");
+    }
+
+    @Test
+    void aBadNameSaysWhatANameMayHold() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("peer", "--port", "0", "--name", "two words")).isNotZero();
+        assertThat(err.toString()).contains("bad name 'two words': a name is 1 to 32 letters, digits");
+    }
+
+    /** Standard input is a pipe here, so the loop's poller watches it. */
+    @Test
+    void chatsThroughPipedStandardInputAndExitsAtItsEnd() throws Exception {
+        try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice");
+             Socket bob = new Socket()) {
+            int port = Integer.parseInt(alice.await(BANNER.formatted("alice")).group(1));
+            bob.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            bob.setSoTimeout(20_000);
+            BufferedReader fromAlice = new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(fromAlice.readLine()).isEqualTo("hello: alice");
+            bob.getOutputStream().write("hello: bob\nsay: hi alice \u001b[31m\n".getBytes(StandardCharsets.UTF_8));
+            alice.await("\\* #1 bob joined from 127\\.0\\.0\\.1:\\d+ \\(in\\)");
+            alice.await("\\* #1 bob dropped: control character U\\+001B");
+            assertThat(fromAlice.readLine()).isEqualTo("error: control character U+001B");
+            assertThat(fromAlice.readLine()).isNull();
+
+            try (Socket carol = new Socket("127.0.0.1", port)) {
+                carol.setSoTimeout(20_000);
+                BufferedReader fromAlice2 = new BufferedReader(new InputStreamReader(carol.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(fromAlice2.readLine()).isEqualTo("hello: alice");
+                carol.getOutputStream().write("hello: carol\nsay: hi alice\n".getBytes(StandardCharsets.UTF_8));
+                alice.await("\\[#2 carol\\] hi alice");
+                alice.type("hi carol");
+                assertThat(fromAlice2.readLine()).isEqualTo("say: hi carol");
+                alice.closeInput();
+                assertThat(alice.awaitExit()).as(alice.output()).isZero();
+                assertThat(fromAlice2.readLine()).isNull();
+            }
+            assertThat(alice.output()).endsWith("* bye").doesNotContain("WARNING").doesNotContain("Exception");
+        }
+    }
+
+    /** A peer killed with SIGKILL: the kernel closes its sockets; the other notices and carries on. */
+    @Test
+    void aKilledPeerIsNoticedAndTheOtherCarriesOnWithAThird() throws Exception {
+        try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice");
+             PeerProcess bob = new PeerProcess("--port", "0", "--name", "bob")) {
+            int alicePort = Integer.parseInt(alice.await(BANNER.formatted("alice")).group(1));
+            int bobPort = Integer.parseInt(bob.await(BANNER.formatted("bob")).group(1));
+            bob.type("/connect 127.0.0.1:" + alicePort);
+            bob.await("\\* #1 alice joined from 127\\.0\\.0\\.1:" + alicePort + " \\(out\\)");
+            bob.type("are you there?");
+            alice.await("\\[#1 bob\\] are you there\\?");
+            alice.process.destroyForcibly();
+            alice.process.waitFor();
+            bob.await("\\* #1 alice (left|lost: .*)");
+
+            try (Socket carol = new Socket("127.0.0.1", bobPort)) {
+                carol.setSoTimeout(20_000);
+                BufferedReader fromBob = new BufferedReader(new InputStreamReader(carol.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(fromBob.readLine()).isEqualTo("hello: bob");
+                carol.getOutputStream().write("hello: carol\n".getBytes(StandardCharsets.UTF_8));
+                bob.await("\\* #2 carol joined from .*");
+                bob.type("carol, alice is gone");
+                assertThat(fromBob.readLine()).isEqualTo("say: carol, alice is gone");
+                bob.type("/exit");
+                assertThat(bob.awaitExit()).as(bob.output()).isZero();
+            }
+        }
+    }
+}
