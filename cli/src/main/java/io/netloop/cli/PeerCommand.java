@@ -57,11 +57,16 @@ final class PeerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PeerNode node = PeerNode.start(PeerNode.Config.of(name != null ? name : defaultName(), host, port).withIo(io),
                 inFd, in, out);
-        if (!Lifecycle.onStopSignal(node::exit)) {
+        Runnable restoreSignals = Lifecycle.onStopSignal(node::exit);
+        if (restoreSignals == null) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("netloop-shutdown").unstarted(node::close));
         }
-        while (!node.awaitExit(Duration.ofDays(1))) {
-            // a chat may run for days
+        try {
+            while (!node.awaitExit(Duration.ofDays(1))) {
+                // a chat may run for days
+            }
+        } finally {
+            if (restoreSignals != null) restoreSignals.run();
         }
         return 0;
     }

@@ -1,19 +1,29 @@
 package io.netloop.cli;
 
+import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code netloop peer} as a user runs it: in a process of its own, typed into through a pipe. */
+@ExtendWith(LeakCheck.class)
 class PeerCommandTest {
     private static final String BANNER = "\\* you are %s, listening on 127\\.0\\.0\\.1:(\\d+) \\(epoll-lt, input on the poller\\); /help lists the commands";
 
@@ -33,6 +43,28 @@ class PeerCommandTest {
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute("peer", "--port", "0", "--name", "two words")).isNotZero();
         assertThat(err.toString()).contains("bad name 'two words': a name is 1 to 32 letters, digits");
+    }
+
+    /** In this JVM, with in-memory input and output passed in; signal handlers are put back afterwards. */
+    @Test
+    void runsInProcessOnStreamsPassedIn() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+        InputStream typed = new ByteArrayInputStream("/list\nnobody here\n/exit\nnot read\n".getBytes(StandardCharsets.UTF_8));
+        CommandLine cl = Main.commandLine(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == PeerCommand.class ? type.cast(new PeerCommand(typed, -1, printed))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        });
+        assertThat(cl.execute("peer", "--port", "0", "--name", "solo")).isZero();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        Matcher banner = Pattern.compile("\\* you are solo, listening on (127\\.0\\.0\\.1:\\d+) \\(.*, input on a reader thread\\); .*")
+                .matcher(lines.getFirst());
+        assertThat(banner.matches()).as(lines.getFirst()).isTrue();
+        assertThat(lines.subList(1, lines.size())).containsExactly("* you: solo, listening on " + banner.group(1),
+                "* no peers: /connect HOST:PORT to add one", "* nobody to send to: /connect HOST:PORT first", "* bye");
     }
 
     /** Standard input is a pipe here, so the loop's poller watches it. */
