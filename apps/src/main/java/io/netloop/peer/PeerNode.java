@@ -140,7 +140,12 @@ public final class PeerNode implements AutoCloseable {
                     .start();
             CompletableFuture<Void> started = new CompletableFuture<>();
             loop.execute(() -> {
-                node.input = ConsoleInput.open(loop, inputFd, input, node.new Typed());
+                try {
+                    node.input = ConsoleInput.open(loop, inputFd, input, node.new Typed());
+                } catch (RuntimeException e) {
+                    started.completeExceptionally(e);
+                    return;
+                }
                 node.print("* you are " + config.name() + ", listening on " + display(node.server.localAddress())
                         + " (" + loop.transport().name() + ", input " + (node.input.mode() == ConsoleInput.Mode.POLLER
                         ? "on the poller" : "on a reader thread") + "); /help lists the commands");

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                 + "one event loop serves the keyboard and every peer.",
                 "Type /connect HOST:PORT, then text for everyone, /msg ID TEXT, /list, /quit ID, /exit or /help."})
 final class PeerCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "7070", description = "TCP port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--port", defaultValue = "7070", paramLabel = "PORT", description = "TCP port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
