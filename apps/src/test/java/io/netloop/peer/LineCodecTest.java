@@ -32,11 +32,15 @@ class LineCodecTest {
         Buffer in = new Buffer();
         for (byte[] c : chunks) {
             in.append(c);
-            while (codec.next(in, out)) {
-                // collected
-            }
+            drain(codec, in, out);
         }
         return out.got;
+    }
+
+    private static void drain(LineCodec codec, Buffer in, Collected out) {
+        while (codec.next(in, out)) {
+            // collected
+        }
     }
 
     private static byte[] utf8(String s) {
@@ -48,9 +52,7 @@ class LineCodecTest {
         LineCodec codec = new LineCodec();
         Collected out = new Collected();
         Buffer in = Buffer.of(utf8("one\ntwo\r\nthr"));
-        while (codec.next(in, out)) {
-            // collected
-        }
+        drain(codec, in, out);
         assertThat(out.got).containsExactly("one", "two");
         assertThat(in.readAllAsString()).isEqualTo("thr");
     }
@@ -72,9 +74,7 @@ class LineCodecTest {
         in.append(utf8("still the same line"));
         assertThat(codec.next(in, out)).isFalse();
         in.append(utf8(" ends\nnext\n"));
-        while (codec.next(in, out)) {
-            // collected
-        }
+        drain(codec, in, out);
         assertThat(out.got).containsExactly("!line longer than 8 bytes", "next");
     }
 
@@ -91,9 +91,7 @@ class LineCodecTest {
         LineCodec codec = new LineCodec();
         Collected out = new Collected();
         Buffer in = Buffer.of(utf8("first\nlast"));
-        while (codec.next(in, out)) {
-            // collected
-        }
+        drain(codec, in, out);
         codec.finish(in, out);
         assertThat(out.got).containsExactly("first", "last");
     }

@@ -8,12 +8,12 @@ import picocli.CommandLine;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -70,30 +70,23 @@ class PeerCommandTest {
     /** Standard input is a pipe here, so the loop's poller watches it. */
     @Test
     void chatsThroughPipedStandardInputAndExitsAtItsEnd() throws Exception {
-        try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice");
-             Socket bob = new Socket()) {
+        try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice")) {
             int port = Integer.parseInt(alice.await(BANNER.formatted("alice")).group(1));
-            bob.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            bob.setSoTimeout(20_000);
-            BufferedReader fromAlice = new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(fromAlice.readLine()).isEqualTo("hello: alice");
-            bob.getOutputStream().write("hello: bob\nsay: hi alice \u001b[31m\n".getBytes(StandardCharsets.UTF_8));
-            alice.await("\\* #1 bob joined from 127\\.0\\.0\\.1:\\d+ \\(in\\)");
-            alice.await("\\* #1 bob dropped: control character U\\+001B");
-            assertThat(fromAlice.readLine()).isEqualTo("error: control character U+001B");
-            assertThat(fromAlice.readLine()).isNull();
-
-            try (Socket carol = new Socket("127.0.0.1", port)) {
-                carol.setSoTimeout(20_000);
-                BufferedReader fromAlice2 = new BufferedReader(new InputStreamReader(carol.getInputStream(), StandardCharsets.UTF_8));
-                assertThat(fromAlice2.readLine()).isEqualTo("hello: alice");
-                carol.getOutputStream().write("hello: carol\nsay: hi alice\n".getBytes(StandardCharsets.UTF_8));
+            try (Talker bob = Talker.join(port, "alice", "bob")) {
+                alice.await("\\* #1 bob joined from 127\\.0\\.0\\.1:\\d+ \\(in\\)");
+                bob.send("say: hi alice \u001b[31m");
+                alice.await("\\* #1 bob dropped: control character U\\+001B");
+                assertThat(bob.readLine()).isEqualTo("error: control character U+001B");
+                assertThat(bob.readLine()).isNull();
+            }
+            try (Talker carol = Talker.join(port, "alice", "carol")) {
+                carol.send("say: hi alice");
                 alice.await("\\[#2 carol\\] hi alice");
                 alice.type("hi carol");
-                assertThat(fromAlice2.readLine()).isEqualTo("say: hi carol");
+                assertThat(carol.readLine()).isEqualTo("say: hi carol");
                 alice.closeInput();
                 assertThat(alice.awaitExit()).as(alice.output()).isZero();
-                assertThat(fromAlice2.readLine()).isNull();
+                assertThat(carol.readLine()).isNull();
             }
             assertThat(alice.output()).endsWith("* bye").doesNotContain("WARNING").doesNotContain("Exception");
         }
@@ -114,17 +107,38 @@ class PeerCommandTest {
             alice.process.waitFor();
             bob.await("\\* #1 alice (left|lost: .*)");
 
-            try (Socket carol = new Socket("127.0.0.1", bobPort)) {
-                carol.setSoTimeout(20_000);
-                BufferedReader fromBob = new BufferedReader(new InputStreamReader(carol.getInputStream(), StandardCharsets.UTF_8));
-                assertThat(fromBob.readLine()).isEqualTo("hello: bob");
-                carol.getOutputStream().write("hello: carol\n".getBytes(StandardCharsets.UTF_8));
+            try (Talker carol = Talker.join(bobPort, "bob", "carol")) {
                 bob.await("\\* #2 carol joined from .*");
                 bob.type("carol, alice is gone");
-                assertThat(fromBob.readLine()).isEqualTo("say: carol, alice is gone");
+                assertThat(carol.readLine()).isEqualTo("say: carol, alice is gone");
                 bob.type("/exit");
                 assertThat(bob.awaitExit()).as(bob.output()).isZero();
             }
+        }
+    }
+
+    /** A peer on a plain JDK socket that has exchanged hellos with the one under test. */
+    private record Talker(Socket socket, BufferedReader in) implements AutoCloseable {
+        static Talker join(int port, String expectedName, String name) throws IOException {
+            Socket s = new Socket("127.0.0.1", port);
+            s.setSoTimeout(20_000);
+            Talker t = new Talker(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
+            assertThat(t.readLine()).isEqualTo("hello: " + expectedName);
+            t.send("hello: " + name);
+            return t;
+        }
+
+        void send(String line) throws IOException {
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        String readLine() throws IOException {
+            return in.readLine();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }
