@@ -107,7 +107,8 @@ final class PeerSession implements ConnectionHandler, LineCodec.Lines {
             refuse("unknown message; lines are 'hello: NAME', 'say: TEXT', 'private: TEXT' or 'error: REASON'");
             return;
         }
-        if (name == null && m.kind() != PeerMessage.Kind.HELLO) {
+        // An error may come first: the peer's reason for refusing us is worth showing.
+        if (name == null && m.kind() != PeerMessage.Kind.HELLO && m.kind() != PeerMessage.Kind.ERROR) {
             refuse("expected 'hello: NAME' first");
             return;
         }
