@@ -85,9 +85,9 @@ class PeerCommandTest {
                 alice.type("hi carol");
                 assertThat(carol.readLine()).isEqualTo("say: hi carol");
                 alice.closeInput();
-                assertThat(alice.awaitExit()).as(alice.output()).isZero();
                 assertThat(carol.readLine()).isNull();
             }
+            assertThat(alice.awaitExit()).as(alice.output()).isZero();
             assertThat(alice.output()).endsWith("* bye").doesNotContain("WARNING").doesNotContain("Exception");
         }
     }
@@ -111,9 +111,10 @@ class PeerCommandTest {
                 bob.await("\\* #2 carol joined from .*");
                 bob.type("carol, alice is gone");
                 assertThat(carol.readLine()).isEqualTo("say: carol, alice is gone");
-                bob.type("/exit");
-                assertThat(bob.awaitExit()).as(bob.output()).isZero();
             }
+            bob.await("\\* #2 carol left");
+            bob.type("/exit");
+            assertThat(bob.awaitExit()).as(bob.output()).isZero();
         }
     }
 
