@@ -380,6 +380,12 @@ public final class UdpSocket implements AutoCloseable {
             return this;
         }
 
+        /** Replaces every option set so far with {@code options}. */
+        public Builder options(SocketConfig options) {
+            this.options = Objects.requireNonNull(options);
+            return this;
+        }
+
         public Builder config(DatagramConfig config) {
             this.config = Objects.requireNonNull(config);
             return this;
