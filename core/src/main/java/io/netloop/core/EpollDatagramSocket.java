@@ -155,6 +155,11 @@ final class EpollDatagramSocket extends EpollTransport.Options implements Datagr
         }
     }
 
+    /** Whether the native memory is gone (after {@link #close}): for tests. */
+    boolean released() {
+        return !arena.scope().isAlive();
+    }
+
     @Override
     public void close() throws IOException {
         if (closed) return;

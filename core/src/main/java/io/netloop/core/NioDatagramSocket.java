@@ -118,6 +118,11 @@ final class NioDatagramSocket extends NioTransport.Options implements DatagramSo
         return translated;
     }
 
+    /** Whether the native memory is gone (after {@link #close}): for tests. */
+    boolean released() {
+        return !arena.scope().isAlive();
+    }
+
     @Override
     public void close() throws IOException {
         if (closed) return;

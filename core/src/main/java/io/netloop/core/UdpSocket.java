@@ -83,6 +83,11 @@ public final class UdpSocket implements AutoCloseable {
         return local;
     }
 
+    /** The transport's socket underneath. Loop thread. */
+    DatagramSocket socket() {
+        return socket;
+    }
+
     public boolean isOpen() {
         return open;
     }

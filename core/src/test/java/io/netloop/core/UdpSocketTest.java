@@ -39,7 +39,8 @@ class UdpSocketTest {
     private static final DatagramHandler ECHO = (socket, sender, data) -> socket.send(sender, data);
 
     @ParameterizedTest(name = "{0} over {1}")
-    @CsvSource({"EPOLL, 127.0.0.1", "EPOLL_ET, 127.0.0.1", "NIO, 127.0.0.1", "EPOLL, ::1", "EPOLL_ET, ::1", "NIO, ::1"})
+    @CsvSource({"EPOLL, 127.0.0.1", "EPOLL_ET, 127.0.0.1", "NIO, 127.0.0.1", "EPOLL, ::1", "EPOLL_ET, ::1", "NIO, ::1",
+            "POLL, 127.0.0.1", "SELECT, ::1"})
     void echoesADatagramToItsSender(IoMode io, String host) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             UdpSocket server = UdpSocket.builder().bind(host, 0).handler(ECHO).open(loop);
@@ -50,6 +51,17 @@ class UdpSocketTest {
                 assertThat(reply.getSocketAddress()).isEqualTo(server.localAddress());
             }
             assertThat(server.localAddress().getPort()).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"EPOLL", "NIO"})
+    void aDualStackSocketOnTheIpv6WildcardAnswersAnIpv4Sender(IoMode io) throws Exception {
+        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket server = UdpSocket.builder().bind("::", 0).handler(ECHO).open(loop);
+            DatagramPacket reply = peer.request(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()),
+                    "v4 to v6".getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply.getData()).asString(StandardCharsets.US_ASCII).isEqualTo("v4 to v6");
         }
     }
 
@@ -302,6 +314,11 @@ class UdpSocketTest {
             sockets.forEach(UdpSocket::close);
             Clients.await(Duration.ofSeconds(5), "descriptors back to " + before, () -> LeakCheck.ioDescriptors().size() <= before);
             assertThat(sockets).noneMatch(UdpSocket::isOpen);
+            assertThat(sockets).allMatch(s -> switch (s.socket()) {
+                case EpollDatagramSocket e -> e.released();
+                case NioDatagramSocket n -> n.released();
+                default -> false;
+            });
             assertThat(onLoop(loop, loop::channelCount)).isZero();
             // Closed: a send is refused, not queued.
             assertThat(onLoop(loop, () -> sockets.getFirst().send(sockets.get(1).localAddress(), new byte[1]))).isFalse();
