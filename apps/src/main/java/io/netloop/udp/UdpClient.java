@@ -5,6 +5,7 @@ import io.netloop.core.DatagramHandler;
 import io.netloop.core.EventLoop;
 import io.netloop.core.IoMode;
 import io.netloop.core.UdpSocket;
+import io.netloop.sys.SockAddr;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -57,7 +58,7 @@ public final class UdpClient {
             socket.send(server, message);
             return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("no reply from " + display(server) + " within " + describe(timeout)
+            throw new SocketTimeoutException("no reply from " + SockAddr.display(server) + " within " + describe(timeout)
                     + ": is a UDP server listening there? (UDP says nothing when nobody is)");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io2) throw io2;
@@ -66,12 +67,6 @@ public final class UdpClient {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for a reply from " + server, e);
         }
-    }
-
-    /** 127.0.0.1:9009 or [::1]:9009. */
-    static String display(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static String describe(Duration d) {

@@ -481,7 +481,7 @@ public final class Net {
 
     /** The error for one datagram: EMSGSIZE says the limits, so the caller knows what to change. */
     public static ErrnoException datagramError(String call, int errno, int length, InetSocketAddress to) {
-        String detail = "(a datagram of " + length + " bytes to " + to + ")";
+        String detail = "(a datagram of " + length + " bytes to " + SockAddr.display(to) + ")";
         if (errno == Errno.EMSGSIZE) {
             detail += ": one UDP datagram carries at most 65507 bytes over IPv4, 65527 over IPv6; split the message";
         } else if (errno == Errno.EACCES) {

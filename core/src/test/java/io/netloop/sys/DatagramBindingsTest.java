@@ -83,7 +83,7 @@ class DatagramBindingsTest {
             InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
             assertThatThrownBy(() -> Net.sendTo(a, new byte[65_508], 0, 65_508, to, arena.allocate(SockAddr.STORAGE_SIZE)))
                     .isInstanceOf(ErrnoException.class)
-                    .hasMessageStartingWith("sendto: EMSGSIZE (Message too long) (a datagram of 65508 bytes to ")
+                    .hasMessageStartingWith("sendto: EMSGSIZE (Message too long) (a datagram of 65508 bytes to 127.0.0.1:9): ")
                     .hasMessageContaining("at most 65507 bytes over IPv4")
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EMSGSIZE));
         } finally {
