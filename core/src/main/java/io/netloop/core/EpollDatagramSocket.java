@@ -98,7 +98,8 @@ final class EpollDatagramSocket extends EpollTransport.Options implements Datagr
     public int receive(Sink sink, int max) throws IOException {
         int n = Net.recvmmsg(fd, in, Math.min(max, batch));
         if (n == Net.WOULD_BLOCK) return 0;
-        for (int i = 0; i < n; i++) {
+        // The sink may close this socket (a handler that is done): then the rest of the batch is dropped unread.
+        for (int i = 0; i < n && !closed; i++) {
             int len = in.length(i);
             boolean truncated = (in.flags(i) & SysConst.MSG_TRUNC) != 0;
             data.clear();

@@ -174,6 +174,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     private void received(InetSocketAddress sender, Buffer data, boolean cut) {
+        if (!open) return; // closed by the handler earlier in this batch
         if (cut) {
             truncated++;
             if (!truncationReported) {

@@ -160,22 +160,12 @@ class UdpSocketTest {
         try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().handler(ECHO).open(loop);
             // Hold the loop while 100 datagrams queue up in the kernel, so they are there to batch.
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch sent = new CountDownLatch(1);
-            loop.execute(() -> {
-                held.countDown();
-                try {
-                    sent.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            holdWhile(loop, () -> {
+                for (int i = 0; i < 100; i++) {
+                    byte[] d = ("datagram " + i).getBytes(StandardCharsets.US_ASCII);
+                    peer.socket.send(new DatagramPacket(d, d.length, server.localAddress()));
                 }
             });
-            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-            for (int i = 0; i < 100; i++) {
-                byte[] d = ("datagram " + i).getBytes(StandardCharsets.US_ASCII);
-                peer.socket.send(new DatagramPacket(d, d.length, server.localAddress()));
-            }
-            sent.countDown();
             List<String> replies = peer.receive(100);
             assertThat(replies).hasSize(100).contains("datagram 0", "datagram 99");
             UdpSocket.Stats stats = onLoop(loop, server::stats);
@@ -185,6 +175,38 @@ class UdpSocketTest {
             // The replies to each batch leave together, in one sendmmsg after it.
             assertThat(stats.datagramsOut()).isEqualTo(100);
             assertThat(stats.sendCalls()).isEqualTo(7);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void aHandlerMayCloseTheSocketInTheMiddleOfABatch(IoMode io) throws Exception {
+        List<java.util.logging.LogRecord> failures = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(EventLoop.class.getName());
+        java.util.logging.Handler collect = new java.util.logging.Handler() {
+            public void publish(java.util.logging.LogRecord r) {
+                failures.add(r);
+            }
+
+            public void flush() {}
+
+            public void close() {}
+        };
+        log.addHandler(collect);
+        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+            List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+            UdpSocket socket = UdpSocket.builder().handler((s, from, data) -> {
+                delivered.add(data.readAllAsString());
+                s.close();
+            }).open(loop);
+            holdWhile(loop, () -> {
+                for (int i = 0; i < 5; i++) peer.socket.send(new DatagramPacket(new byte[] {(byte) ('a' + i)}, 1, socket.localAddress()));
+            });
+            Clients.await(Duration.ofSeconds(5), "the socket closed", () -> !socket.isOpen());
+            assertThat(onLoop(loop, () -> delivered)).containsExactly("a");
+            assertThat(failures).isEmpty();
+        } finally {
+            log.removeHandler(collect);
         }
     }
 
@@ -335,6 +357,30 @@ class UdpSocketTest {
     private static boolean matches(byte[] d, int seq, int size) {
         for (int i = 4; i < size; i++) if (d[i] != (byte) (seq * 31 + i)) return false;
         return true;
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code action} while the loop is busy in a task, so what it sends waits in the kernel. */
+    static void holdWhile(EventLoop loop, Action action) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(() -> {
+            held.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            action.run();
+        } finally {
+            done.countDown();
+        }
     }
 
     static <T> T onLoop(EventLoop loop, Callable<T> call) throws Exception {
