@@ -37,6 +37,9 @@ final class UdpEchoCommand implements Callable<Integer> {
         UdpEchoServer s = UdpEchoServer.builder().host(host).port(port).io(io).threads(threads).start();
         Lifecycle.runUntilSignalled(s, "udp echo server on " + Lifecycle.display(s.localAddress())
                 + " (" + s.loops().getFirst().transport().name() + ", " + s.loops().size() + " loop(s)); Ctrl-C stops it");
+        var stats = s.stats();
+        System.err.println("netloop: datagrams received " + stats.datagramsIn() + ", sent " + stats.datagramsOut()
+                + ", dropped " + stats.dropped() + " (send queue full)");
         return 0;
     }
 }

@@ -55,7 +55,7 @@ class UdpCommandsTest {
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(rest).isZero();
-            assertThat(rest).contains("netloop: stopped").doesNotContain("WARNING");
+            assertThat(rest).contains("netloop: stopped", "netloop: datagrams received 1, sent 1, dropped 0").doesNotContain("WARNING");
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
