@@ -220,7 +220,11 @@ public final class UdpSocket implements AutoCloseable {
         Objects.checkFromIndexSize(off, len, src.length);
         if (!loop.inLoop()) {
             byte[] copy = Arrays.copyOfRange(src, off, off + len);
-            loop.execute(() -> send(to, copy, 0, copy.length));
+            try {
+                loop.execute(() -> send(to, copy, 0, copy.length));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                return false; // the loop has terminated, and closed this socket with it
+            }
             return true;
         }
         if (!open) return false;
