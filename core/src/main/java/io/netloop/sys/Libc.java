@@ -108,6 +108,7 @@ final class Libc {
     static final MethodHandle GETRLIMIT = capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle SETRLIMIT = capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), false);
+    static final MethodHandle PIPE2 = capturing("pipe2", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), true);
     /* openat2 has no glibc wrapper before 2.40: syscall(SYS_openat2, dirfd, path, &how, sizeof how). */
     static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(LOOKUP.find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, C_POINTER, C_POINTER, JAVA_LONG),
