@@ -82,6 +82,14 @@ final class Libc {
     /* iovecs hold addresses, so they describe native memory only: no heap access needed. */
     static final MethodHandle READV = capturing("readv", IOV, true);
     static final MethodHandle WRITEV = capturing("writev", IOV, true);
+    /* Datagrams: on a non-blocking socket none of these sleeps. sendto may pin a heap array;
+       the mmsghdr vectors point at native memory only. */
+    static final MethodHandle SENDTO = capturing("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT, C_POINTER, JAVA_INT), true);
+    static final MethodHandle RECVMMSG = capturing("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle SENDMMSG = capturing("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), true);
     static final MethodHandle SENDFILE = capturing("sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, C_POINTER, SIZE_T), false);
 
     // --- epoll, eventfd ------------------------------------------------------------------
