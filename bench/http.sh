@@ -120,7 +120,7 @@ java="$(find_java)" || java=""
 # --- build ---------------------------------------------------------------------------------
 
 bench_jar="$root/bench/target/netloop-bench.jar"
-stamp="$root/bench/target/.http-bench-built"
+stamp="$root/bench/target/.bench-built"   # the same stamp as bench/lib.sh
 stale() {
   [ -f "$bench_jar" ] && [ -f "$root/cli/target/netloop.jar" ] && [ -f "$stamp" ] || return 0
   [ -n "$(find "$root" -path "$root/.git" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
