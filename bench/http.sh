@@ -679,26 +679,8 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
 reference="$(jq -r '.parameters.reference // "none"' "$out/results.json")"
 
 # Charts: per connection count, requests/s and server CPU per request of every peer by scenario.
-charts=()
-if [ -n "$java" ] && [ -f "$bench_jar" ]; then
-  mkdir -p "$out/charts"
-  for c in $connections; do
-    for metric in requestsPerSec serverCpuUsPerRequest; do
-      case "$metric" in
-        requestsPerSec) label="requests/s (median)"; name="c$c-requests" ;;
-        serverCpuUsPerRequest) label="server CPU µs per request (median; lower is better)"; name="c$c-cpu" ;;
-      esac
-      if jq -r --argjson c "$c" --arg m "$metric" '.medians[] | select(.connections == $c)
-            | "\(.scenario)\t\(.peer)\t\(.[$m] // "null")"' "$out/results.json" |
-         "$java" -cp "$bench_jar" io.netloop.bench.Charts bar --title "HTTP, $c connections: $label" \
-           --y-label "$label" --out "$out/charts/$name.png" 2>"$raw/chart-$name.err"; then
-        charts+=("charts/$name.png")
-      else
-        say "could not draw charts/$name.png: $(tail -n 1 "$raw/chart-$name.err")"
-      fi
-    done
-  done
-fi
+chart_md=""
+if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/bench/charts.sh" "$out")"; fi
 
 {
   echo "# HTTP/1.1 with wrk: $(jq -r '.parameters.peers | join(", ")' "$out/results.json") ($(date -u -d "$started" +%F))"
@@ -729,8 +711,7 @@ fi
     done
   done
   echo
-  for ch in "${charts[@]}"; do echo "![${ch#charts/}]($ch)"; done
-  echo
+  [ -z "$chart_md" ] || { echo "$chart_md"; echo; }
   echo "- **req/s**: wrk's completed requests over its run (${duration} s after ${warmup} s of warm-up on the same"
   echo "  server), $wrk_threads wrk thread(s) on core(s) $client_cpus, the server (--threads $threads) on core(s) $server_cpus."
   echo "  **× req/s** is the ratio to $reference's median (above 1: faster)."

@@ -222,19 +222,7 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
      refused: ($runs | map(select(.refused != null)) | group_by([.model, .idle]) | map({model: .[0].model, idle: .[0].idle, why: .[0].refused})),
      runs: $runs}' >"$out/results.json"
 
-charts=()
-draw() { # NAME METRIC LABEL [--log-y]
-  local name="$1" metric="$2" label="$3"; shift 3
-  if jq -r --arg m "$metric" '.medians[] | "\(.model)\t\(.idle)\t\(.[$m] // "null")"' "$out/results.json" |
-     "$java" -cp "$bench_jar" io.netloop.bench.Charts line --title "$label, $active active connections" \
-       --x-label "idle connections" --y-label "$label" --out "$out/charts/$name.png" "$@" 2>"$raw/chart-$name.err"; then
-    charts+=("charts/$name.png")
-  else
-    say "could not draw charts/$name.png: $(tail -n 1 "$raw/chart-$name.err")"
-  fi
-}
-draw requests requestsPerSec "requests/s (median)"
-draw cpu serverCpuUsPerRequest "server CPU µs per request (median; log scale)" --log-y
+chart_md="$("$root/bench/charts.sh" "$out")"
 
 {
   echo "# The I/O-model lab: $active active connections beside idle ones ($(date -u -d "$started" +%F))"
@@ -257,8 +245,7 @@ draw cpu serverCpuUsPerRequest "server CPU µs per request (median; log scale)" 
     done
   done
   echo
-  for ch in "${charts[@]}"; do echo "![${ch#charts/}]($ch)"; done
-  echo
+  [ -z "$chart_md" ] || { echo "$chart_md"; echo; }
   echo "- **req/s**, **p50/p99**: wrk (1 thread, $active connections, keep-alive) on core(s) $client_cpus; the server on core(s) $server_cpus."
   echo "- **server µs/req**: utime+stime of the server process (all threads) over the measured run, per request."
   echo "- **idle**: connections the idle holder (its own JVM, on the client core) opened first and kept open, sending nothing."
