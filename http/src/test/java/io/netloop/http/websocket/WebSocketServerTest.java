@@ -388,4 +388,102 @@ class WebSocketServerTest {
         }
         assertThat(r.awaitClose().code()).isEqualTo(1001);
     }
+
+    @Test
+    void aPeerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout() throws Exception {
+        Recorder r = new Recorder(false) {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                texts.add(text);
+                ws.close(1000, "going");
+                assertThat(ws.isOpen()).isFalse();
+                assertThat(ws.sendText("too late")).isFalse();
+            }
+        };
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.webSocket("/ws", r).closeTimeout(Duration.ofMillis(300));
+        s.start();
+        try (WsClient c = WsClient.open(s.port(), "/ws")) {
+            c.sendText("close me");
+            assertThat(c.readFrame().closeCode()).isEqualTo(1000);
+            c.sendText("ignored while closing"); // not delivered, and no answer to the close
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(r.awaitClose().code()).isEqualTo(1006);
+            assertThat(r.texts).containsExactly("close me");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void aFailingHandlerClosesItsSocketWith1011AndTheServerGoesOn() throws Exception {
+        Recorder r = new Recorder(false) {
+            @Override
+            public void onText(WebSocket ws, String text) {
+                throw new IllegalStateException("handler failure on purpose");
+            }
+        };
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.webSocket("/ws", r);
+        s.webSocket("/echo", echo);
+        s.start();
+        try (WsClient c = WsClient.open(s.port(), "/ws")) {
+            c.sendText("boom");
+            WsClient.Frame f = c.readUntilClose();
+            assertThat(f.closeCode()).isEqualTo(1011);
+            assertThat(f.closeReason()).isEqualTo("internal error"); // no details leak to the peer
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(r.awaitClose().code()).isEqualTo(1011);
+        }
+        try (WsClient c = WsClient.open(s.port(), "/echo")) {
+            c.sendText("still serving");
+            assertThat(c.readFrame().text()).isEqualTo("still serving");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void sendingFromAnotherThreadGoesThroughTheLoop() throws Exception {
+        java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.webSocket("/ws", new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                opened.complete(ws);
+            }
+        });
+        s.start();
+        try (WsClient c = WsClient.open(s.port(), "/ws")) {
+            WebSocket ws = opened.get(10, TimeUnit.SECONDS);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ws.sendText("wrong thread"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("loop.execute");
+            ws.loop().execute(() -> ws.sendText("right thread"));
+            assertThat(c.readFrame().text()).isEqualTo("right thread");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void httpRoutesStillWorkBesideWebSocketRoutes() throws Exception {
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.get("/hello", (req, res) -> res.send("hello"));
+        s.webSocket("/ws", echo);
+        s.start();
+        try (WsClient c = WsClient.raw(s.port())) {
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            WsClient.Head h = c.readHead();
+            assertThat(h.status()).isEqualTo(200);
+            assertThat(c.readBody(h)).isEqualTo("hello");
+            // The same connection, after a plain request, upgrades.
+            String key = c.newKey();
+            c.send(WsClient.upgradeRequest("/ws", key));
+            assertThat(c.readHead().field("Sec-WebSocket-Accept")).isEqualTo(WsClient.expectedAccept(key));
+            c.sendText("upgraded");
+            assertThat(c.readFrame().text()).isEqualTo("upgraded");
+        } finally {
+            s.close();
+        }
+    }
 }
