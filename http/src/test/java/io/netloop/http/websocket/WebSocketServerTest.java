@@ -486,4 +486,50 @@ class WebSocketServerTest {
             s.close();
         }
     }
+
+    @Test
+    void readingPausesWhileTheOutputIsAboveTheHighWaterMark() throws Exception {
+        java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.webSocket("/echo", new Recorder(true) {
+            @Override
+            public void onOpen(WebSocket ws) {
+                opened.complete(ws);
+            }
+        }).permessageDeflate(false);
+        s.start();
+        int messages = 256;
+        byte[] chunk = new byte[64 * 1024];
+        AtomicInteger written = new AtomicInteger();
+        try (WsClient c = WsClient.open(s.port(), "/echo")) {
+            WebSocket ws = opened.get(10, TimeUnit.SECONDS);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < messages; i++) {
+                        c.sendBinary(chunk);
+                        written.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // 16 MiB echoed to a client that does not read: the writer stalls once the server
+            // stops reading and the kernel buffers are full.
+            int last = -1;
+            while (written.get() != last) {
+                last = written.get();
+                Thread.sleep(300);
+            }
+            assertThat(written.get()).isLessThan(messages);
+            java.util.concurrent.CompletableFuture<Integer> queued = new java.util.concurrent.CompletableFuture<>();
+            ws.loop().execute(() -> queued.complete(ws.queuedOutputBytes()));
+            // The high-water mark (1 MiB) plus what one wake-up reads, not the 16 MiB sent.
+            assertThat(queued.get(10, TimeUnit.SECONDS)).isLessThan(2 << 20);
+            for (int i = 0; i < messages; i++) assertThat(c.readFrame().payload()).hasSize(chunk.length);
+            writer.join(10_000);
+            assertThat(written.get()).isEqualTo(messages);
+        } finally {
+            s.close();
+        }
+    }
 }
