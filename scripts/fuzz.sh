@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh 'PathDecoderFuzzTest#requestTargetIsTakenApartOrRefused' 60
 # A plain `mvn verify` only replays the committed inputs (regression mode). Here each target
 # runs under `JAZZER_FUZZ=1` for the given time. A finding fails the target and is written to
-# http/src/test/resources/io/netloop/http/<Class>Inputs/<method>/crash-*, where every later
+# http/src/test/resources/<package>/<Class>Inputs/<method>/crash-*, where every later
 # build replays it: fix the code, then commit the input as a regression test. The corpus the
 # fuzzer grows is kept in http/target/fuzz-corpus between runs (`mvn clean` drops it), so that
 # a plain build does not replay it. Logs: http/target/fuzz/<target>.log.
@@ -23,7 +23,7 @@ esac
 # Every Class#method annotated @FuzzTest, in file order.
 targets=()
 while IFS= read -r t; do targets+=("$t"); done < <(
-  grep -l '@FuzzTest' "$module"/src/test/java/io/netloop/http/*.java | sort | while read -r f; do
+  grep -rl '@FuzzTest' "$module/src/test/java" | sort | while read -r f; do
     awk -v cls="$(basename "$f" .java)" '
       /@FuzzTest/ { armed = 1 }
       armed && match($0, /void [A-Za-z0-9_]+\(/) { print cls "#" substr($0, RSTART + 5, RLENGTH - 6); armed = 0 }' "$f"
@@ -57,7 +57,7 @@ for t in "${selected[@]}"; do
   if [ "$status" -ne 0 ]; then
     failed=1
     echo "  FAILED: a finding or a build error; see the log, and any new crash-* input under" \
-      "http/src/test/resources/io/netloop/http/${t%%#*}Inputs/${t#*#}/" >&2
+      "http/src/test/resources/<package>/${t%%#*}Inputs/${t#*#}/" >&2
     grep -E 'FuzzTestFinding|== Java Exception|Caused by|ERROR\] +[A-Z]' "$log" | head -5 | sed 's/^/  /' >&2 || true
   fi
 done
