@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing of {@link FrameDecoder} and the {@link MessageAssembler} behind it
@@ -45,11 +47,39 @@ class FrameDecoderFuzzTest {
         assertThat(read(stream, cuts, inflate)).as("the stream cut at %s", Arrays.toString(cuts)).isEqualTo(whole);
     }
 
+    /**
+     * Found by this target: text that inflated to invalid UTF-8 and past the size limit was
+     * refused with 1009 when it arrived whole and 1007 when it arrived in pieces.
+     */
+    @Test
+    void closeCodeOfBadCompressedTextDoesNotDependOnHowItArrives() throws Exception {
+        byte[] text = new byte[3 * MAX_MESSAGE];
+        Arrays.fill(text, (byte) 'a');
+        text[MAX_MESSAGE / 2] = (byte) 0xFF; // never valid in UTF-8
+        byte[] frame = WsClient.frame(Opcode.TEXT, true, true, deflate(text), 0x37FA213D);
+        int[] everyByte = java.util.stream.IntStream.range(1, frame.length).toArray();
+        assertThat(read(frame, new int[0], true)).isEqualTo(new Outcome(List.of(), CloseCode.INVALID_PAYLOAD));
+        assertThat(read(frame, everyByte, true)).isEqualTo(new Outcome(List.of(), CloseCode.INVALID_PAYLOAD));
+    }
+
+    /** A permessage-deflate payload: raw deflate, sync-flushed, without the final 00 00 FF FF (RFC 7692 §7.2.1). */
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(data);
+            byte[] out = new byte[data.length + 64];
+            int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+            return Arrays.copyOf(out, n - 4);
+        } finally {
+            deflater.end();
+        }
+    }
+
     private static Outcome read(byte[] stream, int[] cuts, boolean inflate) throws Exception {
         byte[] input = stream.clone(); // the decoder unmasks in place
         List<String> events = new ArrayList<>();
         FrameDecoder decoder = new FrameDecoder(MAX_FRAME, MAX_MESSAGE, true, inflate);
-        try (MessageAssembler assembler = new MessageAssembler(MAX_MESSAGE, inflate, false, new Recorder(events))) {
+        try (MessageAssembler assembler = new MessageAssembler(MAX_MESSAGE, inflate, false, new CheckedMessages(events))) {
             CheckedFrames frames = new CheckedFrames(assembler);
             int from = 0;
             int[] ends = Arrays.copyOf(cuts, cuts.length + 1);
@@ -111,7 +141,7 @@ class FrameDecoderFuzzTest {
     }
 
     /** Records each message, checking what the application would be handed. */
-    private record Recorder(List<String> events) implements MessageAssembler.MessageSink {
+    private record CheckedMessages(List<String> events) implements MessageAssembler.MessageSink {
         @Override
         public void onText(String text) {
             assertThat(text.length()).as("text message").isLessThanOrEqualTo(MAX_MESSAGE);
