@@ -87,6 +87,12 @@ class ConnectionFilterTest {
         }
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static byte[] xor(byte[] b) {
         byte[] out = b.clone();
         for (int i = 0; i < out.length; i++) out[i] ^= KEY;
@@ -118,6 +124,27 @@ class ConnectionFilterTest {
             s.getOutputStream().write(xor("ping".getBytes(StandardCharsets.US_ASCII)));
             assertThat(xor(Clients.readExactly(s.getInputStream(), 2))).asString().isEqualTo("ok");
             assertThat(events).containsExactly("open " + NAMED + " via 127.0.0.1", "data ping");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = HandlerMode.class, names = {"WORKERS", "VIRTUAL"})
+    void handlersOffTheLoopOpenAfterTheFilterAndSendThroughIt(HandlerMode mode) throws Exception {
+        try (TcpServer server = TcpServer.builder().handlers(mode).filter(peer -> new Xor()).handler(() -> new ConnectionHandler() {
+                    @Override
+                    public void onOpen(TcpConnection c) {
+                        c.send("[" + c.remoteAddress().getPort() + "]");
+                    }
+
+                    @Override
+                    public void onData(TcpConnection c, Buffer in) {
+                        c.send(in.readAllAsString().toUpperCase());
+                    }
+                }).start();
+             Socket s = Clients.connect(server.port())) {
+            s.getOutputStream().write(concat(new byte[] {'!'}, xor("abc".getBytes(StandardCharsets.US_ASCII))));
+            assertThat(s.getInputStream().read()).isEqualTo('+');
+            assertThat(xor(Clients.readExactly(s.getInputStream(), 9))).asString().isEqualTo("[4242]ABC");
         }
     }
 

@@ -46,7 +46,9 @@ final class HttpConnection implements ConnectionHandler {
         /** The handler runs or the response is being produced. */
         RESPONDING,
         /** The last response is sent; input is discarded until the peer closes or the linger ends. */
-        CLOSING
+        CLOSING,
+        /** 101 was sent: the connection speaks another protocol, and {@link #upgraded} gets every event. */
+        UPGRADED
     }
 
     private enum Deadline { NONE, HEADER, BODY, IDLE, LINGER }
@@ -70,6 +72,8 @@ final class HttpConnection implements ConnectionHandler {
     private int requests;
     /** When the current request's head was complete (or its refusal began): the start of its latency. */
     private long requestStart;
+    /** After a 101: the protocol the connection switched to. */
+    private UpgradeHandler upgraded;
 
     // The exchange in progress.
     private Request request;
@@ -107,6 +111,10 @@ final class HttpConnection implements ConnectionHandler {
 
     @Override
     public void onData(TcpConnection c, Buffer in) {
+        if (upgraded != null) {
+            upgraded.onData(c, in);
+            return;
+        }
         input = in;
         if (phase == Phase.CLOSING) {
             in.clear();
@@ -118,6 +126,10 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onInputClosed(TcpConnection c) {
         peerClosed = true;
+        if (upgraded != null) {
+            upgraded.onInputClosed(c);
+            return;
+        }
         // Requests already received are answered (a client may send them all, then shut down
         // its side); drive() closes once nothing is left to answer.
         if (!driving) drive();
@@ -126,12 +138,15 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onHighWater(TcpConnection c, int queuedBytes) {
         outputBlocked = true;
+        if (upgraded != null) upgraded.onHighWater(c, queuedBytes);
     }
 
     @Override
     public void onLowWater(TcpConnection c) {
         outputBlocked = false;
-        if (response != null && response.writer() != null && !response.isFinished()) {
+        if (upgraded != null) {
+            upgraded.onLowWater(c);
+        } else if (response != null && response.writer() != null && !response.isFinished()) {
             response.writer().ready();
         } else if (phase == Phase.IDLE && !driving) {
             drive();
@@ -145,6 +160,7 @@ final class HttpConnection implements ConnectionHandler {
         if (timer != null) timer.cancel();
         timer = null;
         deadline = Deadline.NONE;
+        if (upgraded != null) upgraded.onClose(c, cause);
     }
 
     // --- the request cycle ---------------------------------------------------------------
@@ -156,7 +172,7 @@ final class HttpConnection implements ConnectionHandler {
         try {
             loop:
             while (conn.isOpen()) {
-                if (phase == Phase.RESPONDING || phase == Phase.CLOSING) break;
+                if (phase == Phase.RESPONDING || phase == Phase.CLOSING || phase == Phase.UPGRADED) break;
                 if (phase == Phase.IDLE) {
                     if (outputBlocked) break;
                     if (input != null && !input.isEmpty()) headStarted = true;
@@ -183,6 +199,13 @@ final class HttpConnection implements ConnectionHandler {
 
     private void afterDrive() {
         if (!conn.isOpen() || phase == Phase.CLOSING) return;
+        if (phase == Phase.UPGRADED) {
+            // Bytes the client sent right behind the upgrade request belong to the new protocol.
+            if (conn.isReadingPaused()) conn.resumeReading();
+            if (input != null && !input.isEmpty()) upgraded.onData(conn, input);
+            if (peerClosed && conn.isOpen()) upgraded.onInputClosed(conn);
+            return;
+        }
         if (peerClosed) {
             if (phase == Phase.BODY) {
                 conn.close(); // the request can never be complete
@@ -403,15 +426,7 @@ final class HttpConnection implements ConnectionHandler {
     /** Called by {@link Response#finish} once the whole response is queued. */
     void responseComplete(Response res) {
         if (res != response) return;
-        resources.stats().response(res.status(), System.nanoTime() - requestStart);
-        AccessLog log = settings.accessLog();
-        if (log != null) {
-            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
-            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
-        }
-        request = null;
-        response = null;
-        match = null;
+        endExchange(res);
         // Only a response that said Connection: close may end the connection: one whose head
         // went out before a drain began promised keep-alive, and its client may be sending the
         // next request already (that one is answered, with Connection: close).
@@ -429,6 +444,20 @@ final class HttpConnection implements ConnectionHandler {
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
     }
 
+    /** The exchange is answered: log it and forget it. */
+    private void endExchange(Response res) {
+        resources.stats().response(res.status(), System.nanoTime() - requestStart);
+        AccessLog log = settings.accessLog();
+        if (log != null) {
+            // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
+            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
+            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
+        }
+        request = null;
+        response = null;
+        match = null;
+    }
+
     /** Whether the response being written must be the last: client's wish, request cap, or shutdown. */
     boolean mustClose() {
         // A response sent before its request's body is read ends the connection: the rest of
@@ -438,8 +467,28 @@ final class HttpConnection implements ConnectionHandler {
                 || (request != null && !request.head().isKeepAlive());
     }
 
+    /**
+     * Called by {@link Response#switchProtocols} once the 101 is queued: from now on every
+     * event goes to {@code next}. The input left after the request is handed over by
+     * {@link #afterDrive}, once the handler has returned.
+     */
+    void upgraded(Response res, UpgradeHandler next) {
+        if (res != response) throw new IllegalStateException("not the response in progress: " + res);
+        endExchange(res);
+        phase = Phase.UPGRADED;
+        clearDeadline();
+        if (timer != null) timer.cancel();
+        timer = null;
+        upgraded = next;
+        next.onOpen(conn);
+    }
+
     /** A graceful stop: idle connections close now; busy ones after their current response. */
     void drain() {
+        if (upgraded != null) {
+            upgraded.onShutdown(conn);
+            return;
+        }
         if (phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty())) conn.close();
     }
 
@@ -498,6 +547,15 @@ final class HttpConnection implements ConnectionHandler {
 
     HttpServer.Settings settings() {
         return settings;
+    }
+
+    /** Whether {@code res} answers the request in progress, whose body has been read. */
+    boolean isAnswering(Response res) {
+        return res == response && phase == Phase.RESPONDING;
+    }
+
+    boolean isDraining() {
+        return server.isDraining();
     }
 
     DateCache dates() {

@@ -8,6 +8,8 @@ import io.netloop.core.NetOption;
 import io.netloop.core.HandlerMode;
 import io.netloop.core.TcpServer;
 import io.netloop.core.WorkerPool;
+import io.netloop.http.websocket.WebSocketHandler;
+import io.netloop.http.websocket.WebSocketRoute;
 import io.netloop.proxy.ProxyProtocol;
 import io.netloop.proxy.TrustedProxies;
 import io.netloop.tls.TlsConfig;
@@ -106,6 +108,17 @@ public final class HttpServer implements AutoCloseable {
     /** A route for every method (TRACE and CONNECT excepted: the server refuses them). */
     public Route any(String pattern, Handler handler) {
         return route(null, pattern, handler);
+    }
+
+    /**
+     * A WebSocket endpoint (RFC 6455): a GET with a valid upgrade at {@code pattern} switches
+     * its connection to WebSocket frames, served by {@code handler}. Path parameters work as
+     * for other routes ({@code /chat/{room}}, read with {@code ws.param("room")}).
+     */
+    public WebSocketRoute webSocket(String pattern, WebSocketHandler handler) {
+        WebSocketRoute ws = new WebSocketRoute(pattern, handler);
+        get(pattern, ws);
+        return ws;
     }
 
     /** A route for {@code method}, or for any method when it is null. */
