@@ -5,6 +5,8 @@ set -euo pipefail
 
 need=()
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v slowhttptest >/dev/null 2>&1 || need+=(slowhttptest)   # slow-client attacks (SlowHttpTestTest)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)                 # ip netns, veth and tc netem (LossyLinkTest)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

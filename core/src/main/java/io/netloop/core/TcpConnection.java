@@ -22,8 +22,9 @@ import java.util.concurrent.Executor;
  *       sendfile(2) (NIO: {@code FileChannel.transferTo}); bytes sent after it wait behind it.
  *       Its bytes count toward the water marks like buffered ones.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
- *   <li>A reset, EPIPE, EPOLLERR, an idle timeout or a handler's exception closes the
- *       connection exactly once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
+ *   <li>A reset, EPIPE, EPOLLERR, an idle timeout, output that stops draining (the write
+ *       timeout) or a handler's exception closes the connection exactly once
+ *       ({@link ConnectionHandler#onClose}); the loop goes on.</li>
  * </ul>
  *
  * <p>The poller interest is derived in one place ({@link #updateInterest}) from the state:
@@ -76,6 +77,10 @@ public final class TcpConnection implements AutoCloseable {
     private long bytesWritten;
     private long lastActivity;
     private TimingWheel.Timeout idleTimeout;
+    /** Checks that queued output drains; pending only while output is queued (see {@link #checkWriteProgress}). */
+    private TimingWheel.Timeout writeCheck;
+    private long writeWindowStart;
+    private long writtenAtWindowStart;
     private volatile Object attachment;
     private volatile InetSocketAddress remote;
 
@@ -193,6 +198,11 @@ public final class TcpConnection implements AutoCloseable {
 
     private boolean nothingQueued() {
         return output.isEmpty() && !hasFiles();
+    }
+
+    /** Input received and not yet consumed by the handler. Loop thread. */
+    public int bufferedInputBytes() {
+        return input.readableBytes();
     }
 
     public long bytesRead() {
@@ -488,6 +498,46 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Output just became queued: a new window starts in which it must drain at
+     * {@link ConnectionConfig#minSendRate}. One timeout per connection, moved rather than
+     * re-created, and left to lapse once the queue is empty.
+     */
+    private void startWriteWindow() {
+        if (config.writeTimeoutNanos() <= 0) return;
+        long now = loop.nowNanos();
+        writeWindowStart = now;
+        writtenAtWindowStart = bytesWritten;
+        if (writeCheck == null) {
+            writeCheck = loop.wheel().schedule(this::checkWriteProgress, config.writeTimeoutNanos(), now);
+        } else if (!writeCheck.isPending()) {
+            loop.wheel().reschedule(writeCheck, config.writeTimeoutNanos(), now);
+        }
+    }
+
+    private void checkWriteProgress() {
+        if (!open || nothingQueued()) return; // drained: the next queued output starts a new window
+        long now = loop.nowNanos();
+        long window = config.writeTimeoutNanos();
+        long elapsed = now - writeWindowStart;
+        if (elapsed < window) { // the window restarted since this check was set
+            loop.wheel().reschedule(writeCheck, window - elapsed, now);
+            return;
+        }
+        long sent = bytesWritten - writtenAtWindowStart;
+        long needed = Math.max(1, config.minSendRate() * (elapsed / 1_000_000L) / 1000L);
+        if (sent < needed) {
+            close(new SocketTimeoutException(sent == 0
+                    ? "no output sent for " + elapsed / 1_000_000 + " ms with " + queuedBytes() + " bytes queued"
+                    : "sent " + sent + " bytes in " + elapsed / 1_000_000 + " ms, under the minimum of "
+                            + config.minSendRate() + " bytes/s, with " + queuedBytes() + " bytes queued"));
+            return;
+        }
+        writeWindowStart = now;
+        writtenAtWindowStart = bytesWritten;
+        loop.wheel().reschedule(writeCheck, window, now);
+    }
+
     private enum Call { HIGH_WATER, LOW_WATER }
 
     private void callHandler(Call call, int queued) {
@@ -549,7 +599,10 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Something stays queued: watch for room, and tell the handler once the queue is high. */
     private void queued(boolean wasEmpty) {
-        if (wasEmpty) updateInterest();
+        if (wasEmpty) {
+            updateInterest();
+            startWriteWindow();
+        }
         long queued = queuedBytes();
         if (!aboveHighWater && queued >= config.highWaterMark()) {
             aboveHighWater = true;
@@ -708,6 +761,7 @@ public final class TcpConnection implements AutoCloseable {
         open = false;
         loop.disown(this);
         if (idleTimeout != null) idleTimeout.cancel();
+        if (writeCheck != null) writeCheck.cancel();
         channel.remove();
         if (files != null) {
             for (FileRegion region : files) region.close();
