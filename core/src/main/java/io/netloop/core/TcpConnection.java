@@ -527,7 +527,7 @@ public final class TcpConnection implements AutoCloseable {
         long sent = bytesWritten - writtenAtWindowStart;
         long needed = Math.max(1, config.minSendRate() * (elapsed / 1_000_000L) / 1000L);
         if (sent < needed) {
-            close(new SocketTimeoutException(sent == 0
+            abort(new SocketTimeoutException(sent == 0
                     ? "no output sent for " + elapsed / 1_000_000 + " ms with " + queuedBytes() + " bytes queued"
                     : "sent " + sent + " bytes in " + elapsed / 1_000_000 + " ms, under the minimum of "
                             + config.minSendRate() + " bytes/s, with " + queuedBytes() + " bytes queued"));
@@ -536,6 +536,20 @@ public final class TcpConnection implements AutoCloseable {
         writeWindowStart = now;
         writtenAtWindowStart = bytesWritten;
         loop.wheel().reschedule(writeCheck, window, now);
+    }
+
+    /**
+     * Closes with a reset (SO_LINGER 0): the kernel drops what it still holds for the peer.
+     * An ordinary close would leave that send queue, up to megabytes, to a peer that does
+     * not read it, in an orphaned socket we can no longer close.
+     */
+    private void abort(IOException cause) {
+        try {
+            socket.set(NetOption.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e); // the close below still happens, only without the reset
+        }
+        close(cause);
     }
 
     private enum Call { HIGH_WATER, LOW_WATER }
