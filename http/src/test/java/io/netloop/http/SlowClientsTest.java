@@ -7,11 +7,8 @@ import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,12 +47,12 @@ class SlowClientsTest {
         // this sum would be memory an attacker pins.
         long bound = PER_KIND * (HIGH_WATER + PIECE + 1024L) + 3L * PER_KIND * (HttpLimits.DEFAULT.maxHeaderSectionSize() + 64 * 1024);
 
-        Latencies baseline = Latencies.measure(server, BASELINE_MILLIS); // the machine's own noise, before the attack
+        OrdinaryClient.Latencies baseline = OrdinaryClient.measure(server, BASELINE_MILLIS); // the machine's own noise, before the attack
         SlowAttackers attackers = new SlowAttackers(server.port(), "/big", PAUSE_MILLIS);
         AtomicLong maxBuffered = new AtomicLong();
         AtomicLong maxOpen = new AtomicLong();
         long[] heap = new long[3];
-        Latencies attacked;
+        OrdinaryClient.Latencies attacked;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (SlowAttackers.Kind kind : SlowAttackers.Kind.values()) {
                 for (int i = 0; i < PER_KIND; i++) pool.execute(() -> attackers.run(kind));
@@ -69,13 +66,13 @@ class SlowClientsTest {
                         Thread.sleep(500);
                         sample(server, maxBuffered, maxOpen);
                         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                        if (elapsed > (taken + 1) * (ATTACK_MILLIS - 1_000) / heap.length) heap[taken++] = heapAfterGc();
+                        if (elapsed > (taken + 1) * (ATTACK_MILLIS - 1_000) / heap.length) heap[taken++] = OrdinaryClient.heapAfterGc();
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            attacked = Latencies.measure(server, ATTACK_MILLIS);
+            attacked = OrdinaryClient.measure(server, ATTACK_MILLIS);
             sampler.join();
             attackers.stop.set(true);
         } finally {
@@ -98,8 +95,8 @@ class SlowClientsTest {
         assertThat(attackers.endedByServer.get()).as("attacker connections cut off by the server's timeouts")
                 .isGreaterThan(3L * PER_KIND);
         assertThat(maxBuffered.get()).as("bytes buffered across connections").isLessThan(bound);
-        // Growth with the attack's length would show as a rise from the second sample to the last
-        // as large as from the first to the second; what the connections hold is under the bound.
+        // A heap that grew with the attack's length would keep rising between the last two samples;
+        // half the buffer bound allows for connections coming and going.
         assertThat(heap[2]).as("heap after GC at the end vs two thirds of the way in").isLessThan(heap[1] + bound / 2);
     }
 
@@ -109,63 +106,5 @@ class SlowClientsTest {
         server.tcp().forEachConnection(c -> sum.addAndGet(c.queuedOutputBytes() + c.bufferedInputBytes())).get(10, TimeUnit.SECONDS);
         maxBuffered.accumulateAndGet(sum.get(), Math::max);
         maxOpen.accumulateAndGet(server.tcp().openCount(), Math::max);
-    }
-
-    /**
-     * A full GC stops every thread, the server's loop too: the ordinary client's requests that
-     * overlap one are the measurement's own doing and are left out ({@link Latencies}).
-     */
-    private static final java.util.concurrent.atomic.AtomicInteger GC_EPOCH = new java.util.concurrent.atomic.AtomicInteger();
-
-    private static long heapAfterGc() {
-        GC_EPOCH.incrementAndGet(); // odd: a forced GC is under way
-        try {
-            System.gc();
-            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        } finally {
-            GC_EPOCH.incrementAndGet();
-        }
-    }
-
-    /**
-     * An ordinary client's requests: GET /hello every 10 ms on a keep-alive connection, every
-     * tenth on a new one. Failures count all; latencies leave out the requests a forced GC overlapped.
-     */
-    record Latencies(long requests, long failures, long p50Micros, long p99Micros, long maxMicros) {
-        static Latencies measure(HttpServer server, long millis) throws IOException, InterruptedException {
-            List<Long> nanos = new ArrayList<>();
-            long failures = 0;
-            long start = System.nanoTime();
-            RawClient client = null;
-            try {
-                for (int i = 0; System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(millis); i++) {
-                    int epoch = GC_EPOCH.get();
-                    long t0 = System.nanoTime();
-                    try {
-                        if (client == null || i % 10 == 0) {
-                            if (client != null) client.close();
-                            client = RawClient.connect(server);
-                        }
-                        if (client.get("/hello").status() != 200) failures++;
-                    } catch (IOException e) {
-                        failures++;
-                        client = null;
-                    }
-                    long took = System.nanoTime() - t0;
-                    if (epoch % 2 == 0 && GC_EPOCH.get() == epoch) nanos.add(took); // else a forced GC overlapped it
-                    Thread.sleep(10);
-                }
-            } finally {
-                if (client != null) client.close();
-            }
-            long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Latencies(sorted.length, failures, sorted[sorted.length / 2] / 1000,
-                    sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1000, sorted[sorted.length - 1] / 1000);
-        }
-
-        @Override
-        public String toString() {
-            return requests + " requests, " + failures + " failed, p50 " + p50Micros + " us, p99 " + p99Micros + " us, max " + maxMicros + " us";
-        }
     }
 }
