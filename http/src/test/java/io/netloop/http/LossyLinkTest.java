@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.testing.ChildJvm;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -8,10 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,9 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,8 +48,7 @@ class LossyLinkTest {
     private static final String HERE = "10.213." + SUBNET + ".1";
     private static final String THERE = "10.213." + SUBNET + ".2";
 
-    private static Process server;
-    private static final List<String> serverOutput = new CopyOnWriteArrayList<>();
+    private static ChildJvm server;
     private static int httpPort;
     private static int echoPort;
 
@@ -93,35 +88,16 @@ class LossyLinkTest {
     }
 
     private static void startServer() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        server = new ProcessBuilder("ip", "netns", "exec", NS, java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), LossyLinkServerMain.class.getName(), Long.toString(DOWNLOAD))
-                .redirectErrorStream(true).start();
-        CompletableFuture<int[]> ports = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    serverOutput.add(line);
-                    if (line.startsWith("PORTS ")) {
-                        String[] f = line.split(" ");
-                        ports.complete(new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2])});
-                    }
-                }
-            } catch (IOException ignored) {
-                // the child went away
-            }
-            ports.completeExceptionally(new AssertionError("the server in the namespace ended without its ports: " + serverOutput));
-        });
-        int[] p = ports.get(60, TimeUnit.SECONDS);
-        httpPort = p[0];
-        echoPort = p[1];
+        server = ChildJvm.start(List.of("ip", "netns", "exec", NS), LossyLinkServerMain.class, "PORTS ", Long.toString(DOWNLOAD));
+        String[] ready = server.awaitReady(); // PORTS http echo
+        httpPort = Integer.parseInt(ready[1]);
+        echoPort = Integer.parseInt(ready[2]);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
         if (server != null) {
-            server.getOutputStream().close();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+            server.close();
             server = null;
         }
         run("ip", "netns", "del", NS);
