@@ -32,6 +32,7 @@ build_if_stale
 [ -n "$out" ] || out="$(default_out soak)"
 mkdir -p "$out"
 
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" # what was built, before any later commit
 site="$(mktemp -d)"
 server_pid=""
 cleanup() {
@@ -92,7 +93,7 @@ problems=()
 {
   echo "# Soak, $(date -u +%F) — $verdict"
   echo
-  echo "\`scripts/soak.sh $minutes\` at $(git -C "$root" rev-parse --short HEAD): \`netloop serve --root\` (1 loop, -Xmx256m) under"
+  echo "\`scripts/soak.sh $minutes\` at $commit: \`netloop serve --root\` (1 loop, -Xmx256m) under"
   echo "keep-alive (20 requests per connection), pipelined (10 at once), short connections, 16 MiB downloads and"
   echo "downloads reset after 1 MiB (the injected failures), 4 clients of each (2 of the downloads), for $minutes minutes."
   echo "Machine: $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (shared with other work)."
