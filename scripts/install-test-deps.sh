@@ -5,6 +5,9 @@ set -euo pipefail
 
 need=()
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v slowhttptest >/dev/null 2>&1 || need+=(slowhttptest)   # slow-client attacks (SlowHttpTestTest)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)                 # ip netns, veth, tc (LossyLinkTest)
+command -v nft >/dev/null 2>&1 || need+=(nftables)                # random packet loss (LossyLinkTest)
 # The dashboard's browser test drives a real headless Chromium through chromedriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)

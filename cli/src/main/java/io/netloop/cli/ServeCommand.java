@@ -116,6 +116,7 @@ final class ServeCommand implements Callable<Integer> {
                 .io(server.io)
                 .threads(server.threads)
                 .accept(server.accept)
+                .maxConnections(server.maxConnections)
                 .gzip(!noGzip)
                 .accessLog(log)
                 .reusePort(reusePort)

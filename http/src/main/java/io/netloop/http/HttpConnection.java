@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Timeouts, all on one {@link Timer} per connection that is moved, not recreated, per
  * request: the header-read timeout from a request's first byte to its complete head (408,
- * against slowloris); the same timeout between body reads; the keep-alive idle timeout
- * between requests (the connection closes); and a short linger after a closing response, for
- * the peer to read it and close (RFC 9112 §9.6: closing at once could reset the connection
- * and lose the response).
+ * against slowloris); the same timeout between body reads, and a body deadline that each
+ * piece received moves on by its size over the minimum body rate (408, against a trickled
+ * body); the keep-alive idle timeout between requests (the connection closes); and a short
+ * linger after a closing response, for the peer to read it and close (RFC 9112 §9.6: closing
+ * at once could reset the connection and lose the response), in which at most
+ * {@link #MAX_LINGER_DISCARD} bytes are read and thrown away.
  *
  * <p>Threading: every method on the connection's loop thread.
  */
@@ -36,6 +38,8 @@ final class HttpConnection implements ConnectionHandler {
     /** Pipelined input buffered while a response is pending, before reading pauses. */
     static final int MAX_PENDING_INPUT = 64 * 1024;
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Input discarded after a closing response before closing without waiting: an endless upload is not read on. */
+    static final int MAX_LINGER_DISCARD = 256 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Phase {
@@ -74,6 +78,10 @@ final class HttpConnection implements ConnectionHandler {
     private long requestStart;
     /** After a 101: the protocol the connection switched to. */
     private UpgradeHandler upgraded;
+    /** Bytes thrown away while {@link Phase#CLOSING}. */
+    private long discarded;
+    /** When the body being read must be complete: see {@link #bodyProgress}. */
+    private long bodyDeadlineAt;
 
     // The exchange in progress.
     private Request request;
@@ -117,7 +125,13 @@ final class HttpConnection implements ConnectionHandler {
         }
         input = in;
         if (phase == Phase.CLOSING) {
+            discarded += in.readableBytes();
             in.clear();
+            if (discarded > MAX_LINGER_DISCARD) {
+                // Enough: close, or, while the response is still going out, let TCP hold the sender back.
+                if (c.queuedOutputBytes() == 0) c.close();
+                else c.pauseReading();
+            }
             return;
         }
         drive();
@@ -276,6 +290,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         if (!streaming && earlyStatus == 0) body = new Buffer();
+        bodyDeadlineAt = System.nanoTime() + settings.headerTimeoutNanos();
         setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
@@ -305,7 +320,22 @@ final class HttpConnection implements ConnectionHandler {
             }
         }
         if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
-        setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
+        bodyProgress(parser.bodyLength());
+    }
+
+    /**
+     * The body deadline moves on by {@code n} bytes' worth at the minimum body rate; the next
+     * piece is due within the header timeout, and no later than that deadline.
+     */
+    private void bodyProgress(int n) {
+        long now = System.nanoTime();
+        int rate = settings.minBodyRate();
+        long wait = settings.headerTimeoutNanos();
+        if (rate > 0) {
+            bodyDeadlineAt += n * 1_000_000_000L / rate;
+            wait = Math.min(wait, Math.max(0, bodyDeadlineAt - now));
+        }
+        setDeadline(Deadline.BODY, wait);
     }
 
     private void onMessage() {
@@ -538,7 +568,12 @@ final class HttpConnection implements ConnectionHandler {
             case IDLE -> {
                 if (phase == Phase.IDLE && !headStarted) conn.close();
             }
-            case LINGER -> conn.close();
+            case LINGER -> {
+                // The response is still going out (a large one, a slow reader): the linger counts
+                // from its end. A reader that stalls is closed by the write timeout instead.
+                if (conn.queuedOutputBytes() > 0) setDeadline(Deadline.LINGER, LINGER_NANOS);
+                else conn.close();
+            }
             case NONE -> { }
         }
     }
