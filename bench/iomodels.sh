@@ -46,6 +46,7 @@ Options:
   --server-cpus LIST    taskset CPU list for the server (default 0)
   --client-cpus LIST    taskset CPU list for wrk and the idle holder (default 1)
   --quiet-wait S        wait up to S s for an idle machine before each run (default 30; 0: don't)
+  --retries N           repeat a run others disturbed up to N times (default 2)
   --out DIR             results directory (default bench/results/<yyyy-mm-dd>-iomodels)
 EOF
 }
@@ -62,6 +63,7 @@ while [ $# -gt 0 ]; do
     --server-cpus) server_cpus="$2"; shift 2 ;;
     --client-cpus) client_cpus="$2"; shift 2 ;;
     --quiet-wait) quiet_wait="$2"; shift 2 ;;
+    --retries) retries="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option $1" ;;
@@ -109,12 +111,21 @@ trap 'exit 130' INT TERM
 
 cat >"$work/report.lua" <<'EOF'
 done = function(summary, latency, requests)
+  local ticks = 0
+  local f = io.open("/proc/self/stat", "r")
+  if f then
+    local rest = f:read("*l"):match("^.*%) (.*)$") or ""
+    f:close()
+    local fields = {}
+    for x in rest:gmatch("%S+") do fields[#fields + 1] = x end
+    ticks = (tonumber(fields[12]) or 0) + (tonumber(fields[13]) or 0)
+  end
   local e = summary.errors
   io.write(string.format('WRK_JSON {"requests":%.0f,"durationUs":%.0f,'
     .. '"errors":{"connect":%.0f,"read":%.0f,"write":%.0f,"status":%.0f,"timeout":%.0f},'
-    .. '"latencyUs":{"p50":%.0f,"p99":%.0f}}\n',
+    .. '"latencyUs":{"p50":%.0f,"p99":%.0f},"clientCpuTicks":%.0f}\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(99), ticks))
 end
 EOF
 
@@ -162,12 +173,12 @@ run_one() {
     fi
   fi
   local wrk=(taskset -c "$client_cpus" wrk -t1 -c"$active" --latency --timeout 10s -s "$work/report.lua")
-  local url="http://127.0.0.1:$port/plaintext" t0 t1 ticks0 ticks1 threads json
+  local url="http://127.0.0.1:$port/plaintext" t0 t1 ticks0 ticks1 threads json idle0=0 idle1=0
   if [ -z "$refused" ]; then
     [ "$warmup" -eq 0 ] || "${wrk[@]}" -d"${warmup}s" "$url" >"$log.warmup.out" 2>&1 || true
-    ticks0="$(ticks_of "$server_pid")"; t0="$(date +%s.%N)"
+    idle0="$(cut -d' ' -f2 /proc/uptime)"; ticks0="$(ticks_of "$server_pid")"; t0="$(date +%s.%N)"
     "${wrk[@]}" -d"${duration}s" "$url" >"$log.wrk.out" 2>&1 || rc=$?
-    t1="$(date +%s.%N)"; ticks1="$(ticks_of "$server_pid")"
+    t1="$(date +%s.%N)"; ticks1="$(ticks_of "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
     threads="$(threads_of "$server_pid")"
     json="$(sed -n 's/^WRK_JSON //p' "$log.wrk.out" | tail -n 1)"
     jq -e . >/dev/null 2>&1 <<<"$json" || { refused="wrk printed no result (exit $rc): $(tail -n 1 "$log.wrk.out")"; json='{}'; }
@@ -179,14 +190,20 @@ run_one() {
   stop_server "$server_pid"; server_pid=""
   jq -c --arg model "$model" --argjson idle "$idle" --argjson round "$round" --arg refused "$refused" \
         --argjson held "$held" --argjson t0 "$t0" --argjson t1 "$t1" --argjson ticks0 "$ticks0" --argjson ticks1 "$ticks1" \
-        --argjson tck "$clk_tck" --argjson threads "$threads" --argjson hwm "$hwm" '
+        --argjson tck "$clk_tck" --argjson threads "$threads" --argjson hwm "$hwm" \
+        --argjson idle0 "$idle0" --argjson idle1 "$idle1" --argjson cpus "$(nproc --all)" '
     {model: $model, idle: $idle, round: $round, idleHeld: $held, serverThreads: $threads, serverPeakRssKiB: $hwm} + .
     | if $refused != "" then . + {refused: $refused} else
       .seconds = ($t1 - $t0)
       | .requestsPerSec = (if .requests != null then .requests / (.durationUs / 1e6) else null end)
       | .serverCpuSeconds = (($ticks1 - $ticks0) / $tck)
       | .serverCpuUsPerRequest = (if (.requests // 0) > 0 then .serverCpuSeconds * 1e6 / .requests else null end)
-      | .errorCount = ([.errors[]] | add) end' <<<"$json" >>"$runs"
+      | .errorCount = ([.errors[]] | add)
+      | .clientCpuSeconds = (if .clientCpuTicks != null then .clientCpuTicks / $tck else null end)
+      | .machineCpuSeconds = ($cpus * .seconds - ($idle1 - $idle0))
+      # What ran beside the server and wrk: the idle holder (asleep) and anything else on the machine.
+      | .otherCpuSeconds = (if .clientCpuSeconds != null then .machineCpuSeconds - .serverCpuSeconds - .clientCpuSeconds else null end)
+      end' <<<"$json" >>"$runs"
   tail -n 1 "$runs" | jq -r '"\(.model)\tidle \(.idle)\t" + (if .refused then "REFUSED: \(.refused)" else
     "\(.requestsPerSec | round) req/s\t\(.serverCpuUsPerRequest * 100 | round / 100) µs/req\tp99 \(.latencyUs.p99) µs\terrors \(.errorCount)" end)' >&2
 }
@@ -198,7 +215,7 @@ say "$rounds round(s) over models ($models) x idle ($idle_counts); results in ${
 for ((r = 1; r <= rounds; r++)); do
   for n in $idle_counts; do
     for m in $models; do
-      run_one "$m" "$n" "$r"
+      measure run_one "$m" "$n" "$r"
     done
   done
 done
@@ -218,6 +235,7 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
         requestsPerSec: (map(.requestsPerSec) | median), serverCpuUsPerRequest: (map(.serverCpuUsPerRequest) | median),
         latencyP50Us: (map(.latencyUs.p50) | median), latencyP99Us: (map(.latencyUs.p99) | median),
         serverThreads: (map(.serverThreads) | max), serverPeakRssKiB: (map(.serverPeakRssKiB) | median),
+        noisyRuns: (map(select(.otherCpuSeconds != null and .otherCpuSeconds > 0.2 * .seconds)) | length),
         errors: (map(.errorCount // 0) | add)})),
      refused: ($runs | map(select(.refused != null)) | group_by([.model, .idle]) | map({model: .[0].model, idle: .[0].idle, why: .[0].refused})),
      runs: $runs}' >"$out/results.json"
@@ -233,14 +251,14 @@ chart_md="$("$root/bench/charts.sh" "$out")"
     echo "**Not a measurement**: shorter than the defaults (3 rounds of 3 + 10 s); it shows that the harness works."
   fi
   echo
-  echo "| model | idle | req/s | server µs/req | p50 ms | p99 ms | server threads | peak RSS MiB | errors |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| model | idle | req/s | server µs/req | p50 ms | p99 ms | server threads | peak RSS MiB | noisy | errors |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in $idle_counts; do
     for m in $models; do
       jq -r --arg m "$m" --argjson n "$n" "$jq_defs"'
         (.medians[] | select(.model == $m and .idle == $n)
-         | "| \(.model) | \(.idle) | \(.requestsPerSec | f(0)) | \(.serverCpuUsPerRequest | f(2)) | \(if .latencyP50Us then .latencyP50Us / 1000 | f(2) else "-" end) | \(if .latencyP99Us then .latencyP99Us / 1000 | f(2) else "-" end) | \(.serverThreads) | \(.serverPeakRssKiB / 1024 | f(0)) | \(.errors) |"),
-        (.refused[] | select(.model == $m and .idle == $n) | "| \(.model) | \(.idle) | refused | | | | | | \(.why | gsub("\\|"; "/")) |")' \
+         | "| \(.model) | \(.idle) | \(.requestsPerSec | f(0)) | \(.serverCpuUsPerRequest | f(2)) | \(if .latencyP50Us then .latencyP50Us / 1000 | f(2) else "-" end) | \(if .latencyP99Us then .latencyP99Us / 1000 | f(2) else "-" end) | \(.serverThreads) | \(.serverPeakRssKiB / 1024 | f(0)) | \(.noisyRuns)/\(.runs) | \(.errors) |"),
+        (.refused[] | select(.model == $m and .idle == $n) | "| \(.model) | \(.idle) | refused | | | | | | | \(.why | gsub("\\|"; "/")) |")' \
         "$out/results.json"
     done
   done
@@ -249,6 +267,8 @@ chart_md="$("$root/bench/charts.sh" "$out")"
   echo "- **req/s**, **p50/p99**: wrk (1 thread, $active connections, keep-alive) on core(s) $client_cpus; the server on core(s) $server_cpus."
   echo "- **server µs/req**: utime+stime of the server process (all threads) over the measured run, per request."
   echo "- **idle**: connections the idle holder (its own JVM, on the client core) opened first and kept open, sending nothing."
+  echo "- **noisy**: runs where the machine spent over a fifth of a core on neither the server nor wrk (the idle holder sleeps);"
+  echo "  such a run is repeated up to $retries times and the last attempt kept, flagged here."
   echo "- **refused**: the server did not keep the idle connections (select(2) cannot watch a descriptor >= FD_SETSIZE = 1024)."
   echo
   echo "## Commands"

@@ -74,7 +74,7 @@ run_smoke() {
   jq -e '[.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 8' "$dir/http/results.json" >/dev/null ||
     { jq -c '.medians[] | {peer, scenario, requestsPerSec, errors}' "$dir/http/results.json" >&2; die "smoke: bench/http.sh measured nothing for some peer or scenario"; }
   "$root/bench/iomodels.sh" --models "blocking poll epoll" --idle "0 50" --rounds 1 --warmup 0 --duration 1 \
-    --quiet-wait 0 --out "$dir/iomodels" >"$dir/iomodels.log" 2>&1 ||
+    --quiet-wait 0 --retries 0 --out "$dir/iomodels" >"$dir/iomodels.log" 2>&1 ||
     { tail -n 30 "$dir/iomodels.log" >&2; die "smoke: bench/iomodels.sh failed (log above)"; }
   jq -e '[.medians[] | select((.requestsPerSec // 0) > 0)] | length == 6' "$dir/iomodels/results.json" >/dev/null ||
     die "smoke: bench/iomodels.sh measured nothing for some model"
