@@ -5,6 +5,9 @@ set -euo pipefail
 
 need=()
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The chat page's browser test drives a real headless Chromium through chromedriver.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
