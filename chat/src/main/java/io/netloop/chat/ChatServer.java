@@ -1,6 +1,7 @@
 package io.netloop.chat;
 
 import io.netloop.core.AcceptMode;
+import io.netloop.core.ConnectionConfig;
 import io.netloop.core.EventLoop;
 import io.netloop.core.IoMode;
 import io.netloop.core.TcpServer;
@@ -154,7 +155,11 @@ public final class ChatServer implements AutoCloseable {
             ChatServer chat = new ChatServer(new EventLoop("chat-room", io.transport()), limits);
             try {
                 chat.tcp = TcpServer.builder()
-                        .host(host).port(port).io(io).threads(threads).accept(accept).idleTimeout(idleTimeout)
+                        .host(host).port(port).io(io).threads(threads).accept(accept)
+                        // Reading from a client pauses while half the output bound waits for it (TcpChatSession).
+                        .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(
+                                limits.maxQueuedOutputBytes() / 2, limits.maxQueuedOutputBytes() / 4))
+                        .idleTimeout(idleTimeout)
                         .handler(() -> new TcpChatSession(chat.room, chat.stats))
                         .start();
                 HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept).build();

@@ -14,7 +14,9 @@ import io.netloop.core.Timer;
  *   <li>A line over {@link ChatLimits#maxLineBytes} ends the session, with the reason sent;
  *       a line that is not UTF-8 is dropped, with the reason sent.</li>
  *   <li>At most {@link ChatLimits#maxPendingCommands} lines wait for the room; then the
- *       connection is not read until the room has caught up ({@link CommandWindow}).</li>
+ *       connection is not read until the room has caught up ({@link CommandWindow}). Nor is
+ *       it read while its own output is above the connection's high-water mark (half the
+ *       output bound): a client that talks faster than it reads is slowed, not served.</li>
  *   <li>Output is bounded: when a delivery would take the queue past
  *       {@link ChatLimits#maxQueuedOutputBytes} (less a reserve for the last words), the client
  *       is not reading. It is told why (best effort: the reason waits behind the queue), its
@@ -37,6 +39,7 @@ final class TcpChatSession implements ConnectionHandler, Member {
     /** The connection's input buffer, kept to finish the lines left in it when the window filled. */
     private Buffer input;
     private boolean leaving;
+    private boolean outputHigh;
     private Timer closeTimer;
     private volatile String nick; // read by describe() on the room's loop, for log lines
 
@@ -62,8 +65,8 @@ final class TcpChatSession implements ConnectionHandler, Member {
 
     private void readLines() {
         while (!leaving) {
-            if (window.isFull()) {
-                connection.pauseReading(); // the room is behind: let TCP slow this client down
+            if (window.isFull() || outputHigh) {
+                connection.pauseReading(); // the room or the client is behind: let TCP slow this client down
                 return;
             }
             String line;
@@ -85,6 +88,22 @@ final class TcpChatSession implements ConnectionHandler, Member {
     }
 
     private void windowReopened() {
+        if (!outputHigh) resume();
+    }
+
+    @Override
+    public void onHighWater(TcpConnection c, int queuedBytes) {
+        outputHigh = true;
+        c.pauseReading();
+    }
+
+    @Override
+    public void onLowWater(TcpConnection c) {
+        outputHigh = false;
+        if (!window.isFull()) resume();
+    }
+
+    private void resume() {
         if (!connection.isOpen() || leaving) return;
         connection.resumeReading();
         if (input != null) readLines();

@@ -27,7 +27,7 @@ final class LineClient implements AutoCloseable {
 
     private LineClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new java.io.BufferedInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
     }
 
@@ -37,7 +37,15 @@ final class LineClient implements AutoCloseable {
 
     /** Connects, reads the greeting, and joins as {@code nick}; returns once the room confirmed it. */
     static LineClient join(int port, String nick) throws IOException {
-        LineClient c = connect(port);
+        return join(new LineClient(Clients.connect(port)), nick);
+    }
+
+    /** As {@link #join(int, String)}, on a socket already connected (set up as a test needs). */
+    static LineClient join(Socket connected, String nick) throws IOException {
+        return join(new LineClient(connected), nick);
+    }
+
+    private static LineClient join(LineClient c, String nick) throws IOException {
         c.expect(l -> l.startsWith("*** welcome"));
         c.send(nick);
         c.expect(l -> l.startsWith("*** you are " + nick + ";"));
