@@ -46,7 +46,9 @@ final class HttpConnection implements ConnectionHandler {
         /** The handler runs or the response is being produced. */
         RESPONDING,
         /** The last response is sent; input is discarded until the peer closes or the linger ends. */
-        CLOSING
+        CLOSING,
+        /** 101 was sent: the connection speaks another protocol, and {@link #upgraded} gets every event. */
+        UPGRADED
     }
 
     private enum Deadline { NONE, HEADER, BODY, IDLE, LINGER }
@@ -68,6 +70,8 @@ final class HttpConnection implements ConnectionHandler {
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
     private boolean streaming;
     private int requests;
+    /** After a 101: the protocol the connection switched to. */
+    private UpgradeHandler upgraded;
 
     // The exchange in progress.
     private Request request;
@@ -103,6 +107,10 @@ final class HttpConnection implements ConnectionHandler {
 
     @Override
     public void onData(TcpConnection c, Buffer in) {
+        if (upgraded != null) {
+            upgraded.onData(c, in);
+            return;
+        }
         input = in;
         if (phase == Phase.CLOSING) {
             in.clear();
@@ -114,6 +122,10 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onInputClosed(TcpConnection c) {
         peerClosed = true;
+        if (upgraded != null) {
+            upgraded.onInputClosed(c);
+            return;
+        }
         // Requests already received are answered (a client may send them all, then shut down
         // its side); drive() closes once nothing is left to answer.
         if (!driving) drive();
@@ -122,12 +134,15 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onHighWater(TcpConnection c, int queuedBytes) {
         outputBlocked = true;
+        if (upgraded != null) upgraded.onHighWater(c, queuedBytes);
     }
 
     @Override
     public void onLowWater(TcpConnection c) {
         outputBlocked = false;
-        if (response != null && response.writer() != null && !response.isFinished()) {
+        if (upgraded != null) {
+            upgraded.onLowWater(c);
+        } else if (response != null && response.writer() != null && !response.isFinished()) {
             response.writer().ready();
         } else if (phase == Phase.IDLE && !driving) {
             drive();
@@ -139,6 +154,7 @@ final class HttpConnection implements ConnectionHandler {
         if (timer != null) timer.cancel();
         timer = null;
         deadline = Deadline.NONE;
+        if (upgraded != null) upgraded.onClose(c, cause);
     }
 
     // --- the request cycle ---------------------------------------------------------------
@@ -150,7 +166,7 @@ final class HttpConnection implements ConnectionHandler {
         try {
             loop:
             while (conn.isOpen()) {
-                if (phase == Phase.RESPONDING || phase == Phase.CLOSING) break;
+                if (phase == Phase.RESPONDING || phase == Phase.CLOSING || phase == Phase.UPGRADED) break;
                 if (phase == Phase.IDLE) {
                     if (outputBlocked) break;
                     if (input != null && !input.isEmpty()) headStarted = true;
@@ -177,6 +193,13 @@ final class HttpConnection implements ConnectionHandler {
 
     private void afterDrive() {
         if (!conn.isOpen() || phase == Phase.CLOSING) return;
+        if (phase == Phase.UPGRADED) {
+            // Bytes the client sent right behind the upgrade request belong to the new protocol.
+            if (conn.isReadingPaused()) conn.resumeReading();
+            if (input != null && !input.isEmpty()) upgraded.onData(conn, input);
+            if (peerClosed && conn.isOpen()) upgraded.onInputClosed(conn);
+            return;
+        }
         if (peerClosed) {
             if (phase == Phase.BODY) {
                 conn.close(); // the request can never be complete
@@ -423,8 +446,35 @@ final class HttpConnection implements ConnectionHandler {
                 || (request != null && !request.head().isKeepAlive());
     }
 
+    /**
+     * Called by {@link Response#switchProtocols} once the 101 is queued: from now on every
+     * event goes to {@code next}. The input left after the request is handed over by
+     * {@link #afterDrive}, once the handler has returned.
+     */
+    void upgraded(Response res, UpgradeHandler next) {
+        if (res != response) throw new IllegalStateException("not the response in progress: " + res);
+        AccessLog log = settings.accessLog();
+        if (log != null) {
+            InetSocketAddress remote = remoteAddress();
+            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
+        }
+        request = null;
+        response = null;
+        match = null;
+        phase = Phase.UPGRADED;
+        clearDeadline();
+        if (timer != null) timer.cancel();
+        timer = null;
+        upgraded = next;
+        next.onOpen(conn);
+    }
+
     /** A graceful stop: idle connections close now; busy ones after their current response. */
     void drain() {
+        if (upgraded != null) {
+            upgraded.onShutdown(conn);
+            return;
+        }
         if (phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty())) conn.close();
     }
 
@@ -480,6 +530,15 @@ final class HttpConnection implements ConnectionHandler {
 
     HttpServer.Settings settings() {
         return settings;
+    }
+
+    /** Whether {@code res} answers the request in progress, whose body has been read. */
+    boolean isAnswering(Response res) {
+        return res == response && phase == Phase.RESPONDING;
+    }
+
+    boolean isDraining() {
+        return server.isDraining();
     }
 
     DateCache dates() {

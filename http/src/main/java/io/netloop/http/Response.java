@@ -254,6 +254,40 @@ public final class Response {
         return writer;
     }
 
+    /**
+     * Answers 101 Switching Protocols to {@code protocol} (RFC 9110 §15.2.2), with the header
+     * fields set on this response, and hands the connection to {@code next}: the bytes after
+     * this request are no longer HTTP. The handler must have checked that the client asked for
+     * {@code protocol} (its {@code Upgrade} field). Loop thread.
+     *
+     * @return false, after answering 503, when the server is shutting down
+     */
+    public boolean switchProtocols(String protocol, UpgradeHandler next) {
+        checkOpen();
+        connection.assertInLoop();
+        if (!HttpChars.isToken(protocol)) throw new IllegalArgumentException("protocol must be a token: \"" + protocol + "\"");
+        java.util.Objects.requireNonNull(next, "next");
+        if (!connection.isAnswering(this)) {
+            throw new IllegalStateException("switchProtocols answers a whole request, from a handler that runs on the loop");
+        }
+        if (connection.isDraining()) {
+            sendError(503);
+            return false;
+        }
+        committed = true;
+        status = 101;
+        Buffer b = connection.scratch();
+        ascii(b, "HTTP/1.1 101 Switching Protocols\r\n");
+        field(b, "Upgrade", protocol);
+        field(b, "Connection", "Upgrade");
+        for (int i = 0; i < fields.size(); i += 2) field(b, fields.get(i), fields.get(i + 1));
+        b.append(CRLF, 0, 2);
+        connection.send(b);
+        finished = true;
+        connection.upgraded(this, next);
+        return true;
+    }
+
     public boolean isCommitted() {
         return committed;
     }

@@ -138,7 +138,16 @@ public final class WebSocketRoute implements Handler {
      */
     @Override
     public void handle(Request request, Response response) {
-        response.status(501).send("WebSocket is not implemented yet\n");
+        Handshake.Outcome outcome = Handshake.check(request, this);
+        if (!outcome.accepted()) {
+            if (outcome.status() == 426) response.header("Sec-WebSocket-Version", "13");
+            response.status(outcome.status()).type("text/plain; charset=utf-8").send(outcome.reason() + "\n");
+            return;
+        }
+        response.header("Sec-WebSocket-Accept", outcome.accept());
+        if (outcome.deflate() != null) response.header("Sec-WebSocket-Extensions", outcome.deflate().responseValue());
+        WebSocketSession session = new WebSocketSession(this, request, outcome.deflate());
+        if (!response.switchProtocols("websocket", session)) session.discard(); // the server is stopping: 503
     }
 
     @Override
