@@ -24,17 +24,24 @@ public record ChatLimits(int maxLineBytes, int maxNickLength, int maxQueuedOutpu
 
     /** Room kept in the output queue for the reason a slow reader is disconnected. */
     static final int GOODBYE_RESERVE = 512;
+    /** What a delivered line may add to the text: the sender's nickname, marks, the line end. */
+    static final int LINE_OVERHEAD = 96;
 
     public ChatLimits {
         if (maxLineBytes < 16) throw new IllegalArgumentException("maxLineBytes must be at least 16: " + maxLineBytes);
         if (maxNickLength < 1 || maxNickLength > 64) {
             throw new IllegalArgumentException("maxNickLength must be 1..64: " + maxNickLength);
         }
-        if (maxQueuedOutputBytes < 4 * (maxLineBytes + GOODBYE_RESERVE)) {
-            throw new IllegalArgumentException("maxQueuedOutputBytes must hold a few lines: at least "
-                    + 4 * (maxLineBytes + GOODBYE_RESERVE) + ", got " + maxQueuedOutputBytes);
-        }
         if (maxPendingCommands < 1) throw new IllegalArgumentException("maxPendingCommands must be positive: " + maxPendingCommands);
+        // Reading from a member stops at half the bound, but its commands already with the room
+        // still come back to it: those must fit in the other half, or a member that reads
+        // would be taken for one that does not.
+        long needed = 2 * ((long) maxPendingCommands * (maxLineBytes + LINE_OVERHEAD) + GOODBYE_RESERVE);
+        if (maxQueuedOutputBytes < needed) {
+            throw new IllegalArgumentException("maxQueuedOutputBytes must be at least " + needed
+                    + " (twice the echo of a full command window: maxPendingCommands x (maxLineBytes + "
+                    + LINE_OVERHEAD + ")), got " + maxQueuedOutputBytes);
+        }
         Objects.requireNonNull(closeGrace);
         if (closeGrace.isNegative()) throw new IllegalArgumentException("closeGrace must not be negative: " + closeGrace);
     }

@@ -36,6 +36,7 @@ public final class ChatServer implements AutoCloseable {
     private final EventLoop roomLoop;
     private final Room room;
     private final ChatStats stats;
+    private final OutputBound bound;
     private TcpServer tcp;
     private HttpServer http;
 
@@ -43,6 +44,7 @@ public final class ChatServer implements AutoCloseable {
         this.roomLoop = roomLoop;
         this.stats = new ChatStats();
         this.room = new Room(roomLoop, limits, stats);
+        this.bound = new OutputBound(limits, stats);
     }
 
     public static Builder builder() {
@@ -160,12 +162,12 @@ public final class ChatServer implements AutoCloseable {
                         .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(
                                 limits.maxQueuedOutputBytes() / 2, limits.maxQueuedOutputBytes() / 4))
                         .idleTimeout(idleTimeout)
-                        .handler(() -> new TcpChatSession(chat.room, chat.stats))
+                        .handler(() -> new TcpChatSession(chat.room, chat.bound))
                         .start();
                 HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept).build();
                 ChatPage.install(http);
                 // A message is at most maxLineBytes of text; JSON escaping may grow it up to six times.
-                http.webSocket(WEBSOCKET_PATH, new WebSocketChat(chat.room, chat.stats))
+                http.webSocket(WEBSOCKET_PATH, new WebSocketChat(chat.room, chat.bound))
                         .maxMessageSize(6 * limits.maxLineBytes() + 256);
                 chat.http = http.start();
             } catch (IOException | RuntimeException e) {

@@ -28,11 +28,9 @@ import io.netloop.core.Timer;
  * reaches it only through {@link Member#deliver} tasks posted to that loop.
  */
 final class TcpChatSession implements ConnectionHandler, Member {
-    private static final System.Logger LOG = System.getLogger(TcpChatSession.class.getName());
-
     private final Room room;
     private final ChatLimits limits;
-    private final ChatStats stats;
+    private final OutputBound bound;
     private final LineReader lines;
     private TcpConnection connection;
     private CommandWindow window;
@@ -43,10 +41,10 @@ final class TcpChatSession implements ConnectionHandler, Member {
     private Timer closeTimer;
     private volatile String nick; // read by describe() on the room's loop, for log lines
 
-    TcpChatSession(Room room, ChatStats stats) {
+    TcpChatSession(Room room, OutputBound bound) {
         this.room = room;
         this.limits = room.limits();
-        this.stats = stats;
+        this.bound = bound;
         this.lines = new LineReader(limits.maxLineBytes());
     }
 
@@ -137,12 +135,9 @@ final class TcpChatSession implements ConnectionHandler, Member {
     public void deliver(ChatEvent event) {
         if (leaving || !connection.isOpen()) return;
         byte[] line = LineFormat.render(event);
-        int queued = connection.queuedOutputBytes();
-        if (queued + line.length > limits.maxQueuedOutputBytes() - ChatLimits.GOODBYE_RESERVE) {
-            stats.slowReader();
-            LOG.log(System.Logger.Level.INFO, () -> "disconnecting " + describe() + ": not reading, " + queued
-                    + " bytes of output waiting (bound " + limits.maxQueuedOutputBytes() + ")");
-            disconnect("not reading: " + queued + " bytes of output were waiting for you");
+        String notReading = bound.overflow(this, connection.queuedOutputBytes(), line.length);
+        if (notReading != null) {
+            disconnect(notReading);
             return;
         }
         send(line);
@@ -182,6 +177,6 @@ final class TcpChatSession implements ConnectionHandler, Member {
 
     private void send(byte[] bytes) {
         connection.send(bytes);
-        stats.queuedOutput(connection.queuedOutputBytes());
+        bound.queued(connection.queuedOutputBytes());
     }
 }

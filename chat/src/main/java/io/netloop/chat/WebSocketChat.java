@@ -12,16 +12,16 @@ import io.netloop.http.websocket.WebSocketHandler;
  */
 final class WebSocketChat implements WebSocketHandler {
     private final Room room;
-    private final ChatStats stats;
+    private final OutputBound bound;
 
-    WebSocketChat(Room room, ChatStats stats) {
+    WebSocketChat(Room room, OutputBound bound) {
         this.room = room;
-        this.stats = stats;
+        this.bound = bound;
     }
 
     @Override
     public void onOpen(WebSocket ws) {
-        ws.attach(new WebSocketMember(ws, room, stats));
+        ws.attach(new WebSocketMember(ws, room, bound));
     }
 
     @Override

@@ -20,24 +20,21 @@ import java.util.Map;
  * <p>Threading: on its WebSocket's loop; the room reaches it only through tasks posted there.
  */
 final class WebSocketMember implements Member {
-    private static final System.Logger LOG = System.getLogger(WebSocketMember.class.getName());
     /** RFC 6455 §5.5: a close frame's payload is at most 125 bytes, two of them the code. */
     private static final int MAX_CLOSE_REASON = 123;
 
     private final WebSocket ws;
     private final Room room;
-    private final ChatLimits limits;
-    private final ChatStats stats;
+    private final OutputBound bound;
     private final CommandWindow window;
     private boolean leaving;
     private volatile String nick; // read by describe() on the room's loop, for log lines
 
-    WebSocketMember(WebSocket ws, Room room, ChatStats stats) {
+    WebSocketMember(WebSocket ws, Room room, OutputBound bound) {
         this.ws = ws;
         this.room = room;
-        this.limits = room.limits();
-        this.stats = stats;
-        this.window = new CommandWindow(limits.maxPendingCommands(), ws.loop(), () -> { });
+        this.bound = bound;
+        this.window = new CommandWindow(room.limits().maxPendingCommands(), ws.loop(), () -> { });
     }
 
     /** A text message from the client. */
@@ -87,12 +84,8 @@ final class WebSocketMember implements Member {
     public void deliver(ChatEvent event) {
         if (leaving || !ws.isOpen()) return;
         String json = JsonFormat.render(event);
-        int queued = ws.queuedOutputBytes();
-        if (queued + ChatText.utf8Length(json) > limits.maxQueuedOutputBytes() - ChatLimits.GOODBYE_RESERVE) {
-            stats.slowReader();
-            LOG.log(System.Logger.Level.INFO, () -> "disconnecting " + describe() + ": not reading, " + queued
-                    + " bytes of output waiting (bound " + limits.maxQueuedOutputBytes() + ")");
-            String reason = "not reading: " + queued + " bytes of output were waiting for you";
+        String reason = bound.overflow(this, ws.queuedOutputBytes(), ChatText.utf8Length(json));
+        if (reason != null) {
             room.leave(this, reason);
             send(JsonFormat.render(new ChatEvent.Goodbye(reason))); // the reserve has room for it
             close(1008, reason); // policy violation
@@ -115,7 +108,7 @@ final class WebSocketMember implements Member {
 
     private void send(String json) {
         ws.sendText(json);
-        stats.queuedOutput(ws.queuedOutputBytes());
+        bound.queued(ws.queuedOutputBytes());
     }
 
     @Override

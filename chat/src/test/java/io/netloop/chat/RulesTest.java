@@ -38,4 +38,14 @@ class RulesTest {
         assertThat(ChatText.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
         assertThat(ChatText.problem("😀".repeat(4), 15)).isEqualTo("a line has at most 15 bytes of UTF-8 (this one has 16)");
     }
+
+    @Test
+    void theOutputBoundMustHoldTheEchoOfAFullCommandWindowTwice() {
+        assertThat(ChatLimits.DEFAULT.withMaxPendingCommands(8).withMaxQueuedOutputBytes(32 * 1024).maxQueuedOutputBytes())
+                .isEqualTo(32 * 1024);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChatLimits.DEFAULT.withMaxQueuedOutputBytes(32 * 1024))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxQueuedOutputBytes must be at least 72704 (twice the echo of a full command window: "
+                        + "maxPendingCommands x (maxLineBytes + 96)), got 32768");
+    }
 }

@@ -30,7 +30,8 @@ class SlowReaderTest {
 
     @Test
     void aMemberThatStopsReadingIsDisconnectedWithoutPassingTheBound() throws Exception {
-        ChatLimits limits = ChatLimits.DEFAULT.withMaxQueuedOutputBytes(BOUND).withCloseGrace(Duration.ofSeconds(30));
+        ChatLimits limits = ChatLimits.DEFAULT.withMaxPendingCommands(8) // the smallest window keeps the bound small
+                .withMaxQueuedOutputBytes(BOUND).withCloseGrace(Duration.ofSeconds(30));
         try (ChatServer chat = ChatServer.builder().port(0).httpPort(0).limits(limits).start()) {
             int port = chat.tcpAddress().getPort();
             Socket small = new Socket();

@@ -10,8 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,13 +27,8 @@ class ChatCommandTest {
 
     @Test
     void theChatCommandServesBothSidesAndStopsCleanlyOnASignal() throws Exception {
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "chat", "--port", "0", "--http-port", "0", "--threads", "1");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String banner = r.readLine();
+        try (CommandProcess p = new CommandProcess("chat", "--port", "0", "--http-port", "0", "--threads", "1")) {
+            String banner = p.readLine();
             Matcher m = Pattern.compile("chat room on tcp 127\\.0\\.0\\.1:(\\d+) \\(nc 127\\.0\\.0\\.1 \\1\\) and "
                     + "http://127\\.0\\.0\\.1:(\\d+)/ \\(epoll-lt, 1 loop\\(s\\) per side and one for the room\\); Ctrl-C stops it").matcher(banner);
             assertThat(m.matches()).as(banner).isTrue();
@@ -53,13 +46,7 @@ class ChatCommandTest {
                 String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(page).startsWith("HTTP/1.1 200").contains("<title>netloop chat</title>");
             }
-            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as(rest).isZero();
-            assertThat(rest).contains("netloop: stopped").doesNotContain("WARNING");
-        } finally {
-            p.destroyForcibly();
+            p.stopWith("TERM");
         }
     }
 }
