@@ -26,6 +26,7 @@ final class WebClient implements AutoCloseable {
     private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket ws;
+    private volatile boolean reading = true;
     final List<String> seen = new ArrayList<>();
 
     WebClient(int httpPort) {
@@ -41,7 +42,7 @@ final class WebClient implements AutoCloseable {
                             received.add(text.toString());
                             text.setLength(0);
                         }
-                        w.request(1);
+                        if (reading) w.request(1);
                         return null;
                     }
 
@@ -68,6 +69,11 @@ final class WebClient implements AutoCloseable {
         c.send(Json.object("type", "nick", "name", nick));
         c.expect(m -> m.equals(Json.object("type", "nickSet", "nick", nick)));
         return c;
+    }
+
+    /** Asks for no more messages: the client stops reading its socket, as a stalled browser tab would. */
+    void stopReading() {
+        reading = false;
     }
 
     void send(String json) {
@@ -101,10 +107,10 @@ final class WebClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!ws.isOutputClosed()) {
+        if (reading && !ws.isOutputClosed()) { // a client that stopped reading would never see the answer
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            closeCode.completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
         }
-        closeCode.completeOnTimeout(-1, 10, TimeUnit.SECONDS).join();
         ws.abort();
         http.close();
     }
