@@ -35,7 +35,9 @@
  * with a {@link io.netloop.http.Request} and a {@link io.netloop.http.Response} (fixed,
  * streamed through a {@link io.netloop.http.BodyWriter}, or a file), and keeps the timeouts.
  * {@link io.netloop.http.StaticFiles} serves a directory; {@link io.netloop.http.AccessLog}
- * logs off the loop.
+ * logs off the loop. {@link io.netloop.http.Response#switchProtocols} answers 101 and hands the
+ * connection to an {@link io.netloop.http.UpgradeHandler}, as WebSocket routes
+ * ({@code io.netloop.http.websocket}) do.
  *
  * <p>Threading: parsers and connection state belong to their connection's loop thread; the
  * value types (limits, methods, targets, decoded paths, errors) are immutable.

@@ -40,6 +40,11 @@ final class MessageDeflater implements AutoCloseable {
             if (n < out.length) break; // SYNC_FLUSH wrote all it had, with room to spare
         }
         if (noContextTakeover) deflater.reset();
+        if (n == 0) {
+            // Nothing to flush: an empty message right after another. RFC 7692 §7.2.3.6 sends it as one 00 byte.
+            out[0] = 0;
+            return 1;
+        }
         // A sync flush ends with an empty stored block, 00 00 ff ff, which the receiver appends itself.
         if (n < 4 || out[n - 4] != 0 || out[n - 3] != 0 || out[n - 2] != (byte) 0xFF || out[n - 1] != (byte) 0xFF) {
             throw new IllegalStateException("deflate output lacks the sync-flush marker");
