@@ -143,7 +143,7 @@ final class TcpChatSession implements ConnectionHandler, Member {
         send(line);
         switch (event) {
             case ChatEvent.NickSet n -> nick = n.nick();
-            case ChatEvent.Goodbye g -> finish();
+            case ChatEvent.Goodbye _ -> finish();
             default -> { }
         }
     }
