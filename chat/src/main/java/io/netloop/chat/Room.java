@@ -3,10 +3,13 @@ package io.netloop.chat;
 import io.netloop.core.EventLoop;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -42,6 +45,11 @@ public final class Room {
     private final Map<String, Member> byKey = new HashMap<>();
     /** The members of each loop, replaced (never changed) on a join or leave: deliveries iterate them on other threads. */
     private final Map<EventLoop, List<Member>> byLoop = new LinkedHashMap<>();
+    /**
+     * Members that said /quit, until their transport reports the connection gone
+     * ({@link #leave}): lines they had already sent are ignored, not taken for a nickname.
+     */
+    private final Set<Member> departing = Collections.newSetFromMap(new IdentityHashMap<>());
     private int guests;
 
     /** @param loop the room's loop: all its state lives there */
@@ -74,7 +82,10 @@ public final class Room {
     /** {@code member}'s connection is gone or going: the others are told. Not a command; safe to repeat. */
     public void leave(Member member, String reason) {
         try {
-            loop.execute(() -> remove(member, reason));
+            loop.execute(() -> {
+                departing.remove(member); // nothing more comes from it
+                remove(member, reason);
+            });
         } catch (RejectedExecutionException stopped) {
             // The room has closed: nobody is left to tell.
         }
@@ -97,6 +108,7 @@ public final class Room {
     // --- the rules (room's loop) ---------------------------------------------------------
 
     private void onLine(Member member, String text) {
+        if (departing.contains(member)) return;
         String problem = ChatText.problem(text, limits.maxLineBytes());
         if (problem != null) {
             tell(member, new ChatEvent.Refused(problem));
@@ -127,7 +139,7 @@ public final class Room {
             case ChatCommand.Help _ -> help(member);
             case ChatCommand.Quit q -> {
                 remove(member, q.message().isEmpty() ? "quit" : "quit: " + q.message());
-                tell(member, new ChatEvent.Goodbye("bye"));
+                goodbye(member);
             }
             case ChatCommand.Unknown u -> tell(member, new ChatEvent.Refused(
                     "unknown command /" + u.name() + "; /help lists the commands (start a message with // to begin it with /)"));
@@ -142,13 +154,14 @@ public final class Room {
             case ChatCommand.Nick n -> join(member, n.name());
             case ChatCommand.Who _ -> tell(member, online());
             case ChatCommand.Help _ -> help(member);
-            case ChatCommand.Quit _ -> tell(member, new ChatEvent.Goodbye("bye"));
+            case ChatCommand.Quit _ -> goodbye(member);
             case ChatCommand.Me _ -> tell(member, new ChatEvent.Refused("choose a nickname first"));
             case ChatCommand.Unknown _ -> tell(member, new ChatEvent.Refused("choose a nickname first"));
         }
     }
 
     private void onNick(Member member, String name) {
+        if (departing.contains(member)) return;
         String old = nicks.get(member);
         if (old == null) {
             join(member, name);
@@ -216,6 +229,11 @@ public final class Room {
         stats.members(nicks.size());
         broadcast(new ChatEvent.Left(nick, reason));
         LOG.log(System.Logger.Level.DEBUG, () -> nick + " left (" + reason + ") from " + member.describe());
+    }
+
+    private void goodbye(Member member) {
+        departing.add(member);
+        tell(member, new ChatEvent.Goodbye("bye"));
     }
 
     private String nextGuestName() {

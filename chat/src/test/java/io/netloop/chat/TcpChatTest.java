@@ -130,6 +130,17 @@ class TcpChatTest {
     }
 
     @Test
+    void linesAfterQuitAreIgnoredNotTakenForANickname() throws IOException {
+        try (LineClient a = LineClient.join(port, "after1"); LineClient b = LineClient.join(port, "after2")) {
+            b.send("/quit\nzombie\nstill talking"); // one packet: the room reads all three before the goodbye is out
+            assertThat(b.repliesToEnd()).containsExactly("*** disconnected: bye");
+            a.send("/who"); // answered after anything the room did with b's lines
+            assertThat(a.expect(l -> l.startsWith("*** online"))).doesNotContain("zombie", "after2");
+            assertThat(a.seen).noneMatch(l -> l.contains("zombie") || l.contains("still talking"));
+        }
+    }
+
+    @Test
     void anOverLongLineIsExplainedThenDisconnected() throws IOException {
         try (LineClient a = LineClient.join(port, "long1"); LineClient b = LineClient.join(port, "long2")) {
             b.send("x".repeat(ChatLimits.DEFAULT.maxLineBytes() + 1));
