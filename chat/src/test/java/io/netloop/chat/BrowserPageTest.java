@@ -78,12 +78,13 @@ class BrowserPageTest {
     @Test
     void thePageAndATcpClientTalkBothWays() throws Exception {
         int tcpPort = chat.tcpAddress().getPort();
-        openPageAndJoin("browser");
-
         try (LineClient terminal = LineClient.join(tcpPort, "terminal")) {
-            waitForLine("terminal joined");
+            openPage();
+            // Who is here shows before choosing a nickname.
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "terminal"));
-            assertThat(texts("#who li")).containsExactly("browser", "terminal");
+            join("browser");
+            assertThat(terminal.expect(l -> l.startsWith("*** browser"))).isEqualTo("*** browser joined");
+            wait.until(d -> texts("#who li").equals(List.of("terminal", "browser")));
 
             // The page to TCP, markup and all, as typed.
             send("hello <b>from</b> chromium & co");
@@ -136,8 +137,16 @@ class BrowserPageTest {
     }
 
     private void openPageAndJoin(String nick) {
+        openPage();
+        join(nick);
+    }
+
+    private void openPage() {
         browser.get("http://127.0.0.1:" + chat.httpAddress().getPort() + "/");
         assertThat(browser.getTitle()).isEqualTo("netloop chat");
+    }
+
+    private void join(String nick) {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("nick-button")));
         browser.findElement(By.id("nick")).sendKeys(nick);
         browser.findElement(By.id("nick-button")).click();

@@ -39,6 +39,7 @@
       setStatus('connected', true);
       nickButton.disabled = false;
       if (wantedNick !== null) send({ type: 'nick', name: wantedNick });
+      else send({ type: 'line', text: '/who' }); // who is here, before choosing a nickname
     };
     ws.onmessage = (e) => {
       let m;
