@@ -2,12 +2,13 @@
 # HTTP/1.1 requests per second, latency and server CPU per request: netloop against nginx and
 # Netty 4.2, all loaded by wrk.
 #
-#   bench/http.sh                       3 rounds; every peer found; plaintext and static; 64 and 1024 connections
+#   bench/http.sh                       3 rounds; every peer; every scenario; 64 and 1024 connections
 #   bench/http.sh --peers "nginx netty netty:io_uring" --scenarios plaintext --connections 256 --duration 20
 #
-# Scenarios: `plaintext` is GET /plaintext answered "Hello, World!" (text/plain, 13 bytes);
-# `static` is GET /static/4k.bin, one 4 KiB file that every peer serves from the same directory.
-# Keep-alive throughout. Per run: a fresh server pinned to core 0, wrk pinned to core 1 (one
+# Scenarios: `plaintext` is GET /plaintext answered "Hello, World!" (text/plain, 13 bytes), keep-alive;
+# `pipelined` the same, 16 requests sent at a time on each connection; `short` the same as HTTP/1.0
+# without keep-alive, one request per connection (as webbench does); `static` is GET /static/4k.bin
+# and `static1m` GET /static/1m.bin, files that every peer serves from the same directory, keep-alive. Per run: a fresh server pinned to core 0, wrk pinned to core 1 (one
 # thread, C connections, --latency), first a warm-up run, then the measured one. Peers alternate
 # (A B C A B C ...) so that slow drift of the machine hits each alike; tables show medians over
 # the rounds. Server CPU is utime+stime of the server's whole process tree (nginx's master and
@@ -26,8 +27,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=3
-peers="netloop nginx netty"
-scenarios="plaintext static"
+peers="netloop netloop:epoll-et netloop:nio netty netty:io_uring netty:nio nginx floor"
+scenarios="plaintext pipelined short static static1m"
 connections="64 1024"
 warmup=5
 duration=10
@@ -47,8 +48,9 @@ usage() {
   cat <<'EOF'
 Options:
   --peers "P ..."         peers in the order they alternate; the first netloop one (else the first)
-                          is the reference of the ratios (default "netloop nginx netty")
-  --scenarios "S ..."     plaintext and/or static (default "plaintext static")
+                          is the reference of the ratios (default "netloop netloop:epoll-et netloop:nio
+                          netty netty:io_uring netty:nio nginx floor")
+  --scenarios "S ..."     of plaintext pipelined short static static1m (default: all)
   --connections "C ..."   wrk connections (default "64 1024")
   --rounds N              runs per (peer, scenario, connections); tables show medians (default 3)
   --warmup S              whole seconds of wrk before the measured run; 0: none (default 5)
@@ -94,7 +96,8 @@ positive='^[1-9][0-9]*$'
 [[ "$duration" =~ $positive ]] || die "--duration wants whole seconds, not '$duration'"
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait wants whole seconds, not '$quiet_wait'"
 for s in $scenarios; do
-  case "$s" in plaintext|static) ;; *) die "a scenario is plaintext or static, not '$s'" ;; esac
+  case "$s" in plaintext|pipelined|short|static|static1m) ;;
+    *) die "a scenario is plaintext, pipelined, short, static or static1m, not '$s'" ;; esac
 done
 for c in $connections; do
   [[ "$c" =~ $positive ]] && [ "$c" -ge "$wrk_threads" ] ||
@@ -117,7 +120,7 @@ java="$(find_java)" || java=""
 # --- build ---------------------------------------------------------------------------------
 
 bench_jar="$root/bench/target/netloop-bench.jar"
-stamp="$root/bench/target/.http-bench-built"
+stamp="$root/bench/target/.bench-built"   # the same stamp as bench/lib.sh
 stale() {
   [ -f "$bench_jar" ] && [ -f "$root/cli/target/netloop.jar" ] && [ -f "$stamp" ] || return 0
   [ -n "$(find "$root" -path "$root/.git" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
@@ -151,10 +154,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/netloop-http-bench.XXXXXX")"
 static_root="$work/www"
 mkdir -p "$static_root/static"
 head -c 4096 /dev/urandom >"$static_root/static/4k.bin"
+head -c 1048576 /dev/urandom >"$static_root/static/1m.bin"
 printf 'Hello, World!' >"$work/plaintext.expected"
 # nginx started as root serves from worker processes running as nobody: they must be able to read.
 chmod 755 "$work" "$static_root" "$static_root/static"
-chmod 644 "$static_root/static/4k.bin"
+chmod 644 "$static_root/static/4k.bin" "$static_root/static/1m.bin"
 
 # wrk calls done() once, after the run: one line of JSON with its summary, the latency
 # percentiles (µs) and its own CPU ticks (utime+stime of /proc/self/stat, all its threads).
@@ -179,7 +183,24 @@ done = function(summary, latency, requests)
     latency:percentile(99), latency:percentile(99.9), ticks))
 end
 EOF
-
+# pipelined: each connection sends 16 requests at a time (wrk counts every response).
+{ cat "$work/report.lua"; cat <<'EOF'
+init = function(args)
+  local r = {}
+  for i = 1, 16 do r[i] = wrk.format(nil) end
+  req = table.concat(r)
+end
+request = function() return req end
+EOF
+} >"$work/pipelined.lua"
+# short: HTTP/1.0 without keep-alive, as webbench sends; the server closes after each answer and
+# wrk connects again.
+{ cat "$work/report.lua"; cat <<'EOF'
+request = function()
+  return "GET " .. wrk.path .. " HTTP/1.0\r\nHost: " .. wrk.host .. ":" .. wrk.port .. "\r\nUser-Agent: wrk\r\n\r\n"
+end
+EOF
+} >"$work/short.lua"
 # --- peers ---------------------------------------------------------------------------------
 # A peer NAME needs two functions; IO is the part after "NAME:", or empty.
 #   peer_NAME_available IO   returns 0, or prints why not and returns 1
@@ -269,8 +290,21 @@ peer_netloop_command() {
   # `scenario` is run_one's local (bash scoping): plaintext is the demo site's /plaintext
   # route, static is a file root. Access log off, as for nginx.
   cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --access-log off)
-  if [ "${scenario:-static}" = static ]; then cmd+=(--root "$static_root"); fi
+  case "${scenario:-static}" in static*) cmd+=(--root "$static_root") ;; esac
 }
+# The floor: bench/floor/floor.c, a minimal C epoll server doing only what the scenarios need.
+floor_bin="$root/bench/target/floor"
+peer_floor_available() {
+  [ -z "${1:-}" ] || { echo "floor takes no IO variant (it uses epoll), not ':$1'"; return 1; }
+  if [ ! -x "$floor_bin" ] || [ "$root/bench/floor/floor.c" -nt "$floor_bin" ]; then
+    command -v gcc >/dev/null 2>&1 || { echo "gcc is not installed (scripts/install-bench-deps.sh installs it)"; return 1; }
+    mkdir -p "$(dirname "$floor_bin")"
+    gcc -O2 -Wall -o "$floor_bin" "$root/bench/floor/floor.c" 2>&1 || { echo "bench/floor/floor.c did not compile"; return 1; }
+  fi
+}
+peer_floor_command() { cmd=("$floor_bin" http "$1" "$static_root"); }
+peer_floor_version() { echo "floor (bench/floor/floor.c, $(gcc --version | head -n 1), -O2)"; }
+
 peer_netloop_version() { echo "netloop $(git -C "$root" rev-parse --short HEAD 2>/dev/null) on $("$java" -version 2>&1 | head -n 1)"; }
 
 # --- which peers run -----------------------------------------------------------------------
@@ -430,14 +464,22 @@ start_server() {
 check_answer() {
   local scenario="$1" url="$2" dir="$3" expected status reused
   case "$scenario" in
-    plaintext) expected="$work/plaintext.expected" ;;
+    plaintext|pipelined|short) expected="$work/plaintext.expected" ;;
     static) expected="$static_root/static/4k.bin" ;;
+    static1m) expected="$static_root/static/1m.bin" ;;
   esac
+  if [ "$scenario" = short ]; then
+    # One request as HTTP/1.0 without keep-alive: the server must answer and close.
+    status="$(curl -s -0 --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code}' "$url")" || true
+    [ "$status" = 200 ] || { echo "GET $url (HTTP/1.0) answered status ${status:-none}, not 200"; return 1; }
+    cmp -s "$dir/check.body" "$expected" || { echo "GET $url (HTTP/1.0) answered another body"; return 1; }
+    return 0
+  fi
   read -r status reused < <(curl -s --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -o /dev/null \
       -w '%{http_code} %{num_connects}\n' "$url" "$url" | paste -s -d ' ' | awk '{ print $1, $4 }') || true
   [ "${status:-}" = 200 ] || { echo "GET $url answered status ${status:-none}, not 200"; return 1; }
   cmp -s "$dir/check.body" "$expected" || { echo "GET $url answered a body other than $(wc -c <"$expected") expected bytes"; return 1; }
-  if [ "$scenario" = plaintext ] && ! grep -qi '^content-type: *text/plain' "$dir/check.headers"; then
+  if [ "$expected" = "$work/plaintext.expected" ] && ! grep -qi '^content-type: *text/plain' "$dir/check.headers"; then
     echo "GET $url answered without Content-Type: text/plain"; return 1
   fi
   [ "${reused:-}" = 0 ] || { echo "GET $url did not keep the connection alive for a second request"; return 1; }
@@ -471,7 +513,14 @@ run_one() {
   local tag="r$round-${p//:/-}-$scenario-c$conns" log path url why load
   local t0 t1 idle0 idle1 ticks0 ticks1 hwm rc=0 wrk_json exceptions
   log="$raw/$tag"
-  case "$scenario" in plaintext) path=/plaintext ;; static) path=/static/4k.bin ;; esac
+  local script="$work/report.lua"
+  case "$scenario" in
+    plaintext) path=/plaintext ;;
+    pipelined) path=/plaintext; script="$work/pipelined.lua" ;;
+    short) path=/plaintext; script="$work/short.lua" ;;
+    static) path=/static/4k.bin ;;
+    static1m) path=/static/1m.bin ;;
+  esac
   if [ -n "${peer_failed[$p]:-}" ]; then
     say "$tag: skipped, the $p peer failed before: ${peer_failed[$p]}"
     return
@@ -495,8 +544,8 @@ run_one() {
           --arg why "$why" '{peer: $peer, scenario: $scenario, connections: $connections, round: $round, invalid: $why}' >>"$runs"
     return
   fi
-  local wrk=(taskset -c "$client_cpus" wrk -t"$wrk_threads" -c"$conns" --latency --timeout 10s -s "$work/report.lua")
-  wrk_command="$(printf '%q ' "${wrk[@]}" | sed -e "s|$work|\$WORK|g" -e "s| -c$conns | -c\$CONNECTIONS |")-d${duration}s http://127.0.0.1:\$PORT\$PATH"
+  local wrk=(taskset -c "$client_cpus" wrk -t"$wrk_threads" -c"$conns" --latency --timeout 10s -s "$script")
+  wrk_command="$(printf '%q ' "${wrk[@]}" | sed -e "s|$work/[a-z]*\.lua|\$WORK/\$SCRIPT|" -e "s|$work|\$WORK|g" -e "s| -c$conns | -c\$CONNECTIONS |")-d${duration}s http://127.0.0.1:\$PORT\$PATH"
   if [ "$warmup" -gt 0 ]; then
     "${wrk[@]}" -d"${warmup}s" "$url" >"$log.warmup.out" 2>&1 || say "$tag: the warm-up wrk exited with $?"
   fi
@@ -629,6 +678,10 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
   }' >"$out/results.json"
 reference="$(jq -r '.parameters.reference // "none"' "$out/results.json")"
 
+# Charts: per connection count, requests/s and server CPU per request of every peer by scenario.
+chart_md=""
+if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/bench/charts.sh" "$out")"; fi
+
 {
   echo "# HTTP/1.1 with wrk: $(jq -r '.parameters.peers | join(", ")' "$out/results.json") ($(date -u -d "$started" +%F))"
   echo
@@ -658,6 +711,7 @@ reference="$(jq -r '.parameters.reference // "none"' "$out/results.json")"
     done
   done
   echo
+  [ -z "$chart_md" ] || { echo "$chart_md"; echo; }
   echo "- **req/s**: wrk's completed requests over its run (${duration} s after ${warmup} s of warm-up on the same"
   echo "  server), $wrk_threads wrk thread(s) on core(s) $client_cpus, the server (--threads $threads) on core(s) $server_cpus."
   echo "  **× req/s** is the ratio to $reference's median (above 1: faster)."
@@ -687,7 +741,7 @@ reference="$(jq -r '.parameters.reference // "none"' "$out/results.json")"
   echo
   echo '```'
   jq -r '.commands.servers | to_entries[] | "# \(.key)\n\(.value)"' "$out/results.json"
-  echo "# load, \$PATH /plaintext or /static/4k.bin (warm-up the same with -d${warmup}s)"
+  echo "# load, \$PATH /plaintext, /static/4k.bin or /static/1m.bin; \$SCRIPT report.lua, pipelined.lua or short.lua (warm-up the same with -d${warmup}s)"
   jq -r '.commands.wrk' "$out/results.json"
   echo '```'
   if printf '%s\n' "${run_peers[@]}" | grep -q '^nginx$'; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the programs the HTTP benchmark (bench/http.sh) drives, from Debian's packages, when
 # they are missing: wrk (the load), nginx (a peer), curl (checks each peer's answers), jq (the
-# results), taskset (util-linux, the pinning). Idempotent; prints what it does.
+# results), taskset (util-linux, the pinning), gcc (the C floor peer). Idempotent; prints what it does.
 set -euo pipefail
 
 need=()
@@ -10,6 +10,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)   # builds the C floor peer (bench/floor)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -20,7 +20,7 @@ final class Lifecycle {
 
     static void runUntilSignalled(AutoCloseable server, String banner) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        boolean trapped = trap("INT", stop) & trap("TERM", stop);
+        boolean trapped = onStopSignal(stop::countDown) != null;
         if (!trapped) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("netloop-shutdown").unstarted(() -> {
                 try {
@@ -38,13 +38,34 @@ final class Lifecycle {
         System.err.println("netloop: stopped");
     }
 
+    /**
+     * Runs {@code action} on the JVM's signal thread at SIGINT or SIGTERM (so the process is
+     * not killed by them), until the returned action puts the previous handlers back; null
+     * where signals cannot be caught.
+     */
+    static Runnable onStopSignal(Runnable action) {
+        Runnable restoreInt = trap("INT", action);
+        Runnable restoreTerm = trap("TERM", action);
+        if (restoreInt == null || restoreTerm == null) {
+            if (restoreInt != null) restoreInt.run();
+            if (restoreTerm != null) restoreTerm.run();
+            return null;
+        }
+        return () -> {
+            restoreInt.run();
+            restoreTerm.run();
+        };
+    }
+
+    /** Installs the handler; returns what restores the previous one, or null where signals cannot be caught. */
     @SuppressWarnings("restricted")
-    private static boolean trap(String name, CountDownLatch stop) {
+    private static Runnable trap(String name, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
-            return true;
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, s -> action.run());
+            return () -> sun.misc.Signal.handle(signal, previous);
         } catch (IllegalArgumentException | LinkageError e) {
-            return false;
+            return null;
         }
     }
 

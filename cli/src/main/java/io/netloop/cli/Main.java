@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Event-driven network servers on epoll (through FFM) or JDK NIO.",
-        subcommands = {ServeCommand.class, EchoCommand.class, ChatCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, EchoCommand.class, PeerCommand.class, UdpEchoCommand.class, UdpSendCommand.class, ChatCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,7 +28,12 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** With {@code factory} making the commands (tests hand a command its streams this way). */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Main(), factory);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(io.netloop.core.IoMode.class, io.netloop.core.IoMode::parse);
         cl.registerConverter(io.netloop.core.AcceptMode.class, io.netloop.core.AcceptMode::parse);

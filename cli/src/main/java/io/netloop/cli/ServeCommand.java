@@ -2,6 +2,10 @@ package io.netloop.cli;
 
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
+import io.netloop.http.HttpsRedirect;
+import io.netloop.proxy.ProxyProtocol;
+import io.netloop.proxy.TrustedProxies;
+import io.netloop.tls.TlsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +23,7 @@ import java.util.concurrent.Callable;
  * its own writer thread.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"HTTP/1.1 server: static files from --root, or the built-in demo site.",
+        description = {"HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key (docs/tls.md).",
                 "Ctrl-C or SIGTERM stops it gracefully."})
 final class ServeCommand implements Callable<Integer> {
     static final Duration GRACE = Duration.ofSeconds(10);
@@ -43,8 +47,35 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-gzip", description = "Do not gzip responses.")
     boolean noGzip;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT",
+            description = "With TLS: the HTTPS port, used instead of --port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int httpsPort;
+
+    @Option(names = "--redirect-http-port", paramLabel = "PORT",
+            description = "With TLS: also listen for plain HTTP on PORT and answer 308 to https://host[:https-port]/path.")
+    Integer redirectHttpPort;
+
+    @Mixin
+    ProxyOptions proxy;
+
+    @Option(names = "--forwarded-for",
+            description = "Take the client's address from X-Forwarded-For on requests from a --trusted-proxy (the rightmost untrusted entry).")
+    boolean forwardedFor;
+
     @Override
     public Integer call() throws Exception {
+        TlsConfig tlsConfig = tls.config();
+        if (redirectHttpPort != null && tlsConfig == null) {
+            throw new IllegalArgumentException("--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore too");
+        }
+        if (forwardedFor && proxy.trustedProxies == null) {
+            throw new IllegalArgumentException("--forwarded-for needs --trusted-proxy: say whose X-Forwarded-For to believe");
+        }
+        ProxyProtocol proxyProtocol = proxy.protocolOrNull();
+        TrustedProxies forwarders = forwardedFor ? proxy.trusted() : null;
         AccessLog log = switch (accessLog) {
             case "off" -> null;
             case "stdout", "-" -> AccessLog.to(System.out);
@@ -54,7 +85,10 @@ final class ServeCommand implements Callable<Integer> {
         if (!server.idleTimeout.isZero()) builder.idleTimeout(server.idleTimeout);
         HttpServer http = builder
                 .host(server.host)
-                .port(port)
+                .port(tlsConfig != null ? httpsPort : port)
+                .tls(tlsConfig)
+                .proxyProtocol(proxyProtocol)
+                .forwardedFor(forwarders)
                 .io(server.io)
                 .threads(server.threads)
                 .accept(server.accept)
@@ -69,14 +103,27 @@ final class ServeCommand implements Callable<Integer> {
             DemoSite.install(http);
             what = "the demo site";
         }
+        HttpServer redirect = null;
         try {
             http.start();
+            if (redirectHttpPort != null) {
+                redirect = HttpServer.builder().host(server.host).port(redirectHttpPort).io(server.io).threads(1).build();
+                HttpsRedirect.install(redirect, http.port(), http.localAddress().getAddress().isAnyLocalAddress()
+                        ? "localhost" : http.localAddress().getAddress().getHostAddress());
+                redirect.start();
+            }
         } catch (Exception e) {
+            http.close();
+            if (redirect != null) redirect.close();
             if (log != null) log.close();
             throw e;
         }
-        String url = "http://" + Lifecycle.display(http.localAddress()) + "/";
+        String url = (tlsConfig != null ? "https://" : "http://") + Lifecycle.display(http.localAddress()) + "/";
+        if (redirect != null) url += " (plain HTTP on " + Lifecycle.display(redirect.localAddress()) + " redirects there)";
+        if (proxy.proxyProtocol) url += " behind PROXY protocol from " + proxy.trustedProxies;
+        HttpServer redirecting = redirect;
         Lifecycle.runUntilSignalled(() -> {
+            if (redirecting != null) redirecting.close();
             boolean clean = http.shutdown(GRACE);
             if (!clean) System.err.println("netloop: closed connections still busy after " + GRACE.toSeconds() + " s");
             if (log != null) {

@@ -81,6 +81,11 @@ final class EpollTransport implements Transport {
     }
 
     @Override
+    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+        return EpollDatagramSocket.open(bind, options, config);
+    }
+
+    @Override
     public boolean supports(NetOption<?> option) {
         return true;
     }
@@ -128,6 +133,7 @@ final class EpollTransport implements Transport {
             if (o == NetOption.SO_KEEPALIVE) return SysConst.SO_KEEPALIVE;
             if (o == NetOption.SO_RCVBUF) return SysConst.SO_RCVBUF;
             if (o == NetOption.SO_SNDBUF) return SysConst.SO_SNDBUF;
+            if (o == NetOption.SO_BROADCAST) return SysConst.SO_BROADCAST;
             if (o == NetOption.TCP_NODELAY) return SysConst.TCP_NODELAY;
             if (o == NetOption.TCP_CORK) return SysConst.TCP_CORK;
             if (o == NetOption.TCP_QUICKACK) return SysConst.TCP_QUICKACK;

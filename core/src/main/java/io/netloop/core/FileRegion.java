@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -55,15 +56,17 @@ final class FileRegion implements AutoCloseable {
 
     /**
      * Opens {@code path} the way {@code socket}'s transport sends from: a descriptor for a
-     * native socket, a channel for a JDK one.
+     * native socket, a channel for a JDK one or for a filtered connection, which reads the
+     * file ({@link #read}) instead of handing it to the kernel.
      *
+     * @param filtered the bytes pass through a {@link ConnectionFilter}
      * @throws IOException when the file cannot be opened (nothing is left open)
      */
-    static FileRegion open(StreamSocket socket, Path path, long position, long count) throws IOException {
+    static FileRegion open(StreamSocket socket, boolean filtered, Path path, long position, long count) throws IOException {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
         }
-        if (socket.fd() >= 0) return new FileRegion(path, Fds.openReadOnly(path.toString()), null, position, count);
+        if (socket.fd() >= 0 && !filtered) return new FileRegion(path, Fds.openReadOnly(path.toString()), null, position, count);
         return new FileRegion(path, -1, FileChannel.open(path, StandardOpenOption.READ), position, count);
     }
 
@@ -74,12 +77,13 @@ final class FileRegion implements AutoCloseable {
      *
      * @throws IOException when that reopening fails (the descriptor is closed then)
      */
-    static FileRegion ofDescriptor(StreamSocket socket, int fileFd, String name, long position, long count) throws IOException {
+    static FileRegion ofDescriptor(StreamSocket socket, boolean filtered, int fileFd, String name, long position, long count)
+            throws IOException {
         if (position < 0 || count < 0) {
             Fds.close(fileFd);
             throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
         }
-        if (socket.fd() >= 0) return new FileRegion(name, fileFd, null, position, count);
+        if (socket.fd() >= 0 && !filtered) return new FileRegion(name, fileFd, null, position, count);
         try {
             return new FileRegion(name, -1, FileChannel.open(Path.of("/proc/self/fd/" + fileFd), StandardOpenOption.READ),
                     position, count);
@@ -117,6 +121,21 @@ final class FileRegion implements AutoCloseable {
             // transferTo returns 0 both for a full socket and past the end of the file.
             if (n == 0 && position >= channel.size()) throw endedEarly();
         }
+        position += n;
+        remaining -= n;
+        return n;
+    }
+
+    /**
+     * Reads the range's next bytes into {@code dst}, for a filtered connection (a region
+     * opened with {@code filtered}).
+     *
+     * @return bytes read, at least 1
+     * @throws EOFException when the file ends before the range does
+     */
+    int read(byte[] dst, int off, int len) throws IOException {
+        int n = channel.read(ByteBuffer.wrap(dst, off, (int) Math.min(len, remaining)), position);
+        if (n <= 0) throw endedEarly();
         position += n;
         remaining -= n;
         return n;

@@ -70,6 +70,11 @@ final class NioTransport implements Transport {
     }
 
     @Override
+    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+        return NioDatagramSocket.open(bind, options, config);
+    }
+
+    @Override
     public boolean supports(NetOption<?> option) {
         return nio(option) != null;
     }
@@ -85,6 +90,7 @@ final class NioTransport implements Transport {
         if (o == NetOption.SO_LINGER) return StandardSocketOptions.SO_LINGER;
         if (o == NetOption.SO_RCVBUF) return StandardSocketOptions.SO_RCVBUF;
         if (o == NetOption.SO_SNDBUF) return StandardSocketOptions.SO_SNDBUF;
+        if (o == NetOption.SO_BROADCAST) return StandardSocketOptions.SO_BROADCAST;
         if (o == NetOption.TCP_NODELAY) return StandardSocketOptions.TCP_NODELAY;
         if (o == NetOption.TCP_QUICKACK) return jdk.net.ExtendedSocketOptions.TCP_QUICKACK;
         return null;

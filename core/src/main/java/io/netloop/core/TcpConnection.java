@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One established TCP connection on one {@link EventLoop}: an input and an output
@@ -22,6 +23,12 @@ import java.util.concurrent.Executor;
  *       sendfile(2) (NIO: {@code FileChannel.transferTo}); bytes sent after it wait behind it.
  *       Its bytes count toward the water marks like buffered ones.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
+ *   <li>A {@link ConnectionFilter} (TLS, the PROXY protocol), when the server set one, sits
+ *       between the socket and the handler: socket bytes go to a raw buffer and reach the
+ *       handler decoded; what the handler sends is encoded; the handler is opened once the
+ *       filter is established. {@link #output} then holds the wire's bytes in the order the
+ *       filter produced them, while a queued file range and the bytes queued behind it stay
+ *       plaintext until the socket has room for them (so that encoding order is wire order).</li>
  *   <li>A reset, EPIPE, EPOLLERR, an idle timeout or a handler's exception closes the
  *       connection exactly once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
  * </ul>
@@ -44,6 +51,8 @@ public final class TcpConnection implements AutoCloseable {
     private static final int READ_CHUNK = 16 * 1024;
     /** An idle connection keeps at most this much buffer memory. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
+    /** A file read for a filter: one TLS record's worth, so at most one chunk waits encoded. */
+    private static final int FILE_CHUNK = 16 * 1024;
 
     private final EventLoop loop;
     private final StreamSocket socket;
@@ -62,6 +71,15 @@ public final class TcpConnection implements AutoCloseable {
     private final Runnable deliverOffloaded = this::deliverOffloaded;
     private final Runnable offloadedDataDone = this::offloadedDataDone;
     private final CloseListener closeListener;
+    /** Null for plaintext: the hot path then only tests this field. */
+    private final ConnectionFilter filter;
+    /** Under a filter: socket bytes not yet decoded. */
+    private Buffer raw;
+    /** Under a filter: a file's next plaintext chunk; dropped once no file is queued. */
+    private byte[] fileChunk;
+    private Timer establishTimer;
+    private boolean handlerOpen;
+    private boolean closeOutboundQueued;
 
     private boolean open;
     private boolean inputClosed;
@@ -101,7 +119,15 @@ public final class TcpConnection implements AutoCloseable {
      */
     TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
                   CloseListener closeListener, Executor handlerExecutor, Channel registered) {
+        this(loop, socket, handler, config, closeListener, handlerExecutor, registered, null);
+    }
+
+    /** @param filter between the socket and the handler (TLS, PROXY protocol); null for none */
+    TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                  CloseListener closeListener, Executor handlerExecutor, Channel registered, ConnectionFilter filter) {
         this.loop = loop;
+        this.filter = filter;
+        if (filter != null) raw = new Buffer();
         this.socket = socket;
         this.handler = handler;
         this.config = config;
@@ -119,6 +145,7 @@ public final class TcpConnection implements AutoCloseable {
     void start() {
         loop.assertInLoop();
         open = true;
+        handlerOpen = filter == null; // a failure from here on is the handler's to hear of
         loop.own(this);
         lastActivity = loop.nowNanos();
         try {
@@ -131,6 +158,15 @@ public final class TcpConnection implements AutoCloseable {
         if (config.idleTimeoutNanos() > 0) {
             idleTimeout = loop.wheel().schedule(this::checkIdle, config.idleTimeoutNanos(), loop.nowNanos());
         }
+        if (filter == null || filter.established()) {
+            openHandler();
+        } else if (filter.establishTimeoutNanos() > 0) {
+            establishTimer = loop.schedule(this::establishTimedOut, filter.establishTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void openHandler() {
+        handlerOpen = true;
         if (offload == null) {
             try {
                 handler.onOpen(this);
@@ -139,6 +175,12 @@ public final class TcpConnection implements AutoCloseable {
             }
         } else {
             offload.execute(() -> callOffloaded(() -> handler.onOpen(this)));
+        }
+    }
+
+    private void establishTimedOut() {
+        if (open && !handlerOpen) {
+            close(new SocketTimeoutException("not established within " + filter.establishTimeoutNanos() / 1_000_000 + " ms"));
         }
     }
 
@@ -154,11 +196,29 @@ public final class TcpConnection implements AutoCloseable {
         return socket;
     }
 
+    /** The filter between socket and handler (a {@code TlsFilter}, to ask for the negotiated protocol), or null. */
+    public ConnectionFilter filter() {
+        return filter;
+    }
+
     /**
-     * The peer's address, or null if it was gone before anyone asked. Cached: after close the
-     * descriptor number may belong to another socket, so it is never asked again. Any thread.
+     * The client's address: the one a PROXY header named, else the socket's peer; null if the
+     * peer was gone before anyone asked. Any thread.
      */
     public InetSocketAddress remoteAddress() {
+        if (filter != null && handlerOpen) {
+            InetSocketAddress proxied = filter.remoteAddress();
+            if (proxied != null) return proxied;
+        }
+        return peerAddress();
+    }
+
+    /**
+     * The socket's peer (a proxy, when a PROXY header named the client), or null if it was
+     * gone before anyone asked. Cached: after close the descriptor number may belong to
+     * another socket, so it is never asked again. Any thread.
+     */
+    public InetSocketAddress peerAddress() {
         InetSocketAddress r = remote;
         if (r != null || !open) return r;
         try {
@@ -181,6 +241,11 @@ public final class TcpConnection implements AutoCloseable {
     /** Bytes queued for sending, file ranges included (at most Integer.MAX_VALUE). Loop thread. */
     public int queuedOutputBytes() {
         return (int) Math.min(queuedBytes(), Integer.MAX_VALUE);
+    }
+
+    /** Bytes in the output buffer, ready for the socket (encoded, under a filter); for tests of the memory bound. */
+    int bufferedOutputBytes() {
+        return output.readableBytes();
     }
 
     private long queuedBytes() {
@@ -281,18 +346,19 @@ public final class TcpConnection implements AutoCloseable {
         boolean eof = false;
         IOException failure = null;
         long before = bytesRead;
+        Buffer in = filter == null ? input : raw;
         for (;;) {
-            if (input.writableBytes() < MIN_READ) input.ensureWritable(READ_CHUNK);
-            int want = Math.min(input.writableBytes(), budget);
+            if (in.writableBytes() < MIN_READ) in.ensureWritable(READ_CHUNK);
+            int want = Math.min(in.writableBytes(), budget);
             int n;
             try {
-                n = socket.read(input.array(), input.writerIndex(), want);
+                n = socket.read(in.array(), in.writerIndex(), want);
             } catch (IOException e) {
                 failure = e;
                 break;
             }
             if (n > 0) {
-                input.hasWritten(n);
+                in.hasWritten(n);
                 bytesRead += n;
                 budget -= n;
                 // A short read drained the socket: new data would raise a new event, even edge-triggered.
@@ -305,6 +371,10 @@ public final class TcpConnection implements AutoCloseable {
         if (bytesRead != before) {
             lastActivity = loop.nowNanos();
             loop.countBytes(bytesRead - before, 0);
+        }
+        if (filter != null && failure == null) {
+            if (!decode()) return;
+            if (filter.inboundDone()) eof = true;
         }
         if (failure != null) {
             if (!input.isEmpty() && offload == null) deliver();
@@ -327,6 +397,34 @@ public final class TcpConnection implements AutoCloseable {
             // Edge-triggered: nothing will report the bytes left behind, so come back for them.
             loop.runLater(readAgain);
         }
+    }
+
+    /**
+     * Passes the raw bytes through the filter: plaintext to the input, its answers (handshake
+     * messages) to the output; opens the handler once the filter is established.
+     *
+     * @return false when the connection closed
+     */
+    private boolean decode() {
+        try {
+            filter.inbound(raw, input, output);
+        } catch (IOException e) {
+            try {
+                // The filter's last word (a TLS alert) tells the peer why; one attempt, then close.
+                if (!output.isEmpty()) socket.write(output.array(), output.readerIndex(), output.readableBytes());
+            } catch (IOException gone) {
+                e.addSuppressed(gone);
+            }
+            close(e);
+            return false;
+        }
+        if (!output.isEmpty() && !flush()) return false;
+        if (raw.isEmpty()) raw.shrink(RETAINED_CAPACITY);
+        if (!handlerOpen && filter.established()) {
+            if (establishTimer != null) establishTimer.cancel();
+            openHandler();
+        }
+        return open;
     }
 
     private void deliver() {
@@ -382,6 +480,10 @@ public final class TcpConnection implements AutoCloseable {
 
     private void endOfInput() {
         inputClosed = true;
+        if (!handlerOpen) {
+            close(null); // ended before the filter was established: nobody to tell
+            return;
+        }
         if (offload == null) {
             try {
                 handler.onInputClosed(this);
@@ -442,6 +544,20 @@ public final class TcpConnection implements AutoCloseable {
             }
             if (!hasFiles()) return true;
             FileRegion region = files.peekFirst();
+            if (filter != null && region.remaining() > 0) {
+                // One chunk at a time, only once the socket took everything before it.
+                if (budget <= 0) {
+                    loop.runLater(writeAgain);
+                    return true;
+                }
+                try {
+                    budget -= encodeFileChunk(region);
+                } catch (IOException e) {
+                    close(e);
+                    return false;
+                }
+                continue;
+            }
             while (region.remaining() > 0) {
                 long n;
                 try {
@@ -461,11 +577,31 @@ public final class TcpConnection implements AutoCloseable {
             }
             files.pollFirst();
             region.close();
+            if (files.isEmpty()) fileChunk = null; // kept only while files are queued
             if (region.after != null) {
                 filesQueued -= region.after.readableBytes();
-                output.append(region.after);
+                if (filter == null) {
+                    output.append(region.after);
+                } else {
+                    try {
+                        filter.outbound(region.after.array(), region.after.readerIndex(), region.after.readableBytes(), output);
+                    } catch (IOException e) {
+                        close(e);
+                        return false;
+                    }
+                    region.after.clear();
+                }
             }
         }
+    }
+
+    /** Reads a file's next chunk and appends it, encoded, to the output. @return plaintext bytes */
+    private int encodeFileChunk(FileRegion region) throws IOException {
+        if (fileChunk == null) fileChunk = new byte[FILE_CHUNK];
+        int n = region.read(fileChunk, 0, FILE_CHUNK);
+        filter.outbound(fileChunk, 0, n, output);
+        filesQueued -= n;
+        return n;
     }
 
     private void wrote(long n) {
@@ -522,6 +658,7 @@ public final class TcpConnection implements AutoCloseable {
             return true;
         }
         if (!open || shutdownRequested) return false;
+        if (filter != null) return sendFiltered(src, off, len);
         int written = 0;
         boolean wasEmpty = nothingQueued();
         if (wasEmpty) {
@@ -535,15 +672,41 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (written < len) {
             if (hasFiles()) {
-                FileRegion last = files.peekLast();
-                if (last.after == null) last.after = new Buffer();
-                last.after.append(src, off + written, len - written);
-                filesQueued += len - written;
+                queueBehindFiles(src, off + written, len - written);
             } else {
                 output.append(src, off + written, len - written);
             }
             queued(wasEmpty);
         }
+        return true;
+    }
+
+    private void queueBehindFiles(byte[] src, int off, int len) {
+        FileRegion last = files.peekLast();
+        if (last.after == null) last.after = new Buffer();
+        last.after.append(src, off, len);
+        filesQueued += len;
+    }
+
+    /** {@link #send} through the filter. Behind a file the plaintext waits, to be encoded after the file's bytes. */
+    private boolean sendFiltered(byte[] src, int off, int len) {
+        if (!handlerOpen) return false;
+        boolean wasEmpty = nothingQueued();
+        if (hasFiles()) {
+            queueBehindFiles(src, off, len);
+        } else {
+            try {
+                filter.outbound(src, off, len, output);
+            } catch (IOException e) {
+                close(e);
+                return false;
+            }
+            if (wasEmpty) {
+                if (!flush()) return false;
+                if (nothingQueued()) return true;
+            }
+        }
+        queued(wasEmpty);
         return true;
     }
 
@@ -573,7 +736,7 @@ public final class TcpConnection implements AutoCloseable {
         if (!open || shutdownRequested) return false;
         if (count == 0) return true;
         boolean wasEmpty = nothingQueued();
-        return queueFile(FileRegion.open(socket, file, position, count), count, wasEmpty);
+        return queueFile(FileRegion.open(socket, filter != null, file, position, count), count, wasEmpty);
     }
 
     /**
@@ -591,7 +754,7 @@ public final class TcpConnection implements AutoCloseable {
             return open && !shutdownRequested;
         }
         boolean wasEmpty = nothingQueued();
-        return queueFile(FileRegion.ofDescriptor(socket, fileFd, name, position, count), count, wasEmpty);
+        return queueFile(FileRegion.ofDescriptor(socket, filter != null, fileFd, name, position, count), count, wasEmpty);
     }
 
     /**
@@ -610,11 +773,11 @@ public final class TcpConnection implements AutoCloseable {
             io.netloop.sys.Fds.close(fileFd);
             return send(head);
         }
-        if (!nothingQueued()) {
+        if (!nothingQueued() || filter != null) { // a filter encodes the head on its own
             send(head);
             return sendFile(fileFd, name, position, count);
         }
-        FileRegion region = FileRegion.ofDescriptor(socket, fileFd, name, position, count);
+        FileRegion region = FileRegion.ofDescriptor(socket, false, fileFd, name, position, count);
         output.append(head);
         head.clear();
         return queueFile(region, count, true);
@@ -681,6 +844,21 @@ public final class TcpConnection implements AutoCloseable {
 
     private void doShutdownOutput() {
         if (outputShut) return;
+        if (filter != null && handlerOpen && !closeOutboundQueued) {
+            // The protocol's own end (close_notify) goes before FIN; handleWrite comes back once it is out.
+            closeOutboundQueued = true;
+            try {
+                filter.closeOutbound(output);
+            } catch (IOException e) {
+                close(e);
+                return;
+            }
+            if (!flush()) return;
+            if (!output.isEmpty()) {
+                updateInterest();
+                return;
+            }
+        }
         outputShut = true;
         try {
             socket.shutdownOutput();
@@ -705,9 +883,11 @@ public final class TcpConnection implements AutoCloseable {
     public void close(Throwable cause) {
         loop.assertInLoop();
         if (!open) return;
+        if (filter != null && cause == null) sayGoodbye();
         open = false;
         loop.disown(this);
         if (idleTimeout != null) idleTimeout.cancel();
+        if (establishTimer != null) establishTimer.cancel();
         channel.remove();
         if (files != null) {
             for (FileRegion region : files) region.close();
@@ -719,6 +899,12 @@ public final class TcpConnection implements AutoCloseable {
         } catch (IOException e) {
             loop.reportFailure("closing " + socket, e);
         }
+        if (!handlerOpen) {
+            // Never established (a failed handshake, no PROXY header): the handler never heard of it.
+            if (cause != null) LOG.log(System.Logger.Level.DEBUG, () -> "closed " + this + " before it was established: " + cause);
+            if (closeListener != null) closeListener.closed(this);
+            return;
+        }
         if (offload == null) {
             notifyClosed(cause);
         } else {
@@ -728,6 +914,22 @@ public final class TcpConnection implements AutoCloseable {
             // A handler bug, not a network event: say so, once, with the trace.
             LOG.log(System.Logger.Level.WARNING, "closed " + this + " after a handler failure", cause);
         }
+    }
+
+    /**
+     * An orderly close under a filter: one attempt at the protocol's end (close_notify), when
+     * nothing else is queued in front of it, so the peer can tell a close from a truncation.
+     */
+    private void sayGoodbye() {
+        if (!handlerOpen || closeOutboundQueued || outputShut || !nothingQueued()) return;
+        closeOutboundQueued = true;
+        try {
+            filter.closeOutbound(output);
+            socket.write(output.array(), output.readerIndex(), output.readableBytes());
+        } catch (IOException e) {
+            // The peer is gone already: there is nobody left to say goodbye to.
+        }
+        output.clear();
     }
 
     private void notifyClosed(Throwable cause) {

@@ -41,6 +41,7 @@ import java.util.function.Supplier;
  * {@link #close} from any thread; handlers as their {@link HandlerMode} says.
  */
 public final class TcpServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TcpServer.class.getName());
     private final List<EventLoop> loops;
     private final EventLoopGroup ownedGroup;
     private final EventLoop ownedLoop;
@@ -52,6 +53,7 @@ public final class TcpServer implements AutoCloseable {
     private final Supplier<? extends ConnectionHandler> handlers;
     private final ConnectionConfig connectionConfig;
     private final SocketConfig childOptions;
+    private final ConnectionFilter.Factory filters;
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
@@ -68,6 +70,7 @@ public final class TcpServer implements AutoCloseable {
         this.handlers = b.handlers;
         this.connectionConfig = b.connectionConfig;
         this.childOptions = b.childOptions;
+        this.filters = b.filters;
         this.workers = b.handlerMode == HandlerMode.WORKERS ? new WorkerPool(b.workerThreads, b.workerQueue) : null;
         this.virtualThreads = b.handlerMode == HandlerMode.VIRTUAL
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-handler-", 0).factory()) : null;
@@ -88,9 +91,21 @@ public final class TcpServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loop.reportFailure("setting options " + childOptions + " on " + socket, e);
         }
+        ConnectionFilter filter = null;
+        if (filters != null) {
+            try {
+                filter = filters.create(socket.remoteAddress());
+            } catch (IOException | RuntimeException e) {
+                // A refused source (an untrusted proxy): routine for a public port, so not a warning.
+                LOG.log(System.Logger.Level.DEBUG, () -> "refused " + socket + ": " + e.getMessage());
+                closeQuietly(socket);
+                return;
+            }
+        }
         TcpConnection c;
         try {
-            c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor);
+            c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor,
+                    null, filter);
         } catch (RuntimeException e) {
             loop.reportFailure("creating a handler for " + socket + " (closed)", e);
             closeQuietly(socket);
@@ -285,6 +300,7 @@ public final class TcpServer implements AutoCloseable {
         private SocketConfig childOptions = SocketConfig.EMPTY.with(NetOption.TCP_NODELAY, true);
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT;
         private Supplier<? extends ConnectionHandler> handlers;
+        private ConnectionFilter.Factory filters;
 
         /** Address to bind: a name or literal; "0.0.0.0" or "::" for all. Default 127.0.0.1. */
         public Builder host(String host) {
@@ -365,6 +381,15 @@ public final class TcpServer implements AutoCloseable {
         /** Closes connections idle (no bytes either way) for longer; Duration.ZERO for never. */
         public Builder idleTimeout(Duration timeout) {
             this.connectionConfig = connectionConfig.withIdleTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * A filter between each connection's socket and its handler (TLS, the PROXY protocol;
+         * see {@link ConnectionFilter}); default none, the plaintext path.
+         */
+        public Builder filter(ConnectionFilter.Factory filters) {
+            this.filters = filters;
             return this;
         }
 

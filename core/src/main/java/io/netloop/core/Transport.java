@@ -24,6 +24,12 @@ public interface Transport {
     /** Starts a non-blocking connection; finish it with {@link StreamSocket#finishConnect()}. */
     StreamSocket connect(InetSocketAddress remote, SocketConfig options) throws IOException;
 
+    /**
+     * A bound, non-blocking UDP socket; {@code options} are applied before bind. Port 0 lets
+     * the kernel choose ({@link DatagramSocket#localAddress()} says which).
+     */
+    DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException;
+
     /** Whether this transport can set {@code option}. */
     boolean supports(NetOption<?> option);
 }

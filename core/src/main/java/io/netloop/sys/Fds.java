@@ -8,7 +8,7 @@ import static io.netloop.sys.Libc.errno;
 import static io.netloop.sys.Libc.errnoSegment;
 
 /**
- * Plain descriptors that are not sockets: opening a file read-only (for sendfile, and the
+ * Plain descriptors that are not sockets: pipes, and opening a file read-only (for sendfile, and the
  * spare descriptor an acceptor keeps against EMFILE).
  *
  * <p>Threading: stateless; any thread.
@@ -103,6 +103,23 @@ public final class Fds {
             long size = buf.get(ValueLayout.JAVA_LONG, 40);
             long mtime = buf.get(ValueLayout.JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 120));
             return new FileStat(mode == 0100000, mode == 0040000, ino, size, mtime);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Net.rethrow(t);
+        }
+    }
+
+    /**
+     * pipe2(O_CLOEXEC): {read end, write end}, both blocking, as a shell's pipe into a
+     * program's standard input. The caller owns and closes both.
+     */
+    public static int[] pipe() throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
+            MemorySegment err = errnoSegment();
+            if ((int) Libc.PIPE2.invokeExact(err, ends, SysConst.O_CLOEXEC) < 0) throw new ErrnoException("pipe2", errno(err));
+            return new int[] {ends.getAtIndex(ValueLayout.JAVA_INT, 0), ends.getAtIndex(ValueLayout.JAVA_INT, 1)};
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

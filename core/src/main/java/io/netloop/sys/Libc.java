@@ -82,6 +82,14 @@ final class Libc {
     /* iovecs hold addresses, so they describe native memory only: no heap access needed. */
     static final MethodHandle READV = capturing("readv", IOV, true);
     static final MethodHandle WRITEV = capturing("writev", IOV, true);
+    /* Datagrams: on a non-blocking socket none of these sleeps. sendto may pin a heap array;
+       the mmsghdr vectors point at native memory only. */
+    static final MethodHandle SENDTO = capturing("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT, C_POINTER, JAVA_INT), true);
+    static final MethodHandle RECVMMSG = capturing("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle SENDMMSG = capturing("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), true);
     static final MethodHandle SENDFILE = capturing("sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, C_POINTER, SIZE_T), false);
 
     // --- epoll, eventfd ------------------------------------------------------------------
@@ -100,6 +108,7 @@ final class Libc {
     static final MethodHandle GETRLIMIT = capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle SETRLIMIT = capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), false);
+    static final MethodHandle PIPE2 = capturing("pipe2", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), true);
     /* openat2 has no glibc wrapper before 2.40: syscall(SYS_openat2, dirfd, path, &how, sizeof how). */
     static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(LOOKUP.find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, C_POINTER, C_POINTER, JAVA_LONG),

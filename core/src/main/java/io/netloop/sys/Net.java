@@ -399,6 +399,97 @@ public final class Net {
         }
     }
 
+    // --- datagrams ------------------------------------------------------------------------
+
+    /**
+     * Sends {@code src[off, off+len)} as one datagram to {@code to}; {@code scratch} is at
+     * least {@link SockAddr#STORAGE_SIZE} bytes of native memory the caller owns, so the call
+     * allocates nothing native.
+     *
+     * @return bytes sent (all of them: a datagram is never split), or {@link #WOULD_BLOCK}
+     * @throws ErrnoException EMSGSIZE (too long for one datagram), EACCES (a broadcast without
+     *     SO_BROADCAST), ENETUNREACH and the rest, naming the size and the destination
+     */
+    public static int sendTo(int fd, byte[] src, int off, int len, InetSocketAddress to, MemorySegment scratch)
+            throws ErrnoException {
+        int addrLen = SockAddr.encode(to, scratch);
+        MemorySegment err = errnoSegment();
+        MemorySegment buf = MemorySegment.ofArray(src).asSlice(off, len);
+        try {
+            for (;;) {
+                long n = (long) Libc.SENDTO.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL, scratch, addrLen);
+                if (n >= 0) return (int) n;
+                int e = errno(err);
+                if (e == Errno.EAGAIN) return WOULD_BLOCK;
+                if (e != Errno.EINTR) throw datagramError("sendto", e, len, to);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives up to {@code count} datagrams into the first {@code count} messages of
+     * {@code vec} in one call; read each one's {@link MsgVec#length}, {@link MsgVec#flags} and
+     * {@link MsgVec#address}.
+     *
+     * @return datagrams received (at least 1), or {@link #WOULD_BLOCK} when none is waiting
+     */
+    public static int recvmmsg(int fd, MsgVec vec, int count) throws ErrnoException {
+        vec.resetForReceive(count);
+        MemorySegment err = errnoSegment();
+        try {
+            for (;;) {
+                int n = (int) Libc.RECVMMSG.invokeExact(err, fd, vec.from(0), count, SysConst.MSG_DONTWAIT, MemorySegment.NULL);
+                if (n >= 0) return n;
+                int e = errno(err);
+                if (e == Errno.EAGAIN) return WOULD_BLOCK;
+                if (e != Errno.EINTR) throw new ErrnoException("recvmmsg", e);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends messages {@code first .. first+count-1} of {@code vec} in one call.
+     *
+     * @return how many were sent (at least 1; the kernel may take fewer than asked), or
+     *     {@link #WOULD_BLOCK} when it takes none now
+     * @throws ErrnoException when message {@code first} itself fails (the ones before it were sent)
+     */
+    public static int sendmmsg(int fd, MsgVec vec, int first, int count) throws ErrnoException {
+        MemorySegment err = errnoSegment();
+        try {
+            for (;;) {
+                int n = (int) Libc.SENDMMSG.invokeExact(err, fd, vec.from(first), count, SysConst.MSG_NOSIGNAL);
+                if (n >= 0) return n;
+                int e = errno(err);
+                if (e == Errno.EAGAIN) return WOULD_BLOCK;
+                if (e != Errno.EINTR) throw new ErrnoException("sendmmsg", e);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The error for one datagram: EMSGSIZE says the limits, so the caller knows what to change. */
+    public static ErrnoException datagramError(String call, int errno, int length, InetSocketAddress to) {
+        String detail = "(a datagram of " + length + " bytes to " + SockAddr.display(to) + ")";
+        if (errno == Errno.EMSGSIZE) {
+            detail += ": one UDP datagram carries at most 65507 bytes over IPv4, 65527 over IPv6; split the message";
+        } else if (errno == Errno.EACCES) {
+            detail += ": a broadcast needs SO_BROADCAST on the socket";
+        }
+        return new ErrnoException(call, errno, detail);
+    }
+
     // --- options and names ---------------------------------------------------------------
 
     public static void setInt(int fd, int level, int name, int value) throws ErrnoException {

@@ -73,6 +73,13 @@ public final class SockAddr {
         throw new IllegalArgumentException("unsupported address family " + family);
     }
 
+    /** {@code 127.0.0.1:9009} or {@code [::1]:9009}, for messages: no host name, no leading slash. */
+    public static String display(InetSocketAddress address) {
+        if (address.isUnresolved()) return address.getHostString() + ":" + address.getPort();
+        String host = address.getAddress().getHostAddress();
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     /** AF_INET or AF_INET6 for this address. */
     public static int family(InetSocketAddress address) {
         return address.getAddress() instanceof Inet6Address ? SysConst.AF_INET6 : SysConst.AF_INET;

@@ -17,6 +17,7 @@ public final class SysConst {
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
@@ -35,6 +36,8 @@ public final class SysConst {
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
+    /** In a received message's flags: the datagram was longer than the buffer and was cut. */
+    public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_MORE = 0x8000;

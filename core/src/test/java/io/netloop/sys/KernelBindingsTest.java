@@ -243,6 +243,22 @@ class KernelBindingsTest {
     }
 
     @Test
+    void aPipeCarriesBytesAndReadsEndOfStreamOnceItsWriteEndCloses() throws Exception {
+        int[] ends = Fds.pipe();
+        try {
+            byte[] hello = "hello\n".getBytes(StandardCharsets.US_ASCII);
+            Net.writeBlocking(ends[1], hello, 0, hello.length);
+            Fds.close(ends[1]);
+            byte[] got = new byte[16];
+            assertThat(Net.readBlocking(ends[0], got, 0, got.length)).isEqualTo(hello.length);
+            assertThat(new String(got, 0, hello.length, StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+            assertThat(Net.readBlocking(ends[0], got, 0, got.length)).isZero();
+        } finally {
+            Fds.close(ends[0]);
+        }
+    }
+
+    @Test
     void openingAFifoWithoutAWriterDoesNotBlock() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("netloop-fifo");
         java.nio.file.Path fifo = dir.resolve("pipe");

@@ -223,7 +223,9 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         phase = Phase.BODY;
         requests++;
-        request = new Request(head, remoteAddress());
+        InetSocketAddress client = settings.forwardedFor() == null ? remoteAddress()
+                : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
+        request = new Request(head, client);
         response = new Response(this, request);
         match = null;
         earlyStatus = 0;
@@ -418,7 +420,7 @@ final class HttpConnection implements ConnectionHandler {
         if (res != response) return;
         AccessLog log = settings.accessLog();
         if (log != null) {
-            InetSocketAddress remote = remoteAddress();
+            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
             log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
         }
         request = null;

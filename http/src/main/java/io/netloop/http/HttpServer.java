@@ -2,6 +2,7 @@ package io.netloop.http;
 
 import io.netloop.core.AcceptMode;
 import io.netloop.core.ConnectionConfig;
+import io.netloop.core.ConnectionFilter;
 import io.netloop.core.IoMode;
 import io.netloop.core.NetOption;
 import io.netloop.core.HandlerMode;
@@ -9,6 +10,9 @@ import io.netloop.core.TcpServer;
 import io.netloop.core.WorkerPool;
 import io.netloop.http.websocket.WebSocketHandler;
 import io.netloop.http.websocket.WebSocketRoute;
+import io.netloop.proxy.ProxyProtocol;
+import io.netloop.proxy.TrustedProxies;
+import io.netloop.tls.TlsConfig;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -50,7 +54,7 @@ public final class HttpServer implements AutoCloseable {
      * <p>Threading: immutable.
      */
     record Settings(HttpLimits limits, long headerTimeoutNanos, long idleTimeoutNanos, int maxRequestsPerConnection,
-                    boolean gzip, int gzipMinSize, AccessLog accessLog) {}
+                    boolean gzip, int gzipMinSize, AccessLog accessLog, TrustedProxies forwardedFor) {}
 
     private final Builder builder;
     private final Settings settings;
@@ -70,7 +74,7 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(Builder b) {
         this.builder = b;
         this.settings = new Settings(b.limits, b.headerTimeout.toNanos(), b.idleTimeout.toNanos(),
-                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog);
+                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog, b.forwardedFor);
     }
 
     public static Builder builder() {
@@ -146,6 +150,8 @@ public final class HttpServer implements AutoCloseable {
                 .handler(() -> new HttpConnection(this,
                         resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources())));
         if (builder.reusePort) t.listenOption(NetOption.SO_REUSEPORT, true);
+        ConnectionFilter.Factory tls = builder.tls == null ? null : builder.tls.factory();
+        t.filter(builder.proxyProtocol != null ? builder.proxyProtocol.factory(tls) : tls);
         tcp = t.start();
         return this;
     }
@@ -170,6 +176,11 @@ public final class HttpServer implements AutoCloseable {
         return tcp().port();
     }
 
+    /** Whether this server speaks TLS (https). */
+    public boolean isTls() {
+        return builder.tls != null;
+    }
+
     /** The TCP server underneath: its loop, counts of connections. */
     public TcpServer tcp() {
         if (tcp == null) throw new IllegalStateException("not started");
@@ -189,7 +200,11 @@ public final class HttpServer implements AutoCloseable {
         draining = true;
         t.stopAccepting();
         t.forEachConnection(c -> {
-            if (c.attachment() instanceof HttpConnection h) h.drain();
+            if (c.attachment() instanceof HttpConnection h) {
+                h.drain();
+            } else {
+                c.close(); // still in its TLS handshake or PROXY header: no request to finish
+            }
         });
         long deadline = System.nanoTime() + grace.toNanos();
         boolean finished;
@@ -254,6 +269,38 @@ public final class HttpServer implements AutoCloseable {
         private int workerQueue = 1024;
         private AcceptMode accept = AcceptMode.HANDOFF;
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(1024 * 1024, 256 * 1024);
+        private TlsConfig tls;
+        private ProxyProtocol proxyProtocol;
+        private TrustedProxies forwardedFor;
+
+        /**
+         * HTTPS: TLS on every connection (see {@link TlsConfig}); static files then go out
+         * encrypted in bounded chunks instead of with sendfile(2). Default none.
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Every connection must begin with a PROXY protocol header from a trusted proxy (see
+         * {@link ProxyProtocol}); {@link Request#remoteAddress()} and the access log then show
+         * the client it names. Before TLS, when both are set. Default none.
+         */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
+        /**
+         * Believes {@code X-Forwarded-For} on requests from these proxies: the rightmost
+         * address not among them becomes {@link Request#remoteAddress()} (port 0). Default:
+         * the header is ignored.
+         */
+        public Builder forwardedFor(TrustedProxies trusted) {
+            this.forwardedFor = trusted;
+            return this;
+        }
 
         /** The pool for routes in {@link HandlerMode#WORKERS} mode: threads and queue capacity. */
         public Builder workers(int threads, int queueCapacity) {

@@ -1,0 +1,11 @@
+/**
+ * c2c: peer-to-peer chat in a terminal (seed 003's model). Each {@link io.netloop.peer.PeerNode}
+ * listens and connects, and one event loop serves the user's input and every peer's
+ * socket. The protocol is lines of UTF-8 ({@link io.netloop.peer.PeerMessage},
+ * {@link io.netloop.peer.LineCodec}): bounded in length, free of control characters, and a
+ * peer that breaks it is told why and disconnected while the others carry on.
+ *
+ * <p>Threading: everything runs on the node's loop thread; {@code PeerNode}'s public
+ * methods may be called from any thread.
+ */
+package io.netloop.peer;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench/charts.sh DIR: draws DIR/charts/*.png from DIR/results.json, as written by bench/http.sh
+# (bars per scenario and peer, one chart per connection count) or bench/iomodels.sh (lines over
+# idle connections, one per model), and prints the markdown image lines. Run by those scripts;
+# run it by hand to (re)draw the charts of an older results directory.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+me=charts.sh
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+
+dir="${1:?usage: bench/charts.sh RESULTS_DIR}"
+json="$dir/results.json"
+[ -f "$json" ] || die "no $json"
+[ -n "${java:-}" ] || ensure_tools
+[ -f "$bench_jar" ] || die "no $bench_jar: build first (mvn -DskipTests package, or any ./netloop bench)"
+mkdir -p "$dir/charts"
+
+# draw KIND NAME ARGS... < rows
+draw() {
+  local kind="$1" name="$2"; shift 2
+  if "$java" -cp "$bench_jar" io.netloop.bench.Charts "$kind" --out "$dir/charts/$name.png" "$@" 2>"$dir/charts/.err"; then
+    echo "![$name]($(basename "$dir")/charts/$name.png)" | sed "s|^!\[\(.*\)\](.*/charts/|![\1](charts/|"
+  else
+    say "could not draw charts/$name.png: $(tail -n 1 "$dir/charts/.err")"
+  fi
+  rm -f "$dir/charts/.err"
+}
+
+if jq -e '.medians[0] | has("peer")' "$json" >/dev/null 2>&1; then
+  for c in $(jq -r '[.medians[].connections] | unique | .[]' "$json"); do
+    jq -r --argjson c "$c" '.medians[] | select(.connections == $c) | "\(.scenario)\t\(.peer)\t\(.requestsPerSec // "null")"' "$json" |
+      draw bar "c$c-requests" --title "HTTP, $c connections: requests/s (median)" --y-label "requests/s"
+    jq -r --argjson c "$c" '.medians[] | select(.connections == $c) | "\(.scenario)\t\(.peer)\t\(.serverCpuUsPerRequest // "null")"' "$json" |
+      draw bar "c$c-cpu" --title "HTTP, $c connections: server CPU µs per request (lower is better)" --y-label "µs per request"
+  done
+elif jq -e '.medians[0] | has("model")' "$json" >/dev/null 2>&1; then
+  active="$(jq -r '.parameters.active' "$json")"
+  jq -r '.medians[] | "\(.model)\t\(.idle)\t\(.requestsPerSec // "null")"' "$json" |
+    draw line requests --title "requests/s beside idle connections ($active active)" --x-label "idle connections" --y-label "requests/s"
+  jq -r '.medians[] | "\(.model)\t\(.idle)\t\(.serverCpuUsPerRequest // "null")"' "$json" |
+    draw line cpu --title "server CPU µs per request beside idle connections (log scale)" --x-label "idle connections" --y-label "µs per request" --log-y
+else
+  die "$json is neither bench/http.sh's nor bench/iomodels.sh's"
+fi

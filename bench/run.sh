@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# ./netloop bench [SCENARIO...] [-- HARNESS OPTIONS]: the lab in one command. Installs what it
+# needs (scripts/install-bench-deps.sh), builds, runs the harnesses and writes
+# bench/results/<date>-<name>/ (results.md, results.json, charts/*.png).
+#
+# Scenarios (default: all but smoke):
+#   plaintext pipelined short static static1m   HTTP peers under wrk (bench/http.sh), in one run
+#   echo                                        16 KiB ping-pong at 1, 100, 1000 connections (bench/echo.sh)
+#   accept                                      connections accepted per second (bench/accept.sh)
+#   iomodels                                    the I/O-model lab with idle connections (bench/iomodels.sh)
+#   jmh                                         JMH microbenchmarks: HTTP parser, Buffer, timing wheel
+#   smoke                                       every harness for a second or two: proves the harness
+#                                               works, measures nothing (what CI runs)
+# Options after -- go to every harness that runs (e.g. -- --rounds 1 --duration 5).
+#
+#   ./netloop bench                       everything (hours on a 2-core machine)
+#   ./netloop bench plaintext static -- --peers "netloop nginx floor"
+#   ./netloop bench iomodels -- --idle "0 10000"
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+me=bench
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+
+http=() others=() extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --) shift; extra=("$@"); break ;;
+    -h|--help|help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    plaintext|pipelined|short|static|static1m) http+=("$1") ;;
+    echo|accept|iomodels|jmh|smoke) others+=("$1") ;;
+    *) die "unknown scenario '$1'; see ./netloop bench --help" ;;
+  esac
+  shift
+done
+if [ ${#http[@]} -eq 0 ] && [ ${#others[@]} -eq 0 ]; then
+  http=(plaintext pipelined short static static1m)
+  others=(echo accept iomodels jmh)
+fi
+
+"$root/scripts/install-bench-deps.sh"
+ensure_tools
+build_if_stale
+
+# JMH: every benchmark (or those the extra options select), JSON and a table.
+run_jmh() {
+  local out
+  out="$(default_out jmh)"
+  mkdir -p "$out"
+  say "JMH into ${out#"$root"/}"
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" org.openjdk.jmh.Main \
+    -jvmArgs "--enable-native-access=ALL-UNNAMED" -rf json -rff "$out/results.json" "$@" | tee "$out/raw.txt"
+  {
+    echo "# JMH microbenchmarks ($(date -u +%F))"
+    echo
+    echo "\`./netloop bench jmh${*:+ -- $*}\` at commit $(git -C "$root" rev-parse --short HEAD), $("$java" -version 2>&1 | head -n 1)."
+    echo "Both cores shared by JMH's fork and whatever else ran: compare within one run."
+    echo
+    echo '```'
+    sed -n '/^Benchmark /,$p' "$out/raw.txt"
+    echo '```'
+  } >"$out/results.md"
+}
+
+# Every harness, a second or two each, into a scratch directory; fails when one fails or measures
+# nothing. Uses the peers that need nothing more than the bench dependencies: netloop and the floor.
+run_smoke() {
+  local dir
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/netloop-bench-smoke.XXXXXX")"
+  "$root/bench/http.sh" --peers "netloop floor" --scenarios "plaintext pipelined short static" --connections 8 \
+    --rounds 1 --warmup 0 --duration 1 --quiet-wait 0 --out "$dir/http" >"$dir/http.log" 2>&1 ||
+    { tail -n 30 "$dir/http.log" >&2; die "smoke: bench/http.sh failed (log above)"; }
+  jq -e '[.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 8' "$dir/http/results.json" >/dev/null ||
+    { jq -c '.medians[] | {peer, scenario, requestsPerSec, errors}' "$dir/http/results.json" >&2; die "smoke: bench/http.sh measured nothing for some peer or scenario"; }
+  "$root/bench/iomodels.sh" --models "blocking poll epoll" --idle "0 50" --rounds 1 --warmup 0 --duration 1 \
+    --quiet-wait 0 --out "$dir/iomodels" >"$dir/iomodels.log" 2>&1 ||
+    { tail -n 30 "$dir/iomodels.log" >&2; die "smoke: bench/iomodels.sh failed (log above)"; }
+  jq -e '[.medians[] | select((.requestsPerSec // 0) > 0)] | length == 6' "$dir/iomodels/results.json" >/dev/null ||
+    die "smoke: bench/iomodels.sh measured nothing for some model"
+  [ -s "$dir/iomodels/charts/requests.png" ] && [ -s "$dir/http/charts/c8-requests.png" ] ||
+    die "smoke: a chart is missing"
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" org.openjdk.jmh.Main -f 0 -wi 0 -i 1 -r 200ms \
+    -p shape=wrk 'HttpParserBench' >"$dir/jmh.log" 2>&1 ||
+    { tail -n 30 "$dir/jmh.log" >&2; die "smoke: JMH failed (log above)"; }
+  grep -q '^HttpParserBench.parse ' "$dir/jmh.log" || die "smoke: JMH printed no result"
+  say "smoke: http.sh, iomodels.sh, charts and JMH work (nothing measured; scratch in $dir)"
+}
+
+if [ ${#http[@]} -gt 0 ]; then "$root/bench/http.sh" --scenarios "${http[*]}" "${extra[@]}"; fi
+for s in "${others[@]}"; do
+  case "$s" in
+    echo) "$root/bench/echo.sh" "${extra[@]}" ;;
+    accept) "$root/bench/accept.sh" "${extra[@]}" ;;
+    iomodels) "$root/bench/iomodels.sh" "${extra[@]}" ;;
+    jmh) run_jmh "${extra[@]}" ;;
+    smoke) run_smoke ;;
+  esac
+done

@@ -1,0 +1,66 @@
+package io.netloop.cli;
+
+import io.netloop.testing.TestCertificate;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code netloop serve} with TLS options, as a user runs it. */
+class ServeTlsTest {
+
+    @Test
+    void serveOverTlsWithAPkcs12KeyStoreAndARedirectListener() throws Exception {
+        TestCertificate cert = TestCertificate.generate("EC");
+        Path passwordFile = cert.dir().resolve("password");
+        Files.writeString(passwordFile, new String(cert.password()) + "\n");
+        try (ServeProcess p = ServeProcess.start("serve", "--https-port", "0", "--redirect-http-port", "0", "--access-log", "off",
+                "--tls-keystore", cert.keyStore().toString(), "--tls-password-file", passwordFile.toString())) {
+            String banner = p.banner();
+            Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ \\(plain HTTP on 127\\.0\\.0\\.1:(\\d+) redirects there\\).*")
+                    .matcher(String.valueOf(banner));
+            assertThat(m.matches()).as(banner).isTrue();
+            try (HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
+                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(1) + "/plaintext")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(plain.body()).isEqualTo("Hello, World!");
+                HttpResponse<String> moved = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + m.group(2) + "/plaintext?x=1")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(moved.statusCode()).isEqualTo(308);
+                assertThat(moved.headers().firstValue("location")).hasValue("https://localhost:" + m.group(1) + "/plaintext?x=1");
+            }
+            p.stopAndExpectExitZero();
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
+    void optionMistakesSayWhatToDo() {
+        assertThat(run("serve", "--tls-cert", "cert.pem")).contains("--tls-cert and --tls-key go together");
+        assertThat(run("serve", "--redirect-http-port", "8080")).contains("give --tls-cert/--tls-key or --tls-keystore");
+        assertThat(run("serve", "--proxy-protocol")).contains("--proxy-protocol needs --trusted-proxy");
+        assertThat(run("serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem")).contains("/nonexistent/cert.pem");
+        assertThat(run("serve", "--proxy-protocol", "--trusted-proxy", "proxy.example")).contains("'proxy.example'");
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        var cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
+        int exit = cl.execute(args);
+        assertThat(exit).isNotZero();
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
