@@ -418,14 +418,7 @@ final class HttpConnection implements ConnectionHandler {
     /** Called by {@link Response#finish} once the whole response is queued. */
     void responseComplete(Response res) {
         if (res != response) return;
-        AccessLog log = settings.accessLog();
-        if (log != null) {
-            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
-            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
-        }
-        request = null;
-        response = null;
-        match = null;
+        endExchange(res);
         if (res.closeAfter() || server.isDraining()) {
             phase = Phase.CLOSING;
             if (input != null) input.clear();
@@ -437,6 +430,18 @@ final class HttpConnection implements ConnectionHandler {
         phase = Phase.IDLE;
         setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
+    }
+
+    /** The exchange is answered: log it and forget it. */
+    private void endExchange(Response res) {
+        AccessLog log = settings.accessLog();
+        if (log != null) {
+            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
+            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
+        }
+        request = null;
+        response = null;
+        match = null;
     }
 
     /** Whether the response being written must be the last: client's wish, request cap, or shutdown. */
@@ -455,14 +460,7 @@ final class HttpConnection implements ConnectionHandler {
      */
     void upgraded(Response res, UpgradeHandler next) {
         if (res != response) throw new IllegalStateException("not the response in progress: " + res);
-        AccessLog log = settings.accessLog();
-        if (log != null) {
-            InetSocketAddress remote = remoteAddress();
-            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
-        }
-        request = null;
-        response = null;
-        match = null;
+        endExchange(res);
         phase = Phase.UPGRADED;
         clearDeadline();
         if (timer != null) timer.cancel();

@@ -57,6 +57,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
     private boolean discardInput;
     private boolean reported;
     private boolean aboveHighWater;
+    /** Inside {@link #onData}: the decoder and the inflater are in use. */
+    private boolean decoding;
     private long lastReadNanos;
     private boolean pingOutstanding;
     private Timer pingTimer;
@@ -96,12 +98,17 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
             in.clear();
             return;
         }
+        decoding = true;
         try {
             decoder.decode(in.array(), in.readerIndex(), in.readableBytes(), assembler);
         } catch (WebSocketException e) {
             if (!discardInput) fail(e.closeCode(), e.getMessage());
         } finally {
+            decoding = false;
             in.clear();
+            // The connection may have closed under the decoder (a shutdown after the input had
+            // ended closes at once): the compressors it was using are freed only now.
+            if (!conn.isOpen()) discard();
         }
     }
 
@@ -140,8 +147,9 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         discard();
     }
 
-    /** Frees the compressors of a session that never opened. */
+    /** Frees the compressors (of a closed session, or of one that never opened). Idempotent. */
     void discard() {
+        if (decoding) return; // onData frees them once the decoder is done
         assembler.close();
         if (deflater != null) deflater.close();
     }

@@ -65,6 +65,10 @@ class JdkClientTest {
         }
     }
 
+    private static java.net.http.WebSocket connect(HttpClient http, HttpServer server, String path, Listener l) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), l).get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void jdkClientEchoesAndClosesCleanly() throws Exception {
         Recorder recorder = new Recorder(true);
@@ -73,8 +77,7 @@ class JdkClientTest {
         server.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             Listener l = new Listener();
-            java.net.http.WebSocket ws = http.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), l).get(10, TimeUnit.SECONDS);
+            java.net.http.WebSocket ws = connect(http, server, "/echo", l);
             ws.sendText("hello from the JDK ✓", true).get(10, TimeUnit.SECONDS);
             assertThat(l.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("hello from the JDK ✓");
             byte[] big = new byte[300_000];
@@ -107,8 +110,7 @@ class JdkClientTest {
         server.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             Listener l = new Listener();
-            java.net.http.WebSocket ws = http.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/bye"), l).get(10, TimeUnit.SECONDS);
+            java.net.http.WebSocket ws = connect(http, server, "/bye", l);
             ws.sendText("close please", true).get(10, TimeUnit.SECONDS);
             assertThat(l.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 as you wish");
             // The JDK client answers the close by itself once onClose returns, echoing the code.

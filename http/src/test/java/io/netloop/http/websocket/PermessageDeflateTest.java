@@ -121,4 +121,22 @@ class PermessageDeflateTest {
         }
         assertThat(echo.awaitClose().code()).isEqualTo(1009);
     }
+
+    @Test
+    void anErrorInTheSameReadAsTheEndOfInputLeavesTheRestUndecoded() throws Exception {
+        try (WsClient c = WsClient.open(server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate")) {
+            byte[] good = WsClient.frame(Opcode.TEXT, true, true, MessageAssemblerTest.compress(deflater, "first".getBytes(StandardCharsets.UTF_8)), 1);
+            byte[] bad = WsClient.frame(3, true, false, new byte[1], 2);
+            byte[] after = WsClient.frame(Opcode.TEXT, true, true, MessageAssemblerTest.compress(deflater, "after".getBytes(StandardCharsets.UTF_8)), 3);
+            c.send(concat(concat(good, bad), after));
+            c.shutdownOutput(); // likely read together with the frames: the connection closes under the decoder
+            WsClient.Frame f = c.readFrame();
+            assertThat(f.rsv1()).isFalse(); // too short to be worth compressing back
+            assertThat(f.text()).isEqualTo("first");
+            assertThat(c.readFrame().closeCode()).isEqualTo(1002);
+            assertThat(c.closedByServer()).isTrue();
+        }
+        assertThat(echo.awaitClose().code()).isEqualTo(1002);
+        assertThat(echo.texts).containsExactly("first");
+    }
 }

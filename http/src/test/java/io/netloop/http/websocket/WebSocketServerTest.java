@@ -312,10 +312,10 @@ class WebSocketServerTest {
     void pingsFromTheServerKeepAnIdleConnectionAndEndAnUnresponsiveOne() throws Exception {
         Recorder r = new Recorder(true);
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r).pingInterval(Duration.ofMillis(200));
+        s.webSocket("/ws", r).pingInterval(Duration.ofSeconds(1)); // long enough for a loaded machine to answer
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
-            WsClient.Frame ping = c.readFrame(); // after ~200 ms of silence
+            WsClient.Frame ping = c.readFrame(); // after a second of silence
             assertThat(ping.opcode()).isEqualTo(Opcode.PING);
             c.sendFrame(Opcode.PONG, true, ping.payload());
             assertThat(c.readFrame().opcode()).isEqualTo(Opcode.PING); // alive: pinged again, not closed
@@ -401,7 +401,7 @@ class WebSocketServerTest {
             }
         };
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r).closeTimeout(Duration.ofMillis(300));
+        s.webSocket("/ws", r).closeTimeout(Duration.ofSeconds(1));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             c.sendText("close me");
@@ -482,6 +482,51 @@ class WebSocketServerTest {
             assertThat(c.readHead().field("Sec-WebSocket-Accept")).isEqualTo(WsClient.expectedAccept(key));
             c.sendText("upgraded");
             assertThat(c.readFrame().text()).isEqualTo("upgraded");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void readingPausesWhileTheOutputIsAboveTheHighWaterMark() throws Exception {
+        java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
+        HttpServer s = HttpServer.builder().port(0).build();
+        s.webSocket("/echo", new Recorder(true) {
+            @Override
+            public void onOpen(WebSocket ws) {
+                opened.complete(ws);
+            }
+        }).permessageDeflate(false);
+        s.start();
+        int messages = 256;
+        byte[] chunk = new byte[64 * 1024];
+        AtomicInteger written = new AtomicInteger();
+        try (WsClient c = WsClient.open(s.port(), "/echo")) {
+            WebSocket ws = opened.get(10, TimeUnit.SECONDS);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < messages; i++) {
+                        c.sendBinary(chunk);
+                        written.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // 16 MiB echoed to a client that does not read: the writer stalls once the server
+            // stops reading and the kernel buffers are full (or ends, if they took it all).
+            int last = -1;
+            while (written.get() != last) {
+                last = written.get();
+                Thread.sleep(300);
+            }
+            java.util.concurrent.CompletableFuture<Integer> queued = new java.util.concurrent.CompletableFuture<>();
+            ws.loop().execute(() -> queued.complete(ws.queuedOutputBytes()));
+            // The high-water mark (1 MiB) plus what one wake-up reads, not the 16 MiB sent.
+            assertThat(queued.get(10, TimeUnit.SECONDS)).isLessThan(2 << 20);
+            for (int i = 0; i < messages; i++) assertThat(c.readFrame().payload()).hasSize(chunk.length);
+            writer.join(10_000);
+            assertThat(written.get()).isEqualTo(messages);
         } finally {
             s.close();
         }
