@@ -1,55 +1,45 @@
 package io.netloop.chat;
 
-import io.netloop.core.EventLoop;
-
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
- * Counts the commands one member has posted to the room that the room has not handled yet,
- * so that a fast sender cannot grow the room's task queue: at the bound the member stops
- * taking input ({@link #isFull}) until the room has handled everything, and then the room
- * hands a re-open back to the member's loop.
+ * Counts the commands one member has posted to the room whose answers have not reached the
+ * member's loop yet, so that neither the room's task queue nor the member's own output can
+ * grow without bound: at {@code size} the member takes no more input ({@link #isFull}), and
+ * once half of them are answered it goes on.
  *
- * <p>Threading: {@link #posted}, {@link #isFull} and the re-open run on the member's loop;
- * {@link #handled} on the room's loop. The full flag is set before the command that filled
- * the window is posted, so the room sees it when it handles that command.
+ * <p>An answer counts when {@link #handled} runs on the member's loop: the room posts that
+ * after the deliveries the command caused, to the same loop, so they have run by then. (Counting
+ * on the room's side would let the room's answers pile up on a busy member loop unseen.)
+ *
+ * <p>Threading: confined to the member's loop.
  */
 final class CommandWindow {
     private final int size;
-    private final EventLoop memberLoop;
     private final Runnable reopened;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile boolean full;
+    private int pending;
+    private boolean full;
 
-    /** @param reopened run on the member's loop once a full window has emptied */
-    CommandWindow(int size, EventLoop memberLoop, Runnable reopened) {
+    /** @param reopened run when a full window has room again */
+    CommandWindow(int size, Runnable reopened) {
         this.size = size;
-        this.memberLoop = memberLoop;
         this.reopened = reopened;
     }
 
-    /** Counts a command about to be posted. Member's loop. */
+    /** Counts a command about to be posted. */
     void posted() {
-        if (pending.incrementAndGet() >= size) full = true;
+        if (++pending >= size) full = true;
     }
 
-    /** True while the member should post nothing more. Member's loop. */
+    /** True while the member should post nothing more. */
     boolean isFull() {
         return full;
     }
 
-    /** Counts a command handled. Room's loop. */
+    /** The room's answer to one command has been delivered. */
     void handled() {
-        if (pending.decrementAndGet() == 0 && full) {
-            try {
-                memberLoop.execute(() -> {
-                    full = false;
-                    reopened.run();
-                });
-            } catch (RejectedExecutionException stopped) {
-                // The member's loop has terminated and closed the connection with it.
-            }
+        pending--;
+        if (full && pending <= size / 2) {
+            full = false;
+            reopened.run();
         }
     }
 }

@@ -6,9 +6,9 @@ import io.netloop.core.EventLoop;
  * The room's view of one connection, whatever its transport: where it lives and how to tell
  * it something. The room keeps members by identity.
  *
- * <p>Threading: {@link #loop} from any thread. The room calls {@link #deliver} only through
- * {@code loop().execute(...)}, so it runs on the member's own loop; {@link #handled} is
- * called on the room's loop and may only hand work over to the member's loop.
+ * <p>Threading: {@link #loop} and {@link #describe} from any thread. The room calls
+ * {@link #deliver} and {@link #handled} only through {@code loop().execute(...)}, so they
+ * run on the member's own loop.
  */
 public interface Member {
     /** The loop that owns this member's connection. */
@@ -17,7 +17,10 @@ public interface Member {
     /** Renders and sends {@code event}. On the member's loop. */
     void deliver(ChatEvent event);
 
-    /** The room finished one command this member posted. On the room's loop. */
+    /**
+     * The room finished one command this member posted, and what it delivered to this member
+     * because of it has been delivered already. On the member's loop.
+     */
     void handled();
 
     /** For log lines: the peer's address and the like. */

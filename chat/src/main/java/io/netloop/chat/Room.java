@@ -69,7 +69,7 @@ public final class Room {
 
     // --- commands from members (any thread) ----------------------------------------------
 
-    /** {@code member} typed {@code text}: one command; {@link Member#handled} follows on the room's loop. */
+    /** {@code member} typed {@code text}: one command; {@link Member#handled} follows on the member's loop. */
     public void line(Member member, String text) {
         post(member, () -> onLine(member, text));
     }
@@ -97,7 +97,8 @@ public final class Room {
                 try {
                     command.run();
                 } finally {
-                    member.handled();
+                    // After the command's deliveries, on the same loop: they will have run first.
+                    handOver(member.loop(), member::handled);
                 }
             });
         } catch (RejectedExecutionException stopped) {

@@ -51,7 +51,7 @@ final class TcpChatSession implements ConnectionHandler, Member {
     @Override
     public void onOpen(TcpConnection c) {
         connection = c;
-        window = new CommandWindow(limits.maxPendingCommands(), c.loop(), this::windowReopened);
+        window = new CommandWindow(limits.maxPendingCommands(), this::windowReopened);
         c.send(LineFormat.greeting(limits.maxNickLength()));
     }
 

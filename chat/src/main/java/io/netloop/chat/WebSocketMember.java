@@ -34,7 +34,7 @@ final class WebSocketMember implements Member {
         this.ws = ws;
         this.room = room;
         this.bound = bound;
-        this.window = new CommandWindow(room.limits().maxPendingCommands(), ws.loop(), () -> { });
+        this.window = new CommandWindow(room.limits().maxPendingCommands(), () -> { });
     }
 
     /** A text message from the client. */
