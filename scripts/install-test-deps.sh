@@ -5,9 +5,14 @@ set -euo pipefail
 
 need=()
 command -v curl >/dev/null 2>&1 || need+=(curl)
-# The chat page's browser test drives a real headless Chromium through chromedriver.
+command -v slowhttptest >/dev/null 2>&1 || need+=(slowhttptest)   # slow-client attacks (SlowHttpTestTest)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)                 # ip netns, veth, tc (LossyLinkTest)
+command -v nft >/dev/null 2>&1 || need+=(nftables)                # random packet loss (LossyLinkTest)
+# The dashboard's and the chat page's browser tests drive a real headless Chromium through chromedriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# The deployment test puts HAProxy in front of two servers.
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

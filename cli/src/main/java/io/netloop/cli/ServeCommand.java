@@ -3,6 +3,7 @@ package io.netloop.cli;
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
 import io.netloop.http.HttpsRedirect;
+import io.netloop.http.admin.Admin;
 import io.netloop.proxy.ProxyProtocol;
 import io.netloop.proxy.TrustedProxies;
 import io.netloop.tls.TlsConfig;
@@ -16,8 +17,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code netloop serve}: the HTTP server, on a directory ({@code --root}) or on the built-in
- * demo site, until SIGINT or SIGTERM; then it stops gracefully (in-flight requests get up
- * to {@link #GRACE} to finish) and exits 0.
+ * demo site, with health probes, metrics and a dashboard ({@link Admin}) under
+ * {@code --admin-path} or on {@code --admin-port}, until SIGINT or SIGTERM; then it drains
+ * ({@link HttpServer#drain}: readiness fails, {@code --drain-delay} passes, accepting stops,
+ * requests in flight get up to {@code --drain-timeout}) and exits 0.
  *
  * <p>Threading: the main thread waits; the server's loop thread serves; the access log has
  * its own writer thread.
@@ -26,8 +29,6 @@ import java.util.concurrent.Callable;
         description = {"HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key (docs/tls.md).",
                 "Ctrl-C or SIGTERM stops it gracefully."})
 final class ServeCommand implements Callable<Integer> {
-    static final Duration GRACE = Duration.ofSeconds(10);
-
     @Mixin
     ServerOptions server;
 
@@ -46,6 +47,29 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--no-gzip", description = "Do not gzip responses.")
     boolean noGzip;
+
+    @Option(names = "--reuseport",
+            description = "Bind with SO_REUSEPORT, so that several netloop processes share the port (the kernel spreads connections).")
+    boolean reusePort;
+
+    @Option(names = "--admin-path", defaultValue = "/_netloop", paramLabel = "PATH|off",
+            description = "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port, unless --admin-port is given. Default: ${DEFAULT-VALUE}.")
+    String adminPath;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "Serve the admin endpoints at the root of this port instead (0 picks a free one). Default: off.")
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "ADDR", description = "Address of --admin-port. Default: the --host address.")
+    String adminHost;
+
+    @Option(names = "--drain-delay", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM, how long /readyz fails before accepting stops: the load balancer's time to notice (5s is a good start behind one). Default: ${DEFAULT-VALUE}.")
+    Duration drainDelay;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Then how long requests in flight may take to finish before their connections are closed. Default: ${DEFAULT-VALUE}.")
+    Duration drainTimeout;
 
     @Mixin
     TlsOptions tls;
@@ -92,9 +116,13 @@ final class ServeCommand implements Callable<Integer> {
                 .io(server.io)
                 .threads(server.threads)
                 .accept(server.accept)
+                .maxConnections(server.maxConnections)
                 .gzip(!noGzip)
                 .accessLog(log)
+                .reusePort(reusePort)
                 .build();
+        Admin admin = adminPort != null ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
+                : adminPath.equals("off") ? null : Admin.onPath(http, adminPath);
         String what;
         if (root != null) {
             http.staticFiles("/", root).listDirectories(listDirs);
@@ -106,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer redirect = null;
         try {
             http.start();
+            if (admin != null) admin.start();
             if (redirectHttpPort != null) {
                 redirect = HttpServer.builder().host(server.host).port(redirectHttpPort).io(server.io).threads(1).build();
                 HttpsRedirect.install(redirect, http.port(), http.localAddress().getAddress().isAnyLocalAddress()
@@ -114,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         } catch (Exception e) {
             http.close();
+            if (admin != null) admin.close();
             if (redirect != null) redirect.close();
             if (log != null) log.close();
             throw e;
@@ -121,17 +151,22 @@ final class ServeCommand implements Callable<Integer> {
         String url = (tlsConfig != null ? "https://" : "http://") + Lifecycle.display(http.localAddress()) + "/";
         if (redirect != null) url += " (plain HTTP on " + Lifecycle.display(redirect.localAddress()) + " redirects there)";
         if (proxy.proxyProtocol) url += " behind PROXY protocol from " + proxy.trustedProxies;
+        String adminUrl = admin == null ? "" : "; health, metrics and dashboard at http://" + Lifecycle.display(
+                new java.net.InetSocketAddress(adminPort != null && adminHost != null ? adminHost
+                        : http.localAddress().getAddress().getHostAddress(), admin.port())) + admin.prefix() + "/";
         HttpServer redirecting = redirect;
         Lifecycle.runUntilSignalled(() -> {
             if (redirecting != null) redirecting.close();
-            boolean clean = http.shutdown(GRACE);
-            if (!clean) System.err.println("netloop: closed connections still busy after " + GRACE.toSeconds() + " s");
+            System.err.println("netloop: draining: /readyz fails now, accepting stops in " + drainDelay.toMillis() + " ms");
+            boolean clean = http.drain(drainDelay, drainTimeout);
+            if (admin != null) admin.close();
+            if (!clean) System.err.println("netloop: closed connections still busy after " + drainTimeout.toMillis() + " ms");
             if (log != null) {
                 log.close();
                 if (log.droppedCount() > 0) System.err.println("netloop: the access log dropped " + log.droppedCount() + " lines");
             }
         }, "serving " + what + " at " + url + " (" + http.tcp().loop().transport().name() + ", " + http.tcp().loops().size() + " loop(s), accept "
-                + http.tcp().acceptMode() + "); Ctrl-C stops it");
+                + http.tcp().acceptMode() + (reusePort ? ", SO_REUSEPORT" : "") + ")" + adminUrl + "; Ctrl-C stops it");
         return 0;
     }
 }

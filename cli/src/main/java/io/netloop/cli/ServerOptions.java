@@ -34,7 +34,11 @@ final class ServerOptions {
             converter = DurationConverter.class)
     Duration idleTimeout;
 
+    @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "Connections served at once; over it echo closes new ones at once and serve answers them 503 (Retry-After: 1) and closes. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
     TcpServer.Builder configure(TcpServer.Builder b) {
-        return b.host(host).io(io).threads(threads).accept(accept).idleTimeout(idleTimeout);
+        return b.host(host).io(io).threads(threads).accept(accept).idleTimeout(idleTimeout).maxConnections(maxConnections);
     }
 }

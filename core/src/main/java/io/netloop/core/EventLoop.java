@@ -215,6 +215,8 @@ public final class EventLoop implements Executor, AutoCloseable {
                     if (!tasks.isEmpty()) timeout = 0;
                 }
                 int events = 0;
+                // One clock read per wake-up: the time since the last one was work, the loop's load.
+                stats.busyNanos += System.nanoTime() - now;
                 try {
                     events = poller.poll(timeout);
                 } catch (IOException e) {
@@ -270,9 +272,10 @@ public final class EventLoop implements Executor, AutoCloseable {
         Timer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
-            if (t.isCancelled()) continue;
+            Runnable task = t.task();
+            if (task == null) continue; // cancelled
             stats.timersFired++;
-            safely(t.task, "timer");
+            safely(task, "timer");
             if (t.isPeriodic() && !t.isCancelled()) {
                 // Next slot after now: a loop that fell behind skips runs instead of bursting them.
                 long next = t.deadlineNanos + t.periodNanos;

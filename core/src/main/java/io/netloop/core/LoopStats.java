@@ -1,7 +1,8 @@
 package io.netloop.core;
 
 /**
- * Counters of one {@link EventLoop}: wake-ups, events, tasks, timers, bytes.
+ * Counters of one {@link EventLoop}: wake-ups, events, tasks, timers, bytes, and the time
+ * spent working rather than waiting in the poller (its load).
  *
  * <p>Threading: written only by the loop's thread, through plain fields so that counting
  * costs nothing on the hot path; read from any thread through {@link #snapshot}, which may
@@ -14,10 +15,11 @@ public final class LoopStats {
     long timersFired;
     long bytesIn;
     long bytesOut;
+    long busyNanos;
 
     /** A copy of the counters. */
     public Snapshot snapshot() {
-        return new Snapshot(wakeups, events, tasks, timersFired, bytesIn, bytesOut);
+        return new Snapshot(wakeups, events, tasks, timersFired, bytesIn, bytesOut, busyNanos);
     }
 
     /**
@@ -27,8 +29,16 @@ public final class LoopStats {
      * @param timersFired timers and wheel timeouts that ran
      * @param bytesIn bytes read by connections on this loop
      * @param bytesOut bytes written by connections on this loop
+     * @param busyNanos time spent between wake-ups and the next wait: dispatching, timers,
+     *     tasks (its rate is the loop's load, 1.0 for a loop that never waits)
      */
-    public record Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut) {
+    public record Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut,
+                           long busyNanos) {
+        /** Counters without the busy time. */
+        public Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut) {
+            this(wakeups, events, tasks, timersFired, bytesIn, bytesOut, 0);
+        }
+
         /** Events per wake-up: how much work each wait bought. */
         public double eventsPerWakeup() {
             return wakeups == 0 ? 0 : (double) events / wakeups;
@@ -36,7 +46,7 @@ public final class LoopStats {
 
         public Snapshot plus(Snapshot o) {
             return new Snapshot(wakeups + o.wakeups, events + o.events, tasks + o.tasks, timersFired + o.timersFired,
-                    bytesIn + o.bytesIn, bytesOut + o.bytesOut);
+                    bytesIn + o.bytesIn, bytesOut + o.bytesOut, busyNanos + o.busyNanos);
         }
     }
 }

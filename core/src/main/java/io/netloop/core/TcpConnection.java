@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *       filter is established. {@link #output} then holds the wire's bytes in the order the
  *       filter produced them, while a queued file range and the bytes queued behind it stay
  *       plaintext until the socket has room for them (so that encoding order is wire order).</li>
- *   <li>A reset, EPIPE, EPOLLERR, an idle timeout or a handler's exception closes the
- *       connection exactly once ({@link ConnectionHandler#onClose}); the loop goes on.</li>
+ *   <li>A reset, EPIPE, EPOLLERR, an idle timeout, output that stops draining (the write
+ *       timeout) or a handler's exception closes the connection exactly once
+ *       ({@link ConnectionHandler#onClose}); the loop goes on.</li>
  * </ul>
  *
  * <p>The poller interest is derived in one place ({@link #updateInterest}) from the state:
@@ -94,6 +95,10 @@ public final class TcpConnection implements AutoCloseable {
     private long bytesWritten;
     private long lastActivity;
     private TimingWheel.Timeout idleTimeout;
+    /** Checks that queued output drains; pending only while output is queued (see {@link #checkWriteProgress}). */
+    private TimingWheel.Timeout writeCheck;
+    private long writeWindowStart;
+    private long writtenAtWindowStart;
     private volatile Object attachment;
     private volatile InetSocketAddress remote;
 
@@ -258,6 +263,11 @@ public final class TcpConnection implements AutoCloseable {
 
     private boolean nothingQueued() {
         return output.isEmpty() && !hasFiles();
+    }
+
+    /** Input received and not yet consumed by the handler. Loop thread. */
+    public int bufferedInputBytes() {
+        return input.readableBytes();
     }
 
     public long bytesRead() {
@@ -624,6 +634,60 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Output just became queued: a new window starts in which it must drain at
+     * {@link ConnectionConfig#minSendRate}. One timeout per connection, moved rather than
+     * re-created, and left to lapse once the queue is empty.
+     */
+    private void startWriteWindow() {
+        if (config.writeTimeoutNanos() <= 0) return;
+        long now = loop.nowNanos();
+        writeWindowStart = now;
+        writtenAtWindowStart = bytesWritten;
+        if (writeCheck == null) {
+            writeCheck = loop.wheel().schedule(this::checkWriteProgress, config.writeTimeoutNanos(), now);
+        } else if (!writeCheck.isPending()) {
+            loop.wheel().reschedule(writeCheck, config.writeTimeoutNanos(), now);
+        }
+    }
+
+    private void checkWriteProgress() {
+        if (!open || nothingQueued()) return; // drained: the next queued output starts a new window
+        long now = loop.nowNanos();
+        long window = config.writeTimeoutNanos();
+        long elapsed = now - writeWindowStart;
+        if (elapsed < window) { // the window restarted since this check was set
+            loop.wheel().reschedule(writeCheck, window - elapsed, now);
+            return;
+        }
+        long sent = bytesWritten - writtenAtWindowStart;
+        long needed = Math.max(1, config.minSendRate() * (elapsed / 1_000_000L) / 1000L);
+        if (sent < needed) {
+            abort(new SocketTimeoutException(sent == 0
+                    ? "no output sent for " + elapsed / 1_000_000 + " ms with " + queuedBytes() + " bytes queued"
+                    : "sent " + sent + " bytes in " + elapsed / 1_000_000 + " ms, under the minimum of "
+                            + config.minSendRate() + " bytes/s, with " + queuedBytes() + " bytes queued"));
+            return;
+        }
+        writeWindowStart = now;
+        writtenAtWindowStart = bytesWritten;
+        loop.wheel().reschedule(writeCheck, window, now);
+    }
+
+    /**
+     * Closes with a reset (SO_LINGER 0): the kernel drops what it still holds for the peer.
+     * An ordinary close would leave that send queue, up to megabytes, to a peer that does
+     * not read it, in an orphaned socket we can no longer close.
+     */
+    private void abort(IOException cause) {
+        try {
+            socket.set(NetOption.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e); // the close below still happens, only without the reset
+        }
+        close(cause);
+    }
+
     private enum Call { HIGH_WATER, LOW_WATER }
 
     private void callHandler(Call call, int queued) {
@@ -712,7 +776,10 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Something stays queued: watch for room, and tell the handler once the queue is high. */
     private void queued(boolean wasEmpty) {
-        if (wasEmpty) updateInterest();
+        if (wasEmpty) {
+            updateInterest();
+            startWriteWindow();
+        }
         long queued = queuedBytes();
         if (!aboveHighWater && queued >= config.highWaterMark()) {
             aboveHighWater = true;
@@ -888,6 +955,7 @@ public final class TcpConnection implements AutoCloseable {
         loop.disown(this);
         if (idleTimeout != null) idleTimeout.cancel();
         if (establishTimer != null) establishTimer.cancel();
+        if (writeCheck != null) writeCheck.cancel();
         channel.remove();
         if (files != null) {
             for (FileRegion region : files) region.close();

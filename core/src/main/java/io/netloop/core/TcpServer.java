@@ -36,6 +36,10 @@ import java.util.function.Supplier;
  *
  * <p>Spreading connections: {@link AcceptMode}. Where handler code runs: {@link HandlerMode}.
  *
+ * <p>At most {@link Builder#maxConnections} connections are served at once; one more is
+ * handed to the over-limit handler (an HTTP server answers 503 there) or, without one,
+ * closed at once. Such connections are counted by {@link #rejectedCount}, not as accepted.
+ *
  * <p>Owns its listeners and connections, and its loops and worker pool when it made them.
  * Threading: the builder and {@link #start} on any one thread; the getters, statistics and
  * {@link #close} from any thread; handlers as their {@link HandlerMode} says.
@@ -58,6 +62,11 @@ public final class TcpServer implements AutoCloseable {
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    /** Served connections open now: what {@link #maxConnections} bounds. */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+    private final int maxConnections;
+    private final Supplier<? extends ConnectionHandler> overLimit;
     private InetSocketAddress localAddress;
     private volatile boolean stopped;
 
@@ -71,6 +80,8 @@ public final class TcpServer implements AutoCloseable {
         this.connectionConfig = b.connectionConfig;
         this.childOptions = b.childOptions;
         this.filters = b.filters;
+        this.maxConnections = b.maxConnections;
+        this.overLimit = b.overLimit;
         this.workers = b.handlerMode == HandlerMode.WORKERS ? new WorkerPool(b.workerThreads, b.workerQueue) : null;
         this.virtualThreads = b.handlerMode == HandlerMode.VIRTUAL
                 ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-handler-", 0).factory()) : null;
@@ -102,11 +113,17 @@ public final class TcpServer implements AutoCloseable {
                 return;
             }
         }
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            reject(loop, socket, filter);
+            return;
+        }
         TcpConnection c;
         try {
             c = new TcpConnection(loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor,
                     null, filter);
         } catch (RuntimeException e) {
+            admitted.decrementAndGet();
             loop.reportFailure("creating a handler for " + socket + " (closed)", e);
             closeQuietly(socket);
             return;
@@ -133,6 +150,26 @@ public final class TcpServer implements AutoCloseable {
         };
     }
 
+    /** Over {@link #maxConnections}: the over-limit handler has the connection, on the loop, or it is closed. */
+    /** Over the limit: closed at once, or told so by an over-limit handler (through the listener's filter, so over TLS too). */
+    private void reject(EventLoop loop, StreamSocket socket, ConnectionFilter filter) {
+        rejected.incrementAndGet();
+        if (overLimit == null) {
+            closeQuietly(socket);
+            return;
+        }
+        TcpConnection c;
+        try {
+            c = new TcpConnection(loop, socket, overLimit.get(), connectionConfig, connections::remove, null, null, filter);
+        } catch (RuntimeException e) {
+            loop.reportFailure("creating an over-limit handler for " + socket + " (closed)", e);
+            closeQuietly(socket);
+            return;
+        }
+        connections.add(c);
+        c.start();
+    }
+
     private static void closeQuietly(StreamSocket socket) {
         try {
             socket.close();
@@ -143,6 +180,7 @@ public final class TcpServer implements AutoCloseable {
 
     private void connectionClosed(TcpConnection c) {
         connections.remove(c);
+        admitted.decrementAndGet();
         closed.incrementAndGet();
     }
 
@@ -182,6 +220,15 @@ public final class TcpServer implements AutoCloseable {
 
     public long openCount() {
         return accepted.get() - closed.get();
+    }
+
+    /** Connections refused for being over {@link Builder#maxConnections} (answered by the over-limit handler, or closed). */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    public int maxConnections() {
+        return maxConnections;
     }
 
     /** Tasks waiting for a worker ({@link HandlerMode#WORKERS}); 0 otherwise. */
@@ -285,6 +332,8 @@ public final class TcpServer implements AutoCloseable {
 
     /** Options of a {@link TcpServer}; every one has a bounded default. Not thread-safe. */
     public static final class Builder {
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
         private String host = "127.0.0.1";
         private int port;
         private IoMode io = IoMode.AUTO;
@@ -301,6 +350,8 @@ public final class TcpServer implements AutoCloseable {
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT;
         private Supplier<? extends ConnectionHandler> handlers;
         private ConnectionFilter.Factory filters;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Supplier<? extends ConnectionHandler> overLimit;
 
         /** Address to bind: a name or literal; "0.0.0.0" or "::" for all. Default 127.0.0.1. */
         public Builder host(String host) {
@@ -390,6 +441,28 @@ public final class TcpServer implements AutoCloseable {
          */
         public Builder filter(ConnectionFilter.Factory filters) {
             this.filters = filters;
+            return this;
+        }
+
+        /**
+         * Connections served at once; the next ones are closed at once. Default
+         * {@value #DEFAULT_MAX_CONNECTIONS}; beyond the descriptor limit the acceptor sheds
+         * connections anyway, so a limit under it keeps descriptors for files and the like.
+         */
+        public Builder maxConnections(int max) {
+            if (max <= 0) throw new IllegalArgumentException("maxConnections must be positive: " + max);
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * As {@link #maxConnections(int)}, and each connection over the limit gets a handler
+         * from {@code overLimit} (to answer "busy, come back later") instead of being closed
+         * at once. Such handlers should close their connection soon; they run on the loop.
+         */
+        public Builder maxConnections(int max, Supplier<? extends ConnectionHandler> overLimit) {
+            maxConnections(max);
+            this.overLimit = Objects.requireNonNull(overLimit);
             return this;
         }
 

@@ -8,7 +8,8 @@ package io.netloop.core;
  * (from another thread, at most the run already under way completes).
  */
 public final class Timer implements Comparable<Timer> {
-    final Runnable task;
+    /** Dropped on cancel: a cancelled timer waits in the loop's queue until its deadline, and must not keep its task's objects alive that long. */
+    private volatile Runnable task;
     final long periodNanos;
     long sequence;
     long deadlineNanos;
@@ -22,6 +23,12 @@ public final class Timer implements Comparable<Timer> {
 
     public void cancel() {
         cancelled = true;
+        task = null;
+    }
+
+    /** The task, or null once cancelled. */
+    Runnable task() {
+        return task;
     }
 
     public boolean isCancelled() {

@@ -14,6 +14,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerStatsTest {
 
     @Test
+    void busyTimeCountsTheWorkBetweenWaitsNotTheWaits() throws Exception {
+        try (EventLoop loop = EventLoop.open(IoMode.AUTO)) {
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            loop.execute(() -> {
+                long until = System.nanoTime() + 50_000_000;
+                while (System.nanoTime() < until) Thread.onSpinWait(); // 50 ms of work on the loop
+                ran.countDown();
+            });
+            assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(1000); // the loop waits now: idle time must not count
+            loop.execute(() -> { });
+            Clients.await(Duration.ofSeconds(5), "the busy time of the task's wake-up recorded",
+                    () -> loop.stats().snapshot().busyNanos() >= 50_000_000);
+            assertThat(loop.stats().snapshot().busyNanos()).as("not the second of waiting").isLessThan(1_000_000_000);
+        }
+    }
+
+    @Test
     void statisticsCountConnectionsBytesWakeupsAndTasks() throws Exception {
         try (TcpServer server = TcpServer.builder().threads(2).accept(AcceptMode.REUSEPORT)
                 .handler(() -> (c, in) -> c.send(in)).start()) {

@@ -1,8 +1,10 @@
 package io.netloop.http;
 
 import io.netloop.core.Buffer;
+import io.netloop.core.Timer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A response body written piece by piece ({@link Response#stream()}): chunked coding for
@@ -22,6 +24,15 @@ import java.nio.charset.StandardCharsets;
  * Writes after the connection closed are dropped ({@link #write} returns false); the ready
  * task is then never run.
  *
+ * <p>An open-ended stream (server-sent events, a live feed) is fed from the loop by a
+ * periodic {@link #every} task and cleaned up by {@link #onClose}, which runs when the client
+ * goes away before {@link #end}; the periodic task stops by itself at either end:
+ * <pre>{@code
+ * BodyWriter out = res.type("text/event-stream").stream();
+ * out.every(Duration.ofSeconds(1), () -> out.write("data: " + now() + "\n\n"));
+ * out.onClose(() -> subscribers.remove(out));
+ * }</pre>
+ *
  * <p>Threading: the connection's loop thread only.
  */
 public final class BodyWriter {
@@ -37,6 +48,8 @@ public final class BodyWriter {
     private long written;
     private boolean ended;
     private Runnable onReady;
+    private Runnable onClose;
+    private Timer ticker;
 
     BodyWriter(HttpConnection connection, Response response, long length, boolean discard) {
         this.connection = connection;
@@ -128,6 +141,42 @@ public final class BodyWriter {
         if (isReady()) connection.runLater(this::ready);
     }
 
+    /**
+     * Runs {@code task} on the loop every {@code period} while the body is open; stops at
+     * {@link #end} or when the connection closes. A tick while the output is above its
+     * high-water mark is skipped (a slow reader gets fewer updates, not more memory). One
+     * periodic task per writer. Loop thread.
+     */
+    public void every(Duration period, Runnable task) {
+        connection.assertInLoop();
+        if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive: " + period);
+        if (ticker != null) throw new IllegalStateException("this body already has a periodic task");
+        if (ended || !connection.isOpen()) return;
+        ticker = connection.every(() -> {
+            if (!ended && isReady()) task.run();
+        }, period.toNanos());
+    }
+
+    /** Runs {@code task} once if the connection closes before {@link #end} (the client went away). Loop thread. */
+    public void onClose(Runnable task) {
+        connection.assertInLoop();
+        this.onClose = task;
+    }
+
+    /** The connection closed: stop the periodic task, tell the producer. */
+    void connectionClosed() {
+        stopTicker();
+        Runnable task = onClose;
+        onClose = null;
+        onReady = null;
+        if (task != null && !ended) task.run();
+    }
+
+    private void stopTicker() {
+        if (ticker != null) ticker.cancel();
+        ticker = null;
+    }
+
     void ready() {
         Runnable task = onReady;
         onReady = null;
@@ -149,6 +198,8 @@ public final class BodyWriter {
         if (ended) return;
         ended = true;
         onReady = null;
+        onClose = null;
+        stopTicker();
         if (!connection.isOpen()) return;
         if (length >= 0 && written != length && !discard) {
             connection.abort("streamed body ended after " + written + " of its declared " + length + " bytes");

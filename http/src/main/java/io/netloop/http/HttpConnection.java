@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Timeouts, all on one {@link Timer} per connection that is moved, not recreated, per
  * request: the header-read timeout from a request's first byte to its complete head (408,
- * against slowloris); the same timeout between body reads; the keep-alive idle timeout
- * between requests (the connection closes); and a short linger after a closing response, for
- * the peer to read it and close (RFC 9112 §9.6: closing at once could reset the connection
- * and lose the response).
+ * against slowloris); the same timeout between body reads, and a body deadline that each
+ * piece received moves on by its size over the minimum body rate (408, against a trickled
+ * body); the keep-alive idle timeout between requests (the connection closes); and a short
+ * linger after a closing response, for the peer to read it and close (RFC 9112 §9.6: closing
+ * at once could reset the connection and lose the response), in which at most
+ * {@link #MAX_LINGER_DISCARD} bytes are read and thrown away.
  *
  * <p>Threading: every method on the connection's loop thread.
  */
@@ -36,6 +38,8 @@ final class HttpConnection implements ConnectionHandler {
     /** Pipelined input buffered while a response is pending, before reading pauses. */
     static final int MAX_PENDING_INPUT = 64 * 1024;
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Input discarded after a closing response before closing without waiting: an endless upload is not read on. */
+    static final int MAX_LINGER_DISCARD = 256 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Phase {
@@ -70,8 +74,14 @@ final class HttpConnection implements ConnectionHandler {
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
     private boolean streaming;
     private int requests;
+    /** When the current request's head was complete (or its refusal began): the start of its latency. */
+    private long requestStart;
     /** After a 101: the protocol the connection switched to. */
     private UpgradeHandler upgraded;
+    /** Bytes thrown away while {@link Phase#CLOSING}. */
+    private long discarded;
+    /** When the body being read must be complete: see {@link #bodyProgress}. */
+    private long bodyDeadlineAt;
 
     // The exchange in progress.
     private Request request;
@@ -102,6 +112,8 @@ final class HttpConnection implements ConnectionHandler {
         loop = c.loop();
         remote = c.remoteAddress();
         c.attach(this);
+        resources.bind(loop);
+        resources.stats().connectionOpened();
         setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
     }
 
@@ -113,7 +125,13 @@ final class HttpConnection implements ConnectionHandler {
         }
         input = in;
         if (phase == Phase.CLOSING) {
+            discarded += in.readableBytes();
             in.clear();
+            if (discarded > MAX_LINGER_DISCARD) {
+                // Enough: close, or, while the response is still going out, let TCP hold the sender back.
+                if (c.queuedOutputBytes() == 0) c.close();
+                else c.pauseReading();
+            }
             return;
         }
         drive();
@@ -151,6 +169,8 @@ final class HttpConnection implements ConnectionHandler {
 
     @Override
     public void onClose(TcpConnection c, Throwable cause) {
+        resources.stats().connectionClosed();
+        if (response != null && response.writer() != null) response.writer().connectionClosed();
         if (timer != null) timer.cancel();
         timer = null;
         deadline = Deadline.NONE;
@@ -223,6 +243,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         phase = Phase.BODY;
         requests++;
+        requestStart = System.nanoTime();
         InetSocketAddress client = settings.forwardedFor() == null ? remoteAddress()
                 : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
         request = new Request(head, client);
@@ -269,6 +290,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         if (!streaming && earlyStatus == 0) body = new Buffer();
+        bodyDeadlineAt = System.nanoTime() + settings.headerTimeoutNanos();
         setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
@@ -298,7 +320,22 @@ final class HttpConnection implements ConnectionHandler {
             }
         }
         if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
-        setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
+        bodyProgress(parser.bodyLength());
+    }
+
+    /**
+     * The body deadline moves on by {@code n} bytes' worth at the minimum body rate; the next
+     * piece is due within the header timeout, and no later than that deadline.
+     */
+    private void bodyProgress(int n) {
+        long now = System.nanoTime();
+        int rate = settings.minBodyRate();
+        long wait = settings.headerTimeoutNanos();
+        if (rate > 0) {
+            bodyDeadlineAt += n * 1_000_000_000L / rate;
+            wait = Math.min(wait, Math.max(0, bodyDeadlineAt - now));
+        }
+        setDeadline(Deadline.BODY, wait);
     }
 
     private void onMessage() {
@@ -405,6 +442,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         if (phase == Phase.IDLE) {
             requests++;
+            requestStart = System.nanoTime();
             request = null;
         }
         body = null;
@@ -419,7 +457,10 @@ final class HttpConnection implements ConnectionHandler {
     void responseComplete(Response res) {
         if (res != response) return;
         endExchange(res);
-        if (res.closeAfter() || server.isDraining()) {
+        // Only a response that said Connection: close may end the connection: one whose head
+        // went out before a drain began promised keep-alive, and its client may be sending the
+        // next request already (that one is answered, with Connection: close).
+        if (res.closeAfter()) {
             phase = Phase.CLOSING;
             if (input != null) input.clear();
             conn.shutdownOutput(); // FIN after the response; the peer's close completes it
@@ -428,14 +469,17 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         phase = Phase.IDLE;
-        setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
+        setDeadline(Deadline.IDLE, server.isDraining() ? Math.min(LINGER_NANOS, settings.idleTimeoutNanos())
+                : settings.idleTimeoutNanos());
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
     }
 
     /** The exchange is answered: log it and forget it. */
     private void endExchange(Response res) {
+        resources.stats().response(res.status(), System.nanoTime() - requestStart);
         AccessLog log = settings.accessLog();
         if (log != null) {
+            // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
             InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
             log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
         }
@@ -511,7 +555,10 @@ final class HttpConnection implements ConnectionHandler {
                 if (phase != Phase.IDLE && phase != Phase.BODY) return;
                 // RFC 9110 §15.5.9: 408, and close: the rest of the request may still come.
                 Request req = phase == Phase.BODY ? request : null;
-                if (phase == Phase.IDLE) requests++;
+                if (phase == Phase.IDLE) {
+                    requests++;
+                    requestStart = System.nanoTime();
+                }
                 phase = Phase.RESPONDING;
                 body = null;
                 response = new Response(this, req);
@@ -521,7 +568,12 @@ final class HttpConnection implements ConnectionHandler {
             case IDLE -> {
                 if (phase == Phase.IDLE && !headStarted) conn.close();
             }
-            case LINGER -> conn.close();
+            case LINGER -> {
+                // The response is still going out (a large one, a slow reader): the linger counts
+                // from its end. A reader that stalls is closed by the write timeout instead.
+                if (conn.queuedOutputBytes() > 0) setDeadline(Deadline.LINGER, LINGER_NANOS);
+                else conn.close();
+            }
             case NONE -> { }
         }
     }
@@ -639,6 +691,11 @@ final class HttpConnection implements ConnectionHandler {
                 return;
             }
         }
+    }
+
+    /** Runs {@code task} on the loop every {@code periodNanos} until the timer is cancelled. */
+    Timer every(Runnable task, long periodNanos) {
+        return loop.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     void runLater(Runnable task) {

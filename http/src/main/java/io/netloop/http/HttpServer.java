@@ -40,8 +40,10 @@ import java.util.Objects;
  * pipelining with responses in order, HEAD, OPTIONS and 405 with Allow, TRACE refused, 404,
  * 500 for a failing handler, well-formed error responses for malformed requests, Date and
  * Server fields, gzip for compressible bodies, and bounded everything: the parser's
- * {@link HttpLimits}, a header-read timeout, a keep-alive idle timeout, a cap on requests
- * per connection.
+ * {@link HttpLimits}, a header-read timeout, a minimum body rate, a write timeout (a
+ * client that stops reading, or reads a few bytes at a time, is closed), a keep-alive idle
+ * timeout, a cap on requests per connection, and a connection limit over which clients are
+ * answered 503 with Retry-After and closed.
  *
  * <p>Owns its {@link TcpServer} (and through it the loop). Threading: routes are added
  * before {@link #start}, on one thread; afterwards the table is read-only. {@link #close},
@@ -54,7 +56,7 @@ public final class HttpServer implements AutoCloseable {
      * <p>Threading: immutable.
      */
     record Settings(HttpLimits limits, long headerTimeoutNanos, long idleTimeoutNanos, int maxRequestsPerConnection,
-                    boolean gzip, int gzipMinSize, AccessLog accessLog, TrustedProxies forwardedFor) {}
+                    boolean gzip, int gzipMinSize, AccessLog accessLog, TrustedProxies forwardedFor, int minBodyRate) {}
 
     private final Builder builder;
     private final Settings settings;
@@ -64,6 +66,8 @@ public final class HttpServer implements AutoCloseable {
             new ConcurrentHashMap<>();
     private volatile TcpServer tcp;
     private volatile boolean draining;
+    /** False from the start of a {@link #drain}: load balancers are told to stop sending work. */
+    private volatile boolean ready = true;
     /** Mounted by {@link #staticFiles}: their root descriptors close with the server. */
     private final java.util.List<StaticFiles> staticFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Made on first use by a route of that mode; closed with the server. */
@@ -74,7 +78,7 @@ public final class HttpServer implements AutoCloseable {
     private HttpServer(Builder b) {
         this.builder = b;
         this.settings = new Settings(b.limits, b.headerTimeout.toNanos(), b.idleTimeout.toNanos(),
-                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog, b.forwardedFor);
+                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog, b.forwardedFor, b.minBodyRate);
     }
 
     public static Builder builder() {
@@ -143,17 +147,22 @@ public final class HttpServer implements AutoCloseable {
                 .host(builder.host)
                 .port(builder.port)
                 .io(builder.io)
-                .connectionConfig(builder.connectionConfig)
+                .connectionConfig(builder.connectionConfig.withWriteTimeout(builder.writeTimeout, builder.minSendRate))
                 .threads(builder.threads)
                 .accept(builder.accept)
+                .maxConnections(builder.maxConnections, () -> new BusyConnection(loopResources().dates()))
                 // Called on the loop thread that will own the connection (both accept modes).
-                .handler(() -> new HttpConnection(this,
-                        resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources())));
+                .handler(() -> new HttpConnection(this, loopResources()));
         if (builder.reusePort) t.listenOption(NetOption.SO_REUSEPORT, true);
         ConnectionFilter.Factory tls = builder.tls == null ? null : builder.tls.factory();
         t.filter(builder.proxyProtocol != null ? builder.proxyProtocol.factory(tls) : tls);
         tcp = t.start();
         return this;
+    }
+
+    /** This loop thread's shared resources; called on the loop thread that will own the connection (both accept modes). */
+    private LoopResources loopResources() {
+        return resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources());
     }
 
     Settings settings() {
@@ -164,8 +173,42 @@ public final class HttpServer implements AutoCloseable {
         return router;
     }
 
-    boolean isDraining() {
+    /**
+     * Whether a graceful stop ({@link #drain} or {@link #shutdown}) has begun: responses then
+     * carry {@code Connection: close}. Any thread.
+     */
+    public boolean isDraining() {
         return draining;
+    }
+
+    /**
+     * Whether the server takes new work: started, and neither draining nor closed. What a
+     * readiness probe reports. Any thread.
+     */
+    public boolean isReady() {
+        return ready && tcp != null && !draining && !closed;
+    }
+
+    /**
+     * Statistics per loop: connections, responses by status class, latency, bytes, wake-ups,
+     * tasks. A monitoring read from any thread: each loop's counters are plain fields its
+     * thread writes, so the numbers may be a moment stale (see {@link HttpLoopStats}).
+     */
+    public HttpStats stats() {
+        TcpServer t = tcp();
+        java.util.List<HttpStats.Loop> loops = new java.util.ArrayList<>();
+        for (io.netloop.core.EventLoop l : t.loops()) {
+            HttpLoopStats.Snapshot http = HttpLoopStats.Snapshot.EMPTY;
+            for (LoopResources r : resources.values()) {
+                if (r.loop() == l) http = r.stats().snapshot();
+            }
+            loops.add(new HttpStats.Loop(l.name(), l.stats().snapshot(), http));
+        }
+        int queued;
+        synchronized (this) {
+            queued = workers == null ? 0 : workers.queueDepth();
+        }
+        return new HttpStats(isReady(), draining, queued, loops);
     }
 
     public InetSocketAddress localAddress() {
@@ -211,6 +254,25 @@ public final class HttpServer implements AutoCloseable {
         while (!(finished = t.openCount() == 0) && System.nanoTime() - deadline < 0) Thread.sleep(10);
         close();
         return finished;
+    }
+
+    /**
+     * Stops the way a load balancer needs it: readiness fails first ({@link #isReady()}
+     * turns false and every response from now on carries {@code Connection: close}, so
+     * keep-alive clients leave after their current request); after {@code pause}, time for
+     * the balancer's health check to notice, the server stops accepting and lets requests in
+     * flight finish for up to {@code timeout} ({@link #shutdown}). Blocks the calling thread
+     * (not a loop's) for the whole drain.
+     *
+     * @return true when every connection finished within {@code timeout}
+     */
+    public boolean drain(Duration pause, Duration timeout) throws InterruptedException {
+        if (tcp == null || closed) return true;
+        ready = false;
+        draining = true;
+        long pauseNanos = pause.toNanos();
+        if (pauseNanos > 0) java.util.concurrent.TimeUnit.NANOSECONDS.sleep(pauseNanos);
+        return shutdown(timeout);
     }
 
     /** The executor for routes of {@code mode} (WORKERS or VIRTUAL). Any thread. */
@@ -269,6 +331,10 @@ public final class HttpServer implements AutoCloseable {
         private int workerQueue = 1024;
         private AcceptMode accept = AcceptMode.HANDOFF;
         private ConnectionConfig connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(1024 * 1024, 256 * 1024);
+        private int maxConnections = TcpServer.Builder.DEFAULT_MAX_CONNECTIONS;
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private int minSendRate = 1024;
+        private int minBodyRate = 1024;
         private TlsConfig tls;
         private ProxyProtocol proxyProtocol;
         private TrustedProxies forwardedFor;
@@ -354,6 +420,42 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder headerTimeout(Duration d) {
             this.headerTimeout = positive(d, "headerTimeout");
+            return this;
+        }
+
+        /**
+         * Connections served at once; over it a client is answered 503 with Retry-After and
+         * Connection: close, and closed. Default {@value TcpServer.Builder#DEFAULT_MAX_CONNECTIONS}.
+         */
+        public Builder maxConnections(int max) {
+            if (max <= 0) throw new IllegalArgumentException("maxConnections must be positive: " + max);
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * While a response waits to be sent, it must drain at {@code minBytesPerSecond} (and by
+         * at least a byte) over every {@code window}, or the connection is closed: a client
+         * that stops reading, or reads a few bytes at a time, cannot hold the queued response
+         * (and its memory) for long. Default 30 s at 1024 bytes/s.
+         */
+        public Builder writeTimeout(Duration window, int minBytesPerSecond) {
+            this.writeTimeout = positive(window, "writeTimeout");
+            if (minBytesPerSecond < 0) throw new IllegalArgumentException("minBytesPerSecond must not be negative: " + minBytesPerSecond);
+            this.minSendRate = minBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * A request body must arrive at this rate on average: it gets the header timeout to
+         * start, plus one second per {@code bytesPerSecond} bytes received, after which it is
+         * answered 408 (against a client that trickles a body to hold the connection). A pause
+         * longer than the header timeout ends it sooner. 0 leaves only the pause limit.
+         * Default 1024 bytes/s.
+         */
+        public Builder minBodyRate(int bytesPerSecond) {
+            if (bytesPerSecond < 0) throw new IllegalArgumentException("minBodyRate must not be negative: " + bytesPerSecond);
+            this.minBodyRate = bytesPerSecond;
             return this;
         }
 

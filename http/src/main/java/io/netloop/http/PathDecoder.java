@@ -10,13 +10,17 @@ import java.util.List;
 
 /**
  * Turns the raw path of a request target into the path an application routes on and a file
- * server maps to files: percent-decoded as UTF-8, with "." and ".." segments resolved.
+ * server maps to files: percent-decoded as UTF-8, with "." and ".." segments resolved and runs
+ * of "/" merged into one.
  *
  * <p>It guards the file system, so it decides the doubtful cases the safe way:
  * <ul>
  *   <li>Segments are split on the raw "/" before decoding, and a segment that decodes to "." or
  *       ".." ("%2e%2E") is a dot segment like the plain one: RFC 3986 §2.3 makes "%2E" and "."
  *       equivalent, and a server that resolved only the plain form would hand ".." to the disk.
+ *   <li>Empty segments ("//") are dropped, as nginx's merge_slashes does: an access rule
+ *       written for "/admin/" then also covers "//admin/", and a file server never sees a
+ *       segment that a path API could take for the root. A trailing slash is kept.
  *   <li>A ".." with no segment left to remove is refused, not clamped to the root as RFC 3986
  *       §5.2.4 would do: no honest client sends it.
  *   <li>"%2F" and "\" (plain or "%5C") are flagged in the result, not refused, since a route may
@@ -51,6 +55,9 @@ public final class PathDecoder {
             if (segment.indexOf('/') >= 0) encodedSlash = true;
             if (segment.indexOf('\\') >= 0) backslash = true;
             switch (segment) {
+                case "" -> {
+                    if (last) segments.add("");
+                }
                 case "." -> {
                     if (last) segments.add("");
                 }

@@ -73,7 +73,7 @@ final class Status {
             case 431 -> "The request header section is too large; send fewer or shorter header fields.";
             case 500 -> "The server failed while handling the request; its log has the details.";
             case 501 -> "The server does not implement what the request needs (a transfer coding or method).";
-            case 503 -> "The server is shutting down; try again shortly.";
+            case 503 -> "The server is busy or shutting down; try again shortly.";
             case 505 -> "Only HTTP/1.0 and HTTP/1.1 are served; send HTTP/1.1.";
             default -> "";
         };

@@ -13,6 +13,8 @@ import java.util.List;
 /**
  * Feeds bytes to a parser in chosen pieces, as a connection's read loop would, and records what
  * it reports. Strings stand for bytes one to one (ISO-8859-1), so tests can write any byte.
+ * Every call is checked against the parser's contract: it consumes only readable bytes, a body
+ * slice lies within what was readable, an error carries a documented status.
  */
 final class ParserDriver {
 
@@ -25,8 +27,15 @@ final class ParserDriver {
         }
     }
 
+    /**
+     * Where one request ended and the next starts: after a message, or an error that kept the
+     * connection. {@code offset} input bytes were consumed, {@code messages} messages and
+     * {@code errors} errors reported by then.
+     */
+    record End(int offset, int messages, int errors) {}
+
     /** Everything the parser reported for one input, in order. */
-    record Transcript(List<Message> messages, List<ParseError> errors) {
+    record Transcript(List<Message> messages, List<ParseError> errors, List<End> ends) {
         ParseError onlyError() {
             assertThat(errors).as("errors").hasSize(1);
             return errors.getFirst();
@@ -64,12 +73,14 @@ final class ParserDriver {
     static Transcript feed(HttpParser parser, byte[] input, int... cuts) {
         List<Message> messages = new ArrayList<>();
         List<ParseError> errors = new ArrayList<>();
+        List<End> boundaries = new ArrayList<>();
         Buffer in = new Buffer();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpRequest request = null;
         int[] ends = Arrays.copyOf(cuts, cuts.length + 1);
         ends[cuts.length] = input.length;
         int from = 0;
+        int consumed = 0;
         // Every result but NEED_MORE moves the parser on, so more calls than this means it is stuck.
         long callsLeft = 4L * input.length + 16L * (cuts.length + 1);
         for (int end : ends) {
@@ -77,7 +88,11 @@ final class ParserDriver {
             from = end;
             while (true) {
                 if (--callsLeft < 0) fail("parser made no progress");
+                int readable = in.readableBytes();
+                int readerIndex = in.readerIndex();
                 ParseResult result = parser.parse(in);
+                assertThat(in.readableBytes()).as("readable bytes after %s", result).isBetween(0, readable);
+                consumed += readable - in.readableBytes();
                 switch (result) {
                     case NEED_MORE -> { }
                     case HEAD_COMPLETE -> {
@@ -86,18 +101,27 @@ final class ParserDriver {
                     }
                     case BODY -> {
                         assertThat(parser.bodyLength()).as("body slice length").isPositive();
+                        assertThat(parser.bodyArray()).as("body slice array").isSameAs(in.array());
+                        assertThat(parser.bodyOffset()).as("body slice start").isGreaterThanOrEqualTo(readerIndex);
+                        assertThat(parser.bodyOffset() + parser.bodyLength()).as("body slice end").isLessThanOrEqualTo(readerIndex + readable);
                         body.write(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
                     }
-                    case MESSAGE_COMPLETE -> messages.add(Message.of(request, body.toByteArray()));
+                    case MESSAGE_COMPLETE -> {
+                        messages.add(Message.of(request, body.toByteArray()));
+                        boundaries.add(new End(consumed, messages.size(), errors.size()));
+                    }
                     case ERROR -> {
-                        errors.add(parser.error());
-                        if (parser.error().closeConnection()) return new Transcript(messages, errors);
+                        ParseError error = parser.error();
+                        assertThat(error.status()).as("status of %s", error).isIn(400, 413, 414, 431, 501, 505);
+                        errors.add(error);
+                        if (error.closeConnection()) return new Transcript(messages, errors, boundaries);
+                        boundaries.add(new End(consumed, messages.size(), errors.size()));
                     }
                 }
                 if (result == ParseResult.NEED_MORE) break;
             }
         }
-        return new Transcript(messages, errors);
+        return new Transcript(messages, errors, boundaries);
     }
 
     /** The head of a request that must parse. */

@@ -37,4 +37,27 @@ final class TestServers {
             throw new IllegalStateException("handler failure on purpose");
         });
     }
+
+    /**
+     * Streams {@code total} bytes of a repeating pattern (byte i is {@code i % 251}) at the
+     * client's pace: written while the writer is ready, resumed by onReady, so that what is
+     * queued stays near the high-water mark however slowly the client reads.
+     */
+    static void streamPattern(Response res, long total, int piece) {
+        BodyWriter out = res.type("application/octet-stream").stream(total);
+        byte[] chunk = new byte[piece + 251];
+        for (int i = 0; i < chunk.length; i++) chunk[i] = (byte) (i % 251);
+        long[] sent = {0};
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (sent[0] < total && out.isReady()) {
+                int n = (int) Math.min(piece, total - sent[0]);
+                if (!out.write(chunk, (int) (sent[0] % 251), n)) return; // closed
+                sent[0] += n;
+            }
+            if (sent[0] == total) out.end();
+            else out.onReady(pump[0]);
+        };
+        pump[0].run();
+    }
 }

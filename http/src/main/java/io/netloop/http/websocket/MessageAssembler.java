@@ -142,7 +142,6 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
     private void inflate(byte[] in, int off, int len) throws WebSocketException {
         if (streamEnded) return;
         inflater.setInput(in, off, len);
-        int from = message.writerIndex();
         try {
             for (;;) {
                 int room = maxMessageSize + 1 - message.readableBytes();
@@ -150,6 +149,9 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
                 message.ensureWritable(Math.min(INFLATE_STEP, room));
                 int n = inflater.inflate(message.array(), message.writerIndex(), Math.min(message.writableBytes(), room));
                 message.hasWritten(n);
+                // Checked as it is inflated, before more is: the first fault in the inflated
+                // text decides the close code, however the compressed bytes were cut.
+                checkText(message.writerIndex() - n);
                 if (inflater.finished()) {
                     // The sender ended its deflate stream (BFINAL) in this message: nothing after
                     // that belongs to it, and the next message begins a new stream.
@@ -165,7 +167,6 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
         if (message.readableBytes() > maxMessageSize) {
             throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes once inflated");
         }
-        checkText(from);
     }
 
     private void endControl() throws WebSocketException {
