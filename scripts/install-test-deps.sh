@@ -8,7 +8,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v slowhttptest >/dev/null 2>&1 || need+=(slowhttptest)   # slow-client attacks (SlowHttpTestTest)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)                 # ip netns, veth, tc (LossyLinkTest)
 command -v nft >/dev/null 2>&1 || need+=(nftables)                # random packet loss (LossyLinkTest)
-# The dashboard's browser test drives a real headless Chromium through chromedriver.
+# The dashboard's and the chat page's browser tests drive a real headless Chromium through chromedriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 # The deployment test puts HAProxy in front of two servers.

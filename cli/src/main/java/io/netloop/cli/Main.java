@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Event-driven network servers on epoll (through FFM) or JDK NIO.",
-        subcommands = {ServeCommand.class, EchoCommand.class, PeerCommand.class, UdpEchoCommand.class, UdpSendCommand.class,
+        subcommands = {ServeCommand.class, EchoCommand.class, PeerCommand.class, UdpEchoCommand.class, UdpSendCommand.class, ChatCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,43 @@
+package io.netloop.cli;
+
+import io.netloop.chat.ChatServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code netloop chat}: one chat room on a TCP port (nc, telnet) and on an HTTP port (the
+ * browser page and its WebSocket), until SIGINT or SIGTERM.
+ *
+ * <p>Threading: the main thread waits; the room's loop and the servers' loops do the work;
+ * the signal ends the wait and the main thread closes the server.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = {"Chat room: line-based TCP (nc HOST PORT) and a browser page (http://HOST:HTTP-PORT/), one room.",
+                "Ctrl-C or SIGTERM stops it."})
+final class ChatCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions server;
+
+    @Option(names = "--port", defaultValue = "9000", description = "TCP port for nc and telnet (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "HTTP port of the page and its WebSocket (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        ChatServer chat = ChatServer.builder()
+                .host(server.host).port(port).httpPort(httpPort)
+                .io(server.io).threads(server.threads).accept(server.accept).idleTimeout(server.idleTimeout)
+                .start();
+        String tcp = Lifecycle.display(chat.tcpAddress());
+        Lifecycle.runUntilSignalled(chat, "chat room on tcp " + tcp + " (nc " + tcp.replaceFirst(":(\\d+)$", " $1")
+                + ") and http://" + Lifecycle.display(chat.httpAddress()) + "/ (" + chat.tcp().loop().transport().name()
+                + ", " + chat.tcp().loops().size() + " loop(s) per side and one for the room); Ctrl-C stops it");
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.netloop.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A {@code netloop} command in a JVM of its own, as a user starts it: read its banner, talk to
+ * it, stop it with a signal and check it exits 0 with a clean stop.
+ *
+ * <p>Threading: one test thread.
+ */
+final class CommandProcess implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader output;
+
+    CommandProcess(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    String readLine() throws IOException {
+        return output.readLine();
+    }
+
+    /** Sends {@code signal} (TERM, INT) and checks a clean stop: exit 0, "stopped", no warning. */
+    void stopWith(String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        StringBuilder rest = new StringBuilder();
+        for (String l; (l = output.readLine()) != null; ) rest.append(l).append('\n');
+        assertThat(process.exitValue()).as(rest.toString()).isZero();
+        assertThat(rest).contains("netloop: stopped").doesNotContain("WARNING");
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
