@@ -168,7 +168,7 @@ run_one() {
     else
       read -r _ held _ closed <"$log.holder.out"
       if [ "$closed" -gt 0 ]; then
-        refused="the server closed $closed of $idle idle connections: $(grep -m1 -o -E '[a-z_()0-9]+: .*' "$log.server.err" | head -n 1)"
+        refused="the server closed $closed of $idle idle connections: $(grep -m1 -o -E '[a-z_()0-9]+: .*' "$log.server.err" || echo "it logged no reason")"
       fi
     fi
   fi
