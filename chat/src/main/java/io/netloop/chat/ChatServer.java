@@ -2,10 +2,12 @@ package io.netloop.chat;
 
 import io.netloop.core.AcceptMode;
 import io.netloop.core.ConnectionConfig;
+import io.netloop.core.ConnectionFilter;
 import io.netloop.core.EventLoop;
 import io.netloop.core.IoMode;
 import io.netloop.core.TcpServer;
 import io.netloop.http.HttpServer;
+import io.netloop.proxy.ProxyProtocol;
 import io.netloop.tls.TlsConfig;
 
 import java.io.IOException;
@@ -112,6 +114,7 @@ public final class ChatServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ZERO;
         private ChatLimits limits = ChatLimits.DEFAULT;
         private TlsConfig tls;
+        private ProxyProtocol proxyProtocol;
 
         /** Address both sides bind: a name or literal; "0.0.0.0" or "::" for all. Default 127.0.0.1. */
         public Builder host(String host) {
@@ -169,6 +172,16 @@ public final class ChatServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every connection on both sides must begin with a PROXY protocol header from a trusted
+         * proxy (see {@link ProxyProtocol}); members are then logged with the client it names.
+         * Before TLS, when both are set. Default none.
+         */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         private static int checkPort(int port) {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
             return port;
@@ -177,6 +190,7 @@ public final class ChatServer implements AutoCloseable {
         /** Starts the room's loop, then binds and starts both sides; on a failure, closes what started. */
         public ChatServer start() throws IOException {
             ChatServer chat = new ChatServer(new EventLoop("chat-room", io.transport()), limits, tls != null);
+            ConnectionFilter.Factory tlsFilter = tls == null ? null : tls.applicationProtocols().factory();
             try {
                 chat.tcp = TcpServer.builder()
                         .host(host).port(port).io(io).threads(threads).accept(accept)
@@ -184,10 +198,11 @@ public final class ChatServer implements AutoCloseable {
                         .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(
                                 limits.maxQueuedOutputBytes() / 2, limits.maxQueuedOutputBytes() / 4))
                         .idleTimeout(idleTimeout)
-                        .filter(tls == null ? null : tls.applicationProtocols().factory())
+                        .filter(proxyProtocol == null ? tlsFilter : proxyProtocol.factory(tlsFilter))
                         .handler(() -> new TcpChatSession(chat.room, chat.bound))
                         .start();
-                HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept).tls(tls).build();
+                HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept)
+                        .tls(tls).proxyProtocol(proxyProtocol).build();
                 ChatPage.install(http);
                 // A message is at most maxLineBytes of text; JSON escaping may grow it up to six times.
                 http.webSocket(WEBSOCKET_PATH, new WebSocketChat(chat.room, chat.bound))

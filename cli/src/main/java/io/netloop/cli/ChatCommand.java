@@ -33,17 +33,21 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Override
     public Integer call() throws Exception {
         ChatServer chat = ChatServer.builder()
                 .host(server.host).port(port).httpPort(httpPort)
                 .io(server.io).threads(server.threads).accept(server.accept).idleTimeout(server.idleTimeout)
-                .tls(tls.config())
+                .tls(tls.config()).proxyProtocol(proxy.protocolOrNull())
                 .start();
         String tcp = Lifecycle.display(chat.tcpAddress());
         String client = chat.isTls() ? "openssl s_client -quiet -connect " + tcp : "nc " + tcp.replaceFirst(":(\\d+)$", " $1");
         String http = Lifecycle.display(chat.httpAddress());
         String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at " + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
+        if (proxy.proxyProtocol) web += " behind PROXY protocol from " + proxy.trustedProxies;
         Lifecycle.runUntilSignalled(chat, "chat room on tcp " + tcp + " (" + client + ") and " + web
                 + " (tls " + (chat.isTls() ? "on" : "off") + ", " + chat.tcp().loop().transport().name()
                 + ", " + chat.tcp().loops().size() + " loop(s) per side and one for the room); Ctrl-C stops it");
