@@ -2,10 +2,13 @@ package io.netloop.chat;
 
 import io.netloop.core.AcceptMode;
 import io.netloop.core.ConnectionConfig;
+import io.netloop.core.ConnectionFilter;
 import io.netloop.core.EventLoop;
 import io.netloop.core.IoMode;
 import io.netloop.core.TcpServer;
 import io.netloop.http.HttpServer;
+import io.netloop.proxy.ProxyProtocol;
+import io.netloop.tls.TlsConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +23,9 @@ import java.util.Objects;
  * <pre>{@code
  * ChatServer chat = ChatServer.builder().port(9000).httpPort(8080).start();
  * }</pre>
+ *
+ * <p>With {@link Builder#tls TLS}, both ports speak it: the TCP side for {@code openssl
+ * s_client}, the page over https and its socket over wss.
  *
  * <p>Owns the room's loop, a {@link TcpServer} for the TCP side and an {@link HttpServer}
  * for the page and the WebSocket, each with its own loops. Threading: the room's state lives
@@ -37,11 +43,13 @@ public final class ChatServer implements AutoCloseable {
     private final Room room;
     private final ChatStats stats;
     private final OutputBound bound;
+    private final boolean tls;
     private TcpServer tcp;
     private HttpServer http;
 
-    private ChatServer(EventLoop roomLoop, ChatLimits limits) {
+    private ChatServer(EventLoop roomLoop, ChatLimits limits, boolean tls) {
         this.roomLoop = roomLoop;
+        this.tls = tls;
         this.stats = new ChatStats();
         this.room = new Room(roomLoop, limits, stats);
         this.bound = new OutputBound(limits, stats);
@@ -59,6 +67,11 @@ public final class ChatServer implements AutoCloseable {
     /** The page's and the WebSocket's address. */
     public InetSocketAddress httpAddress() {
         return http.localAddress();
+    }
+
+    /** Whether both sides speak TLS (the page is then https, its socket wss). */
+    public boolean isTls() {
+        return tls;
     }
 
     public Room room() {
@@ -87,7 +100,7 @@ public final class ChatServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ChatServer[tcp " + (tcp == null ? "-" : tcp.localAddress()) + ", http " + (http == null ? "-" : http.localAddress()) + "]";
+        return "ChatServer[" + (tls ? "tls, " : "") + "tcp " + (tcp == null ? "-" : tcp.localAddress()) + ", http " + (http == null ? "-" : http.localAddress()) + "]";
     }
 
     /** Options of a {@link ChatServer}; each has a bounded default. Not thread-safe. */
@@ -100,6 +113,8 @@ public final class ChatServer implements AutoCloseable {
         private AcceptMode accept = AcceptMode.HANDOFF;
         private Duration idleTimeout = Duration.ZERO;
         private ChatLimits limits = ChatLimits.DEFAULT;
+        private TlsConfig tls;
+        private ProxyProtocol proxyProtocol;
 
         /** Address both sides bind: a name or literal; "0.0.0.0" or "::" for all. Default 127.0.0.1. */
         public Builder host(String host) {
@@ -147,6 +162,26 @@ public final class ChatServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS on both sides (see {@link TlsConfig}); null (the default) for none. The TCP side
+         * negotiates no ALPN, since its line protocol has no registered name; the HTTP side
+         * keeps the configuration's ({@code http/1.1}).
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Every connection on both sides must begin with a PROXY protocol header from a trusted
+         * proxy (see {@link ProxyProtocol}); members are then logged with the client it names.
+         * Before TLS, when both are set. Default none.
+         */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
         private static int checkPort(int port) {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
             return port;
@@ -154,7 +189,8 @@ public final class ChatServer implements AutoCloseable {
 
         /** Starts the room's loop, then binds and starts both sides; on a failure, closes what started. */
         public ChatServer start() throws IOException {
-            ChatServer chat = new ChatServer(new EventLoop("chat-room", io.transport()), limits);
+            ChatServer chat = new ChatServer(new EventLoop("chat-room", io.transport()), limits, tls != null);
+            ConnectionFilter.Factory tlsFilter = tls == null ? null : tls.applicationProtocols().factory();
             try {
                 chat.tcp = TcpServer.builder()
                         .host(host).port(port).io(io).threads(threads).accept(accept)
@@ -162,9 +198,11 @@ public final class ChatServer implements AutoCloseable {
                         .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(
                                 limits.maxQueuedOutputBytes() / 2, limits.maxQueuedOutputBytes() / 4))
                         .idleTimeout(idleTimeout)
+                        .filter(proxyProtocol == null ? tlsFilter : proxyProtocol.factory(tlsFilter))
                         .handler(() -> new TcpChatSession(chat.room, chat.bound))
                         .start();
-                HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept).build();
+                HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept)
+                        .tls(tls).proxyProtocol(proxyProtocol).build();
                 ChatPage.install(http);
                 // A message is at most maxLineBytes of text; JSON escaping may grow it up to six times.
                 http.webSocket(WEBSOCKET_PATH, new WebSocketChat(chat.room, chat.bound))

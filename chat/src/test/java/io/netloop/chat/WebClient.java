@@ -1,5 +1,7 @@
 package io.netloop.chat;
 
+import javax.net.ssl.SSLContext;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -22,7 +24,7 @@ import java.util.function.Predicate;
 final class WebClient implements AutoCloseable {
     private static final String CLOSED = "\u0000closed";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket ws;
@@ -30,9 +32,20 @@ final class WebClient implements AutoCloseable {
     final List<String> seen = new ArrayList<>();
 
     WebClient(int httpPort) {
+        this(HttpClient.newHttpClient(), URI.create("ws://127.0.0.1:" + httpPort + ChatServer.WEBSOCKET_PATH));
+    }
+
+    /** Over wss, trusting what {@code trusting} trusts. */
+    static WebClient overTls(int httpPort, SSLContext trusting) {
+        return new WebClient(HttpClient.newBuilder().sslContext(trusting).build(),
+                URI.create("wss://localhost:" + httpPort + ChatServer.WEBSOCKET_PATH));
+    }
+
+    private WebClient(HttpClient http, URI uri) {
+        this.http = http;
         this.ws = http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + ChatServer.WEBSOCKET_PATH), new WebSocket.Listener() {
+                .buildAsync(uri, new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
                     @Override
@@ -65,7 +78,11 @@ final class WebClient implements AutoCloseable {
 
     /** Connects and joins as {@code nick}; returns once the room confirmed it. */
     static WebClient join(int httpPort, String nick) throws InterruptedException {
-        WebClient c = new WebClient(httpPort);
+        return join(new WebClient(httpPort), nick);
+    }
+
+    /** As {@link #join(int, String)}, on a client already connected (over wss, say). */
+    static WebClient join(WebClient c, String nick) throws InterruptedException {
         c.send(Json.object("type", "nick", "name", nick));
         c.expect(m -> m.equals(Json.object("type", "nickSet", "nick", nick)));
         return c;

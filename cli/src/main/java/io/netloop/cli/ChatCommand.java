@@ -9,13 +9,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code netloop chat}: one chat room on a TCP port (nc, telnet) and on an HTTP port (the
- * browser page and its WebSocket), until SIGINT or SIGTERM.
+ * browser page and its WebSocket), until SIGINT or SIGTERM; with the {@link TlsOptions}, both
+ * speak TLS (https and wss on the HTTP port).
  *
  * <p>Threading: the main thread waits; the room's loop and the servers' loops do the work;
  * the signal ends the wait and the main thread closes the server.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = {"Chat room: line-based TCP (nc HOST PORT) and a browser page (http://HOST:HTTP-PORT/), one room.",
+                "With --tls-cert/--tls-key (or --tls-keystore) both ports speak TLS: openssl s_client -quiet -connect HOST:PORT, https:// and wss:// (docs/chat.md).",
                 "Ctrl-C or SIGTERM stops it."})
 final class ChatCommand implements Callable<Integer> {
     @Mixin
@@ -28,15 +30,26 @@ final class ChatCommand implements Callable<Integer> {
             description = "HTTP port of the page and its WebSocket (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    ProxyOptions proxy;
+
     @Override
     public Integer call() throws Exception {
         ChatServer chat = ChatServer.builder()
                 .host(server.host).port(port).httpPort(httpPort)
                 .io(server.io).threads(server.threads).accept(server.accept).idleTimeout(server.idleTimeout)
+                .tls(tls.config()).proxyProtocol(proxy.protocolOrNull())
                 .start();
         String tcp = Lifecycle.display(chat.tcpAddress());
-        Lifecycle.runUntilSignalled(chat, "chat room on tcp " + tcp + " (nc " + tcp.replaceFirst(":(\\d+)$", " $1")
-                + ") and http://" + Lifecycle.display(chat.httpAddress()) + "/ (" + chat.tcp().loop().transport().name()
+        String client = chat.isTls() ? "openssl s_client -quiet -connect " + tcp : "nc " + tcp.replaceFirst(":(\\d+)$", " $1");
+        String http = Lifecycle.display(chat.httpAddress());
+        String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at " + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
+        if (proxy.proxyProtocol) web += " behind PROXY protocol from " + proxy.trustedProxies;
+        Lifecycle.runUntilSignalled(chat, "chat room on tcp " + tcp + " (" + client + ") and " + web
+                + " (tls " + (chat.isTls() ? "on" : "off") + ", " + chat.tcp().loop().transport().name()
                 + ", " + chat.tcp().loops().size() + " loop(s) per side and one for the room); Ctrl-C stops it");
         return 0;
     }
