@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  * <p>Spreading connections: {@link AcceptMode}. Where handler code runs: {@link HandlerMode}.
  *
  * <p>At most {@link Builder#maxConnections} connections are served at once; one more is
- * handed to the over-limit handler (an HTTP server answers 503 there) or, without one,
- * closed at once. Such connections are counted by {@link #rejectedCount}, not as accepted.
+ * handed to the over-limit handler (an HTTP server answers 503 there; at most 256 such at a
+ * time, and never behind a {@link ConnectionFilter}, whose handshake would cost more than the
+ * answer is worth) or closed at once. Such connections are counted by {@link #rejectedCount},
+ * not as accepted.
  *
  * <p>Owns its listeners and connections, and its loops and worker pool when it made them.
  * Threading: the builder and {@link #start} on any one thread; the getters, statistics and
@@ -65,6 +67,10 @@ public final class TcpServer implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     /** Served connections open now: what {@link #maxConnections} bounds. */
     private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+    /** Connections over the limit still open with the over-limit handler. */
+    private final java.util.concurrent.atomic.AtomicInteger overLimitOpen = new java.util.concurrent.atomic.AtomicInteger();
+    /** At most this many over-limit connections are answered at a time; the rest are closed at once. */
+    static final int OVER_LIMIT_BUDGET = 256;
     private final int maxConnections;
     private final Supplier<? extends ConnectionHandler> overLimit;
     private InetSocketAddress localAddress;
@@ -102,21 +108,23 @@ public final class TcpServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loop.reportFailure("setting options " + childOptions + " on " + socket, e);
         }
+        // The limit first: a connection over it must cost no TLS engine or handshake timer.
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            reject(loop, socket);
+            return;
+        }
         ConnectionFilter filter = null;
         if (filters != null) {
             try {
                 filter = filters.create(socket.remoteAddress());
             } catch (IOException | RuntimeException e) {
+                admitted.decrementAndGet();
                 // A refused source (an untrusted proxy): routine for a public port, so not a warning.
                 LOG.log(System.Logger.Level.DEBUG, () -> "refused " + socket + ": " + e.getMessage());
                 closeQuietly(socket);
                 return;
             }
-        }
-        if (admitted.incrementAndGet() > maxConnections) {
-            admitted.decrementAndGet();
-            reject(loop, socket, filter);
-            return;
         }
         TcpConnection c;
         try {
@@ -150,18 +158,27 @@ public final class TcpServer implements AutoCloseable {
         };
     }
 
-    /** Over {@link #maxConnections}: the over-limit handler has the connection, on the loop, or it is closed. */
-    /** Over the limit: closed at once, or told so by an over-limit handler (through the listener's filter, so over TLS too). */
-    private void reject(EventLoop loop, StreamSocket socket, ConnectionFilter filter) {
+    /**
+     * Over {@link #maxConnections}: closed at once, or given to the over-limit handler (to say
+     * "busy") while fewer than {@link #OVER_LIMIT_BUDGET} such connections are still open, so
+     * that a flood over the limit cannot hold descriptors itself. Behind a filter (TLS, the
+     * PROXY protocol) the connection is closed at once: answering would first cost a handshake.
+     */
+    private void reject(EventLoop loop, StreamSocket socket) {
         rejected.incrementAndGet();
-        if (overLimit == null) {
+        if (overLimit == null || filters != null || overLimitOpen.incrementAndGet() > OVER_LIMIT_BUDGET) {
+            if (overLimit != null && filters == null) overLimitOpen.decrementAndGet();
             closeQuietly(socket);
             return;
         }
         TcpConnection c;
         try {
-            c = new TcpConnection(loop, socket, overLimit.get(), connectionConfig, connections::remove, null, null, filter);
+            c = new TcpConnection(loop, socket, overLimit.get(), connectionConfig, closed -> {
+                overLimitOpen.decrementAndGet();
+                connections.remove(closed);
+            }, null);
         } catch (RuntimeException e) {
+            overLimitOpen.decrementAndGet();
             loop.reportFailure("creating an over-limit handler for " + socket + " (closed)", e);
             closeQuietly(socket);
             return;

@@ -76,4 +76,51 @@ class ConnectionLimitTest {
             for (Socket s : held) s.close();
         }
     }
+    @Test
+    void behindAFilterAConnectionOverTheLimitIsClosedBeforeAnyFilterIsMade() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger filtersMade = new java.util.concurrent.atomic.AtomicInteger();
+        List<Socket> held = new ArrayList<>();
+        try (TcpServer server = TcpServer.builder()
+                .filter(peer -> {
+                    filtersMade.incrementAndGet();
+                    return new ConnectionFilterTest.Xor();
+                })
+                .maxConnections(1, () -> (c, in) -> c.send("busy\n"))
+                .handler(() -> (c, in) -> c.send(in)).start()) {
+            Socket first = Clients.connect(server.port());
+            held.add(first);
+            first.getOutputStream().write('!');
+            assertThat(first.getInputStream().read()).as("the filter's greeting").isEqualTo('+');
+            try (Socket over = Clients.connect(server.port())) {
+                assertThat(over.getInputStream().read()).as("closed without a handshake or a byte").isEqualTo(-1);
+            }
+            assertThat(server.rejectedCount()).isEqualTo(1);
+            assertThat(filtersMade).as("no filter (no TLS engine) for the connection over the limit").hasValue(1);
+        } finally {
+            for (Socket s : held) s.close();
+        }
+    }
+
+    @Test
+    void overLimitConnectionsBeyondTheBudgetAreClosedAtOnce() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        // An over-limit handler that never closes: the budget alone must bound what the flood holds.
+        try (TcpServer server = TcpServer.builder()
+                .maxConnections(1, () -> (c, in) -> in.clear())
+                .handler(() -> (c, in) -> c.send(in)).start()) {
+            Socket first = Clients.connect(server.port());
+            held.add(first);
+            echoes(first);
+            for (int i = 0; i < TcpServer.OVER_LIMIT_BUDGET; i++) held.add(Clients.connect(server.port()));
+            Clients.await(Duration.ofSeconds(10), "the budget's connections to be held",
+                    () -> server.rejectedCount() == TcpServer.OVER_LIMIT_BUDGET);
+            try (Socket over = Clients.connect(server.port())) {
+                assertThat(over.getInputStream().read()).as("closed at once: the budget is spent").isEqualTo(-1);
+            }
+            assertThat(server.rejectedCount()).isEqualTo(TcpServer.OVER_LIMIT_BUDGET + 1);
+            echoes(first);
+        } finally {
+            for (Socket s : held) s.close();
+        }
+    }
 }

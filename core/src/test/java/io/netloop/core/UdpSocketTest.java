@@ -146,7 +146,8 @@ class UdpSocketTest {
                     stats.datagramsOut(), stats.sendCalls(), stats.dropped(), serverBuffer, peerBuffer);
             assertThat(corrupt[0]).as("datagrams that came back changed").isZero();
             assertThat(duplicates[0]).as("datagrams that came back twice").isZero();
-            assertThat(received + lost).isEqualTo(sent);
+            assertThat(stats.datagramsIn()).as("the server echoes what it got: the client cannot get more")
+                    .isGreaterThanOrEqualTo(received);
             int floor = Math.min(sent, Math.min(serverBuffer, peerBuffer) / 2048);
             assertThat(received).as("received, at least what the smaller receive buffer holds (" + floor + ")")
                     .isGreaterThanOrEqualTo(floor);

@@ -27,8 +27,13 @@ class WriteTimeoutTest {
 
     /** Sends {@link #PAYLOAD} bytes to each new connection, and reports how each one closed. */
     private static TcpServer downloadServer(IoMode io, int minRate, CompletableFuture<Throwable> closedBy) throws Exception {
+        return downloadServer(io, WINDOW, minRate, closedBy);
+    }
+
+    private static TcpServer downloadServer(IoMode io, Duration window, int minRate, CompletableFuture<Throwable> closedBy)
+            throws Exception {
         return TcpServer.builder().io(io)
-                .connectionConfig(ConnectionConfig.DEFAULT.withWriteTimeout(WINDOW, minRate))
+                .connectionConfig(ConnectionConfig.DEFAULT.withWriteTimeout(window, minRate))
                 .handler(() -> new ConnectionHandler() {
                     public void onOpen(TcpConnection c) {
                         c.send(new byte[PAYLOAD]);
@@ -95,9 +100,11 @@ class WriteTimeoutTest {
     @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
     void aReaderThatKeepsUpGetsEverythingAndStaysOpen(IoMode io) throws Exception {
         CompletableFuture<Throwable> closedBy = new CompletableFuture<>();
-        try (TcpServer server = downloadServer(io, 64 * 1024, closedBy); Socket s = Clients.connect(server.port())) {
+        // A window long enough that a busy machine's stall of the reading thread cannot pass for a slow reader.
+        Duration window = Duration.ofSeconds(2);
+        try (TcpServer server = downloadServer(io, window, 64 * 1024, closedBy); Socket s = Clients.connect(server.port())) {
             Clients.readExactly(s.getInputStream(), PAYLOAD);
-            Thread.sleep(3 * WINDOW.toMillis()); // nothing queued: no rate to keep
+            Thread.sleep(window.toMillis() + 500); // nothing queued: no rate to keep, past a whole window
             assertThat(closedBy).isNotDone();
             assertThat(server.openCount()).isEqualTo(1);
         }
