@@ -208,7 +208,7 @@ public final class HttpServer implements AutoCloseable {
         synchronized (this) {
             queued = workers == null ? 0 : workers.queueDepth();
         }
-        return new HttpStats(isReady(), draining, queued, loops);
+        return new HttpStats(isReady(), draining, queued, t.rejectedCount(), loops);
     }
 
     public InetSocketAddress localAddress() {

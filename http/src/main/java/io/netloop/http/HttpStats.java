@@ -11,11 +11,12 @@ import java.util.List;
  * @param ready whether the server takes new work ({@link HttpServer#isReady()})
  * @param draining whether a graceful stop has begun
  * @param workerQueueDepth handler tasks waiting for a worker (routes in WORKERS mode)
+ * @param connectionsRejected connections over the connection limit since start (answered 503 or closed at once)
  * @param loops one entry per loop, in the server's loop order
  *
  * <p>Threading: immutable.
  */
-public record HttpStats(boolean ready, boolean draining, int workerQueueDepth, List<Loop> loops) {
+public record HttpStats(boolean ready, boolean draining, int workerQueueDepth, long connectionsRejected, List<Loop> loops) {
     public HttpStats {
         loops = List.copyOf(loops);
     }

@@ -32,6 +32,8 @@ final class MetricsPage {
 
         perLoop(p, stats, "netloop_connections_open", "gauge", "HTTP connections open now, per event loop.", l -> l.http().open());
         perLoop(p, stats, "netloop_connections_accepted_total", "counter", "HTTP connections accepted since start, per event loop.", l -> l.http().opened());
+        p.family("netloop_connections_rejected_total", "counter",
+                "Connections over the connection limit since start (answered 503, or closed at once).").sample(stats.connectionsRejected());
 
         p.family("netloop_http_requests_total", "counter", "Responses sent, by status class (code=\"2xx\"...), per event loop.");
         for (HttpStats.Loop l : stats.loops()) {

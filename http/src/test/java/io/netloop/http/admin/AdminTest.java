@@ -126,4 +126,26 @@ class AdminTest {
         assertThatThrownBy(() -> Admin.onPath(s, "/")).hasMessageContaining("must not be '/'");
         assertThatThrownBy(() -> Admin.onPath(s, "admin")).hasMessageContaining("must start with '/'");
     }
+    @Test
+    void connectionsOverTheLimitAreCountedInTheMetrics() throws Exception {
+        HttpServer s = HttpServer.builder().port(0).io(IoMode.AUTO).threads(1).maxConnections(1).build();
+        s.get("/hello", (req, res) -> res.send("hello"));
+        Admin admin = Admin.onPort(s, "127.0.0.1", 0); // its own listener: the main port's limit does not apply
+        try (s; HttpClient client = HttpClient.newHttpClient()) {
+            s.start();
+            admin.start();
+            try (java.net.Socket held = new java.net.Socket("127.0.0.1", s.port());
+                 java.net.Socket over = new java.net.Socket("127.0.0.1", s.port())) {
+                held.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(new String(held.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+                over.setSoTimeout(10_000);
+                assertThat(new String(over.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 503");
+                Map<String, PrometheusParser.Family> m = PrometheusParser.parse(get(client, admin.port(), "/metrics").body());
+                assertThat(m.get("netloop_connections_rejected_total").type()).isEqualTo("counter");
+                assertThat(m.get("netloop_connections_rejected_total").value("netloop_connections_rejected_total")).isEqualTo(1);
+            } finally {
+                admin.close();
+            }
+        }
+    }
 }
