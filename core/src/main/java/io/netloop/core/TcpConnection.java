@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One established TCP connection on one {@link EventLoop}: an input and an output
@@ -78,7 +77,8 @@ public final class TcpConnection implements AutoCloseable {
     private Buffer raw;
     /** Under a filter: a file's next plaintext chunk; dropped once no file is queued. */
     private byte[] fileChunk;
-    private Timer establishTimer;
+    /** On the wheel, like the idle timeout: O(1) to cancel, nothing left behind in the timer heap. */
+    private TimingWheel.Timeout establishTimer;
     private boolean handlerOpen;
     private boolean closeOutboundQueued;
 
@@ -166,7 +166,7 @@ public final class TcpConnection implements AutoCloseable {
         if (filter == null || filter.established()) {
             openHandler();
         } else if (filter.establishTimeoutNanos() > 0) {
-            establishTimer = loop.schedule(this::establishTimedOut, filter.establishTimeoutNanos(), TimeUnit.NANOSECONDS);
+            establishTimer = loop.wheel().schedule(this::establishTimedOut, filter.establishTimeoutNanos(), loop.nowNanos());
         }
     }
 
