@@ -249,9 +249,9 @@ public final class SoakChat {
         for (;;) {
             String line = line(in);
             if (line == null) throw new IOException(nick + ": the server closed the connection while waiting for '" + prefix + "'");
+            heard.incrementAndGet();
             if (line.startsWith("!!! ")) throw new IOException(nick + " was refused: " + line);
             if (line.startsWith(prefix)) return line;
-            heard.incrementAndGet();
         }
     }
 
