@@ -203,6 +203,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         stats.bytesOut += out;
     }
 
+    /** One write system call (write, writev, sendfile) made for a connection on this loop. Loop thread. */
+    void countWrite() {
+        stats.writes++;
+    }
+
     // --- the loop ------------------------------------------------------------------------
 
     private void run() {

@@ -15,11 +15,12 @@ public final class LoopStats {
     long timersFired;
     long bytesIn;
     long bytesOut;
+    long writes;
     long busyNanos;
 
     /** A copy of the counters. */
     public Snapshot snapshot() {
-        return new Snapshot(wakeups, events, tasks, timersFired, bytesIn, bytesOut, busyNanos);
+        return new Snapshot(wakeups, events, tasks, timersFired, bytesIn, bytesOut, busyNanos, writes);
     }
 
     /**
@@ -31,12 +32,14 @@ public final class LoopStats {
      * @param bytesOut bytes written by connections on this loop
      * @param busyNanos time spent between wake-ups and the next wait: dispatching, timers,
      *     tasks (its rate is the loop's load, 1.0 for a loop that never waits)
+     * @param writes write system calls made for connections (write, writev, sendfile, including
+     *     those the full socket refused): over the requests answered, how well output is batched
      */
     public record Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut,
-                           long busyNanos) {
-        /** Counters without the busy time. */
+                           long busyNanos, long writes) {
+        /** Counters without the busy time and the writes. */
         public Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut) {
-            this(wakeups, events, tasks, timersFired, bytesIn, bytesOut, 0);
+            this(wakeups, events, tasks, timersFired, bytesIn, bytesOut, 0, 0);
         }
 
         /** Events per wake-up: how much work each wait bought. */
@@ -46,7 +49,7 @@ public final class LoopStats {
 
         public Snapshot plus(Snapshot o) {
             return new Snapshot(wakeups + o.wakeups, events + o.events, tasks + o.tasks, timersFired + o.timersFired,
-                    bytesIn + o.bytesIn, bytesOut + o.bytesOut, busyNanos + o.busyNanos);
+                    bytesIn + o.bytesIn, bytesOut + o.bytesOut, busyNanos + o.busyNanos, writes + o.writes);
         }
     }
 }

@@ -21,6 +21,9 @@ import java.util.concurrent.Executor;
  *   <li>{@link #sendFile} queues a file range behind the buffered bytes and sends it with
  *       sendfile(2) (NIO: {@code FileChannel.transferTo}); bytes sent after it wait behind it.
  *       Its bytes count toward the water marks like buffered ones.</li>
+ *   <li>{@link #cork} gathers the sends that follow into the output buffer, written by one
+ *       system call at {@link #uncork}: an HTTP server answering a batch of pipelined requests
+ *       sends one segment instead of one per response.</li>
  *   <li>{@link #shutdownOutput} sends FIN only after the queue drains (half-close).</li>
  *   <li>A {@link ConnectionFilter} (TLS, the PROXY protocol), when the server set one, sits
  *       between the socket and the handler: socket bytes go to a raw buffer and reach the
@@ -91,6 +94,10 @@ public final class TcpConnection implements AutoCloseable {
     private boolean busy; // a worker owns the input buffer
     private boolean hungUpWhileBusy;
     private boolean aboveHighWater;
+    /** {@link #cork}ed: sends queue without writing until {@link #uncork}. */
+    private boolean corked;
+    /** Nothing was queued when the cork began, so no EPOLLOUT is armed and uncork must write. */
+    private boolean corkedOnEmpty;
     private long bytesRead;
     private long bytesWritten;
     private long lastActivity;
@@ -445,6 +452,8 @@ public final class TcpConnection implements AutoCloseable {
             close(e); // an Error from a handler (an assertion, a missing class) ends this connection only
             return;
         }
+        if (corked) uncork(); // a cork lasts at most one handler call
+        if (!open) return;
         if (input.readableBytes() > config.maxInputBytes()) {
             close(new IOException("over " + config.maxInputBytes() + " bytes of input left unconsumed by the handler"));
             return;
@@ -615,6 +624,7 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     private void wrote(long n) {
+        loop.countWrite();
         if (n > 0) {
             bytesWritten += n;
             lastActivity = loop.nowNanos();
@@ -725,7 +735,7 @@ public final class TcpConnection implements AutoCloseable {
         if (filter != null) return sendFiltered(src, off, len);
         int written = 0;
         boolean wasEmpty = nothingQueued();
-        if (wasEmpty) {
+        if (wasEmpty && !corked) {
             try {
                 written = socket.write(src, off, len);
             } catch (IOException e) {
@@ -765,7 +775,7 @@ public final class TcpConnection implements AutoCloseable {
                 close(e);
                 return false;
             }
-            if (wasEmpty) {
+            if (wasEmpty && !corked) {
                 if (!flush()) return false;
                 if (nothingQueued()) return true;
             }
@@ -776,7 +786,7 @@ public final class TcpConnection implements AutoCloseable {
 
     /** Something stays queued: watch for room, and tell the handler once the queue is high. */
     private void queued(boolean wasEmpty) {
-        if (wasEmpty) {
+        if (wasEmpty && !corked) { // corked, uncork arms EPOLLOUT if the socket does not take it all
             updateInterest();
             startWriteWindow();
         }
@@ -855,7 +865,7 @@ public final class TcpConnection implements AutoCloseable {
         if (files == null) files = new ArrayDeque<>(4);
         files.addLast(region);
         filesQueued += count;
-        if (wasEmpty) {
+        if (wasEmpty && !corked) {
             // Nothing was queued before: send what the socket takes now, like send(...).
             if (!flush()) return false;
             if (nothingQueued()) return true;
@@ -877,6 +887,36 @@ public final class TcpConnection implements AutoCloseable {
 
     public boolean send(String s) {
         return send(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Holds the sends that follow in the output buffer instead of writing each at once, until
+     * {@link #uncork} or the end of the current {@link ConnectionHandler#onData} call, so that
+     * several small messages leave in one system call and one segment (the user-space
+     * counterpart of TCP_CORK). Water marks still apply while corked. Loop thread.
+     */
+    public void cork() {
+        loop.assertInLoop();
+        if (corked) return;
+        corked = true;
+        corkedOnEmpty = nothingQueued();
+    }
+
+    /**
+     * Writes what was sent since {@link #cork} (what the socket does not take stays queued,
+     * as with {@link #send}). Loop thread; nothing happens when not corked.
+     */
+    public void uncork() {
+        loop.assertInLoop();
+        if (!corked) return;
+        corked = false;
+        // Output queued before the cork already waits for EPOLLOUT, which will take the rest too.
+        if (!open || !corkedOnEmpty || nothingQueued()) return;
+        handleWrite();
+        if (open && !nothingQueued()) {
+            updateInterest();
+            startWriteWindow();
+        }
     }
 
     /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */
@@ -950,6 +990,11 @@ public final class TcpConnection implements AutoCloseable {
     public void close(Throwable cause) {
         loop.assertInLoop();
         if (!open) return;
+        if (corked) {
+            corked = false;
+            // Without the cork these bytes would have been written already: give them that chance.
+            if (corkedOnEmpty && !nothingQueued() && !flush()) return; // the write failed and closed
+        }
         if (filter != null && cause == null) sayGoodbye();
         open = false;
         loop.disown(this);

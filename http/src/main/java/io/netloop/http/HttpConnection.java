@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * request, runs its handler and sends the responses strictly in request order.
  *
  * <p>One request at a time (RFC 9112 §9.3.2): while a response is pending or streaming, the
- * parser is not called, so pipelined requests wait in the input buffer; past
+ * parser is not called, so pipelined requests wait in the input buffer. The responses to
+ * the pipelined requests of one read are written together ({@link TcpConnection#cork}); past
  * {@link #MAX_PENDING_INPUT} bytes, reading pauses until the response is done. Likewise the
  * next request waits while the output is above its high-water mark, so a client that
  * pipelines downloads without reading them costs a bounded amount of memory.
@@ -69,6 +70,8 @@ final class HttpConnection implements ConnectionHandler {
     private Phase phase = Phase.IDLE;
     private boolean headStarted;
     private boolean driving;
+    /** This drive() corked the connection: pipelined responses leave together when it ends. */
+    private boolean corked;
     private boolean outputBlocked;
     private boolean peerClosed;
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
@@ -201,13 +204,24 @@ final class HttpConnection implements ConnectionHandler {
                     }
                     case HEAD_COMPLETE -> onHead();
                     case BODY -> onBody();
-                    case MESSAGE_COMPLETE -> onMessage();
+                    case MESSAGE_COMPLETE -> {
+                        if (!corked && !input.isEmpty()) {
+                            // Another request is already here: answer the batch with one write.
+                            conn.cork();
+                            corked = true;
+                        }
+                        onMessage();
+                    }
                     case ERROR -> onParseError();
                 }
             }
             afterDrive();
         } finally {
             driving = false;
+            if (corked) {
+                corked = false;
+                conn.uncork(); // after driving ends: the low-water call this may make drives again
+            }
         }
     }
 

@@ -26,6 +26,7 @@ class PipelinedServerTest {
                     w.end();
                 }, 20, TimeUnit.MILLISECONDS);
             });
+            s.get("/bytes/{n}", (req, res) -> res.type("application/octet-stream").send(pattern(Integer.parseInt(req.param("n")))));
         }, b -> b.maxRequestsPerConnection(20_000)); // above the 10,000 of the long keep-alive test
     }
 
@@ -46,6 +47,56 @@ class PipelinedServerTest {
                 else assertThat(r.text()).isEqualTo("user " + i);
             }
             assertThat(c.staysOpen(100)).isTrue();
+        }
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + (i >>> 8));
+        return b;
+    }
+
+    /** Write system calls made by the server's loops so far (read on the loop, not stale). */
+    private static long writes(HttpServer s) throws Exception {
+        io.netloop.core.EventLoop loop = s.tcp().loop();
+        java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> f.complete(loop.stats().snapshot().writes()));
+        return f.get(5, TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void theResponsesToOneReadOfPipelinedRequestsLeaveInOneWrite(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            assertThat(s.tcp().loops()).hasSize(1);
+            // Request by request: a write each (the counter counts).
+            long before = writes(s);
+            for (int i = 0; i < 4; i++) assertThat(c.get("/users/" + i).text()).isEqualTo("user " + i);
+            assertThat(writes(s) - before).isEqualTo(4);
+
+            // Sixteen in one segment, read at once by the server: sixteen answers, one write.
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < 16; i++) all.append("GET /users/").append(i).append(" HTTP/1.1\r\nHost: t\r\n\r\n");
+            before = writes(s);
+            c.send(all.toString());
+            for (int i = 0; i < 16; i++) assertThat(c.read().text()).isEqualTo("user " + i);
+            assertThat(writes(s) - before).isEqualTo(1);
+            assertThat(c.staysOpen(100)).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    void pipelinedResponsesLargerThanTheSocketTakesArriveWholeAndInOrder(IoMode io) throws Exception {
+        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+            int[] sizes = {300_000, 10, 1_000_000, 5, 70_000, 0, 2_000_000, 17};
+            StringBuilder all = new StringBuilder();
+            for (int n : sizes) all.append("GET /bytes/").append(n).append(" HTTP/1.1\r\nHost: t\r\n\r\n");
+            all.append("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            c.send(all.toString());
+            for (int n : sizes) assertThat(c.read().body()).isEqualTo(pattern(n));
+            assertThat(c.read().text()).isEqualTo("hello");
+            assertThat(c.closedByServer()).isTrue();
         }
     }
 

@@ -49,6 +49,7 @@ final class MetricsPage {
 
         perLoop(p, stats, "netloop_bytes_received_total", "counter", "Bytes read from connections, per event loop.", l -> l.io().bytesIn());
         perLoop(p, stats, "netloop_bytes_sent_total", "counter", "Bytes written to connections, per event loop.", l -> l.io().bytesOut());
+        perLoop(p, stats, "netloop_socket_writes_total", "counter", "Write system calls made for connections (pipelined responses share one), per event loop.", l -> l.io().writes());
         perLoop(p, stats, "netloop_loop_wakeups_total", "counter", "Returns from the poller's wait (epoll_wait), per event loop.", l -> l.io().wakeups());
         perLoop(p, stats, "netloop_loop_events_total", "counter", "Ready channels dispatched, per event loop.", l -> l.io().events());
         perLoop(p, stats, "netloop_loop_tasks_total", "counter", "Tasks run (handed over by other threads, or deferred), per event loop.", l -> l.io().tasks());
