@@ -273,7 +273,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void runTimers() {
         drainIncomingTimers();
-        long now = System.nanoTime();
+        long now = this.now; // read just before, at the wake-up
         Timer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();

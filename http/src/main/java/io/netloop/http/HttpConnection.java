@@ -257,7 +257,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         phase = Phase.BODY;
         requests++;
-        requestStart = System.nanoTime();
+        requestStart = loop.nowNanos();
         InetSocketAddress client = settings.forwardedFor() == null ? remoteAddress()
                 : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
         request = new Request(head, client);
@@ -304,7 +304,7 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         if (!streaming && earlyStatus == 0) body = new Buffer();
-        bodyDeadlineAt = System.nanoTime() + settings.headerTimeoutNanos();
+        bodyDeadlineAt = loop.nowNanos() + settings.headerTimeoutNanos();
         setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
@@ -342,7 +342,7 @@ final class HttpConnection implements ConnectionHandler {
      * piece is due within the header timeout, and no later than that deadline.
      */
     private void bodyProgress(int n) {
-        long now = System.nanoTime();
+        long now = loop.nowNanos();
         int rate = settings.minBodyRate();
         long wait = settings.headerTimeoutNanos();
         if (rate > 0) {
@@ -456,7 +456,7 @@ final class HttpConnection implements ConnectionHandler {
         headStarted = false;
         if (phase == Phase.IDLE) {
             requests++;
-            requestStart = System.nanoTime();
+            requestStart = loop.nowNanos();
             request = null;
         }
         body = null;
@@ -539,8 +539,10 @@ final class HttpConnection implements ConnectionHandler {
     // --- timers --------------------------------------------------------------------------
 
     private void setDeadline(Deadline kind, long nanos) {
+        // The loop's clock of this wake-up: no clock read per request, and timeouts of seconds
+        // do not mind the microseconds it lags.
         deadline = kind;
-        deadlineAt = System.nanoTime() + nanos;
+        deadlineAt = loop.nowNanos() + nanos;
         // A timer due no later than the new deadline is kept; when it fires it moves itself on.
         if (timer == null || timerAt - deadlineAt > 0) {
             if (timer != null) timer.cancel();
@@ -556,7 +558,7 @@ final class HttpConnection implements ConnectionHandler {
     private void onTimer() {
         timer = null;
         if (deadline == Deadline.NONE || !conn.isOpen()) return;
-        long left = deadlineAt - System.nanoTime();
+        long left = deadlineAt - loop.nowNanos();
         if (left > 0) {
             timerAt = deadlineAt;
             timer = loop.schedule(onTimer, left, TimeUnit.NANOSECONDS);
@@ -571,7 +573,7 @@ final class HttpConnection implements ConnectionHandler {
                 Request req = phase == Phase.BODY ? request : null;
                 if (phase == Phase.IDLE) {
                     requests++;
-                    requestStart = System.nanoTime();
+                    requestStart = loop.nowNanos();
                 }
                 phase = Phase.RESPONDING;
                 body = null;
