@@ -473,6 +473,11 @@ check_answer() {
     status="$(curl -s -0 --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code}' "$url")" || true
     [ "$status" = 200 ] || { echo "GET $url (HTTP/1.0) answered status ${status:-none}, not 200"; return 1; }
     cmp -s "$dir/check.body" "$expected" || { echo "GET $url (HTTP/1.0) answered another body"; return 1; }
+    # An HTTP/1.1 answer that does not say close means keep-alive to the client: wrk would send its next
+    # request into the closing connection and count a read error per request.
+    if head -n 1 "$dir/check.headers" | grep -q '^HTTP/1\.1' && ! grep -qi '^connection:.*close' "$dir/check.headers"; then
+      echo "GET $url (HTTP/1.0) answered HTTP/1.1 without Connection: close, then closed"; return 1
+    fi
     return 0
   fi
   read -r status reused < <(curl -s --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -o /dev/null \
