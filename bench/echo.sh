@@ -161,11 +161,8 @@ peer_netty_command() {
 floor_bin="$root/bench/target/floor"
 peer_floor_available() {
   [ -z "${1:-}" ] || { echo "floor takes no IO variant (it uses epoll), not ':$1'"; return 1; }
-  if [ ! -x "$floor_bin" ] || [ "$root/bench/floor/floor.c" -nt "$floor_bin" ]; then
-    command -v gcc >/dev/null 2>&1 || { echo "gcc is not installed (scripts/install-bench-deps.sh installs it)"; return 1; }
-    mkdir -p "$(dirname "$floor_bin")"
-    gcc -O2 -Wall -o "$floor_bin" "$root/bench/floor/floor.c" 2>&1 || { echo "bench/floor/floor.c did not compile"; return 1; }
-  fi
+  local why
+  why="$("$root/bench/floor/build.sh")" || { echo "$why"; return 1; }
 }
 peer_floor_runs() { [ "$1" -eq 1 ]; }   # one thread
 peer_floor_command() { cmd=("$floor_bin" echo 0); comm=floor; }

@@ -296,11 +296,8 @@ peer_netloop_command() {
 floor_bin="$root/bench/target/floor"
 peer_floor_available() {
   [ -z "${1:-}" ] || { echo "floor takes no IO variant (it uses epoll), not ':$1'"; return 1; }
-  if [ ! -x "$floor_bin" ] || [ "$root/bench/floor/floor.c" -nt "$floor_bin" ]; then
-    command -v gcc >/dev/null 2>&1 || { echo "gcc is not installed (scripts/install-bench-deps.sh installs it)"; return 1; }
-    mkdir -p "$(dirname "$floor_bin")"
-    gcc -O2 -Wall -o "$floor_bin" "$root/bench/floor/floor.c" 2>&1 || { echo "bench/floor/floor.c did not compile"; return 1; }
-  fi
+  local why
+  why="$("$root/bench/floor/build.sh")" || { echo "$why"; return 1; }
 }
 peer_floor_command() { cmd=("$floor_bin" http "$1" "$static_root"); }
 peer_floor_version() { echo "floor (bench/floor/floor.c, $(gcc --version | head -n 1), -O2)"; }
