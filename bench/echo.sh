@@ -202,7 +202,7 @@ run_one() {
   wait_for_quiet "$quiet_wait"
   load="$(cut -d' ' -f1 /proc/loadavg)"
   "peer_${name}_command" "$io" "$threads" "$accept"
-  peer_command[$p]="$(printf '%q ' "${cmd[@]}" | sed -e 's/ $//' -e "s|$root/||g" -e "s|$java|java|" \
+  peer_command[$p]="$(printf '%q ' "${cmd[@]}" | sed -e 's/ $//' -e "s|$root/|./|g" -e "s|$java|java|" \
                       -e "s|--threads $threads|--threads N|" -e "s|--accept $accept|--accept A|")"
   if ! start_listener "$raw/$tag.server" "$scpus" "$comm" "${cmd[@]}"; then
     if [ "$name" = netty ] && [ "$server_exit" = 3 ]; then

@@ -21,7 +21,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Netty peers answer as the harnesses expect: every byte echoed, HTTP connections closed as announced. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({NettyWarmUp.class, LeakCheck.class})
 class NettyPeersTest {
     @ParameterizedTest
     @EnumSource(value = NettyTransport.class, names = {"EPOLL", "NIO"})
@@ -47,6 +47,9 @@ class NettyPeersTest {
                 byte[] back = in.readNBytes(16384);
                 assertThat(back).as("message %d", m).isEqualTo(java.util.Arrays.copyOfRange(data, m * 16384, (m + 1) * 16384));
             }
+            // Netty closes a channel whose peer has ended; waiting for that leaves nothing to the shutdown.
+            s.shutdownOutput();
+            assertThat(in.read()).isEqualTo(-1);
         }
     }
 
