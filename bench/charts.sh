@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/charts.sh DIR: draws DIR/charts/*.png from DIR/results.json, as written by bench/http.sh
-# (bars per scenario and peer, one chart per connection count) or bench/iomodels.sh (lines over
-# idle connections, one per model), and prints the markdown image lines. Run by those scripts;
+# (bars per scenario and peer, one chart per connection count), bench/echo.sh (bars per connection
+# count and peer, one chart per message size and loops) or bench/iomodels.sh (lines over idle
+# connections, one per model), and prints the markdown image lines. Run by those scripts;
 # run it by hand to (re)draw the charts of an older results directory.
 set -euo pipefail
 
@@ -28,7 +29,18 @@ draw() {
   rm -f "$dir/charts/.err"
 }
 
-if jq -e '.medians[0] | has("peer")' "$json" >/dev/null 2>&1; then
+if jq -e '.medians[0] | has("messageBytes") and has("peer")' "$json" >/dev/null 2>&1; then
+  # bench/echo.sh: per message size and server variant, bars per connection count and peer.
+  jq -r '.medians | map("\(.messageBytes) \(.threads) \(.accept)") | unique | .[]' "$json" | while read -r b t a; do
+    name="s$b-t$t"; [ "$t" -eq 1 ] || name="$name-$a"
+    jq -r --argjson b "$b" --argjson t "$t" --arg a "$a" '.medians[] | select(.messageBytes == $b and .threads == $t and .accept == $a)
+        | "\(.connections) conns\t\(.peer)\t\(.mibPerSec // "null")"' "$json" |
+      draw bar "$name-mibps" --title "echo ping-pong, $b B messages, $t loop(s): MiB/s (median)" --y-label "MiB/s"
+    jq -r --argjson b "$b" --argjson t "$t" --arg a "$a" '.medians[] | select(.messageBytes == $b and .threads == $t and .accept == $a)
+        | "\(.connections) conns\t\(.peer)\t\(.serverCpuUsPerMiB // "null")"' "$json" |
+      draw bar "$name-cpu" --title "echo ping-pong, $b B messages, $t loop(s): server CPU µs per MiB (lower is better)" --y-label "µs per MiB"
+  done
+elif jq -e '.medians[0] | has("peer")' "$json" >/dev/null 2>&1; then
   for c in $(jq -r '[.medians[].connections] | unique | .[]' "$json"); do
     jq -r --argjson c "$c" '.medians[] | select(.connections == $c) | "\(.scenario)\t\(.peer)\t\(.requestsPerSec // "null")"' "$json" |
       draw bar "c$c-requests" --title "HTTP, $c connections: requests/s (median)" --y-label "requests/s"
@@ -42,5 +54,5 @@ elif jq -e '.medians[0] | has("model")' "$json" >/dev/null 2>&1; then
   jq -r '.medians[] | "\(.model)\t\(.idle)\t\(.serverCpuUsPerRequest // "null")"' "$json" |
     draw line cpu --title "server CPU µs per request beside idle connections (log scale)" --x-label "idle connections" --y-label "µs per request" --log-y
 else
-  die "$json is neither bench/http.sh's nor bench/iomodels.sh's"
+  die "$json is not bench/http.sh's, bench/echo.sh's or bench/iomodels.sh's"
 fi

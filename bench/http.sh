@@ -296,11 +296,8 @@ peer_netloop_command() {
 floor_bin="$root/bench/target/floor"
 peer_floor_available() {
   [ -z "${1:-}" ] || { echo "floor takes no IO variant (it uses epoll), not ':$1'"; return 1; }
-  if [ ! -x "$floor_bin" ] || [ "$root/bench/floor/floor.c" -nt "$floor_bin" ]; then
-    command -v gcc >/dev/null 2>&1 || { echo "gcc is not installed (scripts/install-bench-deps.sh installs it)"; return 1; }
-    mkdir -p "$(dirname "$floor_bin")"
-    gcc -O2 -Wall -o "$floor_bin" "$root/bench/floor/floor.c" 2>&1 || { echo "bench/floor/floor.c did not compile"; return 1; }
-  fi
+  local why
+  why="$("$root/bench/floor/build.sh")" || { echo "$why"; return 1; }
 }
 peer_floor_command() { cmd=("$floor_bin" http "$1" "$static_root"); }
 peer_floor_version() { echo "floor (bench/floor/floor.c, $(gcc --version | head -n 1), -O2)"; }
@@ -473,6 +470,11 @@ check_answer() {
     status="$(curl -s -0 --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code}' "$url")" || true
     [ "$status" = 200 ] || { echo "GET $url (HTTP/1.0) answered status ${status:-none}, not 200"; return 1; }
     cmp -s "$dir/check.body" "$expected" || { echo "GET $url (HTTP/1.0) answered another body"; return 1; }
+    # An HTTP/1.1 answer that does not say close means keep-alive to the client: wrk would send its next
+    # request into the closing connection and count a read error per request.
+    if head -n 1 "$dir/check.headers" | grep -q '^HTTP/1\.1' && ! grep -qi '^connection:.*close' "$dir/check.headers"; then
+      echo "GET $url (HTTP/1.0) answered HTTP/1.1 without Connection: close, then closed"; return 1
+    fi
     return 0
   fi
   read -r status reused < <(curl -s --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -o /dev/null \

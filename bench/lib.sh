@@ -51,6 +51,14 @@ raise_fd_limit() {
   fi
 }
 
+# The arguments quoted for a shell, each after a space, for a report's command line.
+quote_args() {
+  local a
+  for a in "$@"; do
+    if [[ "$a" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf ' %s' "$a"; else printf " '%s'" "${a//\'/\'\\\'\'}"; fi
+  done
+}
+
 # --- output --------------------------------------------------------------------------------
 
 # bench/results/<date>-<name>, or -2, -3... when that one already holds results: a rerun on
@@ -107,23 +115,41 @@ exec_on_cpus() {
 # start_server LOG CPUS ARGS...: `./netloop echo --port 0 ARGS` on CPUS ("" for anywhere);
 # sets server_pid and server_port.
 start_server() {
-  local log="$1" cpus="$2" i
+  local log="$1" cpus="$2"
   shift 2
+  start_listener "$log" "$cpus" java "$root/netloop" echo --port 0 "$@" ||
+    { cat "$log.err" >&2; die "the server ($*) exited before listening"; }
+}
+
+# start_listener LOG CPUS COMM COMMAND...: runs COMMAND (which listens on a port it picks and
+# prints "... listening on HOST:PORT ..." on stdout) on CPUS ("" for anywhere), its output in
+# LOG.out and LOG.err; sets server_pid and server_port. Returns 1, with server_exit set to its
+# status, when it exits before that banner. COMM is the process name the pid must have: the
+# server itself, not a launcher that would stand between it and the CPU time read from /proc.
+start_listener() {
+  local log="$1" cpus="$2" comm="$3" i
+  shift 3
   # Created here, since the background job below may not have opened them by the first look.
   : >"$log.out"
   : >"$log.err"
-  # taskset and the launcher both exec, so $! ends up being the server's JVM itself.
-  exec_on_cpus "$cpus" "$root/netloop" echo --port 0 "$@" >"$log.out" 2>"$log.err" &
+  # taskset and the launchers exec, so $! ends up being the server itself.
+  exec_on_cpus "$cpus" "$@" >"$log.out" 2>"$log.err" &
   server_pid=$!
   server_port=""
+  server_exit=""
   for ((i = 0; i < 600; i++)); do
     server_port="$(sed -n -E 's/.*listening on .*:([0-9]+) .*/\1/p' "$log.out")"
     [ -n "$server_port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$log.err" >&2; die "the server ($*) exited before listening"; }
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      server_exit=0
+      wait "$server_pid" 2>/dev/null || server_exit=$?
+      server_pid=""
+      return 1
+    fi
     sleep 0.1
   done
   [ -n "$server_port" ] || die "no banner from the server ($*) within 60 s (log: $log.err)"
-  [ "$(cat "/proc/$server_pid/comm")" = java ] || die "pid $server_pid is $(cat "/proc/$server_pid/comm"), not the JVM"
+  [ "$(cat "/proc/$server_pid/comm")" = "$comm" ] || die "pid $server_pid is $(cat "/proc/$server_pid/comm"), not $comm"
 }
 
 # --- a quiet machine -----------------------------------------------------------------------
@@ -207,11 +233,14 @@ retries=2
 # while the run was noisy (other CPU over a fifth of a core: someone else's build took a
 # share), moves that line to $raw/noisy.jsonl and runs it again, at most $retries more
 # times. The kept line says how many attempts were set aside (repeatedForNoise); the last
-# attempt is kept even when noisy, and flagged so in the table.
+# attempt is kept even when noisy, and flagged so in the table. A run that appends nothing (its
+# server turned out unable to run here, and said so) is left at that.
 measure() {
-  local attempt=0 last
+  local attempt=0 last before
   while :; do
+    before="$(wc -l <"$runs")"
     "$@"
+    [ "$(wc -l <"$runs")" -gt "$before" ] || return 0
     last="$(tail -n 1 "$runs")"
     sed -i '$d' "$runs"
     if [ "$attempt" -ge "$retries" ] ||

@@ -5,7 +5,8 @@
 #
 # Scenarios (default: all but smoke):
 #   plaintext pipelined short static static1m   HTTP peers under wrk (bench/http.sh), in one run
-#   echo                                        16 KiB ping-pong at 1, 100, 1000 connections (bench/echo.sh)
+#   echo                                        16 KiB ping-pong at 1, 100, 1000 connections, netloop
+#                                               against Netty and the C floor (bench/echo.sh)
 #   accept                                      connections accepted per second (bench/accept.sh)
 #   iomodels                                    the I/O-model lab with idle connections (bench/iomodels.sh)
 #   jmh                                         JMH microbenchmarks: HTTP parser, Buffer, timing wheel
@@ -27,7 +28,7 @@ http=() others=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --) shift; extra=("$@"); break ;;
-    -h|--help|help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help|help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     plaintext|pipelined|short|static|static1m) http+=("$1") ;;
     echo|accept|iomodels|jmh|smoke) others+=("$1") ;;
     *) die "unknown scenario '$1'; see ./netloop bench --help" ;;
@@ -64,7 +65,8 @@ run_jmh() {
 }
 
 # Every harness, a second or two each, into a scratch directory; fails when one fails or measures
-# nothing. Uses the peers that need nothing more than the bench dependencies: netloop and the floor.
+# nothing. Uses the peers that need nothing more than the bench dependencies: netloop and the floor
+# (and, for echo, Netty, which is in the bench module).
 run_smoke() {
   local dir
   dir="$(mktemp -d "${TMPDIR:-/tmp}/netloop-bench-smoke.XXXXXX")"
@@ -73,18 +75,24 @@ run_smoke() {
     { tail -n 30 "$dir/http.log" >&2; die "smoke: bench/http.sh failed (log above)"; }
   jq -e '[.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 8' "$dir/http/results.json" >/dev/null ||
     { jq -c '.medians[] | {peer, scenario, requestsPerSec, errors}' "$dir/http/results.json" >&2; die "smoke: bench/http.sh measured nothing for some peer or scenario"; }
+  "$root/bench/echo.sh" --peers "netloop netty floor" --scenarios 16384x10 --rounds 1 --warmup 0.5 --duration 1 \
+    --quiet-wait 0 --retries 0 --out "$dir/echo" >"$dir/echo.log" 2>&1 ||
+    { tail -n 30 "$dir/echo.log" >&2; die "smoke: bench/echo.sh failed (log above)"; }
+  jq -e '[.medians[] | select((.mibPerSec // 0) > 0 and .errors == 0)] | length == 3' "$dir/echo/results.json" >/dev/null ||
+    { jq -c '.medians[] | {peer, mibPerSec, errors}' "$dir/echo/results.json" >&2; die "smoke: bench/echo.sh measured nothing for some peer"; }
   "$root/bench/iomodels.sh" --models "blocking poll epoll" --idle "0 50" --rounds 1 --warmup 0 --duration 1 \
     --quiet-wait 0 --retries 0 --out "$dir/iomodels" >"$dir/iomodels.log" 2>&1 ||
     { tail -n 30 "$dir/iomodels.log" >&2; die "smoke: bench/iomodels.sh failed (log above)"; }
   jq -e '[.medians[] | select((.requestsPerSec // 0) > 0)] | length == 6' "$dir/iomodels/results.json" >/dev/null ||
     die "smoke: bench/iomodels.sh measured nothing for some model"
-  [ -s "$dir/iomodels/charts/requests.png" ] && [ -s "$dir/http/charts/c8-requests.png" ] ||
+  [ -s "$dir/iomodels/charts/requests.png" ] && [ -s "$dir/http/charts/c8-requests.png" ] &&
+    [ -s "$dir/echo/charts/s16384-t1-mibps.png" ] ||
     die "smoke: a chart is missing"
   "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" org.openjdk.jmh.Main -f 0 -wi 0 -i 1 -r 200ms \
     -p shape=wrk 'HttpParserBench' >"$dir/jmh.log" 2>&1 ||
     { tail -n 30 "$dir/jmh.log" >&2; die "smoke: JMH failed (log above)"; }
   grep -q '^HttpParserBench.parse ' "$dir/jmh.log" || die "smoke: JMH printed no result"
-  say "smoke: http.sh, iomodels.sh, charts and JMH work (nothing measured; scratch in $dir)"
+  say "smoke: http.sh, echo.sh, iomodels.sh, charts and JMH work (nothing measured; scratch in $dir)"
 }
 
 if [ ${#http[@]} -gt 0 ]; then "$root/bench/http.sh" --scenarios "${http[*]}" "${extra[@]}"; fi

@@ -6,7 +6,10 @@
  *                            GET /static/NAME sends ROOT/static/NAME with sendfile; anything else 404.
  *                            Keep-alive unless HTTP/1.0 without "keep-alive" or "Connection: close";
  *                            pipelined requests answered in order. No request bodies.
- *   floor echo PORT          TCP echo.
+ *   floor echo PORT          TCP echo: what one read returns is sent back; what the socket does not take
+ *                            waits for EPOLLOUT, and the connection is not read meanwhile.
+ *
+ * PORT 0 picks a free port; either mode prints "floor: listening on 127.0.0.1:PORT (MODE)" once bound.
  *
  * One thread, level-triggered epoll, non-blocking sockets, one fixed buffer per connection. Not a
  * general server: a request longer than its buffer is answered 431 and closed, nothing is parsed
@@ -200,7 +203,8 @@ static int on_readable(struct conn *c) {
             send(c->fd, too_big, sizeof too_big - 1, MSG_NOSIGNAL);
             return -1;
         }
-        ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+        /* Echo reads straight into the (empty) output buffer, 16 KiB at a time, and sends that back. */
+        ssize_t n = echo_mode ? recv(c->fd, c->out, OUT_CAP, 0) : recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
         if (n == 0) return -1;
         if (n < 0) {
             if (errno == EAGAIN) return 0;
@@ -208,8 +212,9 @@ static int on_readable(struct conn *c) {
             return -1;
         }
         if (echo_mode) {
-            /* Echo what came, as one send; the rest waits for EPOLLOUT like any reply. */
-            append(c, c->in, (int) n);
+            /* As one send; what the socket does not take waits for EPOLLOUT like any reply. */
+            c->out_off = 0;
+            c->out_len = (int) n;
             if (flush_out(c) < 0) return -1;
             if (c->out_len > 0) return 0; /* stop reading until the peer takes it */
             continue;
@@ -240,6 +245,11 @@ int main(int argc, char **argv) {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
     if (listen(lfd, 4096) < 0) die("listen");
+    /* The port actually bound (PORT 0 picks one), in the same banner form as netloop's and Netty's. */
+    socklen_t alen = sizeof addr;
+    if (getsockname(lfd, (struct sockaddr *) &addr, &alen) < 0) die("getsockname");
+    printf("floor: listening on 127.0.0.1:%d (%s)\n", ntohs(addr.sin_port), argv[1]);
+    fflush(stdout);
     ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) die("epoll_create1");
     struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};

@@ -166,8 +166,15 @@ final class NettyHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static HttpHeaders commonHeaders(HttpHeaders headers, HttpRequest request, boolean keepAlive) {
         headers.set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE, HttpDate.now());
-        // Connection: close for a closing 1.1 exchange, keep-alive for a persistent 1.0 one, nothing otherwise.
-        HttpUtil.setKeepAlive(headers, request.protocolVersion(), keepAlive);
+        // As Netty's own HttpHelloWorldServerHandler does. The response is HTTP/1.1, which means keep-alive
+        // unless it says close: a closing exchange must say so whatever the request's version, or the client
+        // (wrk among them) sends its next request into a connection being closed and counts a read error.
+        // A 1.0 client that asked for keep-alive is told it got it.
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!request.protocolVersion().isKeepAliveDefault()) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         return headers;
     }
 

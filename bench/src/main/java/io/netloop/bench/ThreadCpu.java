@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  * {@link CpuClock} cannot).
  *
  * <p>Reads {@code utime + stime} from {@code /proc/<pid>/task/<tid>/stat} for each thread
- * whose name starts with {@link #PREFIX}. Those fields count clock ticks of USER_HZ, which
+ * whose name starts with one of {@link #PREFIXES}. Those fields count clock ticks of USER_HZ, which
  * is fixed at 100 in the kernel's ABI on x86 and arm64 whatever the kernel's HZ, so one tick
  * is 10 ms here. Threads with the same name are summed. A thread that exits between two
  * samples drops out; the loops live as long as the server.
@@ -22,8 +23,8 @@ import java.util.TreeMap;
  * <p>Threading: stateless; any thread.
  */
 final class ThreadCpu {
-    /** netloop names its loop threads {@code netloop-<loop name>}. */
-    static final String PREFIX = "netloop-";
+    /** netloop names its loop threads {@code netloop-<loop name>}, the Netty peers theirs {@code netty-<peer>-...}. */
+    static final List<String> PREFIXES = List.of("netloop-", "netty-");
     private static final long NANOS_PER_TICK = 10_000_000L;
 
     private ThreadCpu() {}
@@ -43,7 +44,7 @@ final class ThreadCpu {
                 // "tid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
                 int open = stat.indexOf('('), close = stat.lastIndexOf(')');
                 String name = stat.substring(open + 1, close);
-                if (!name.startsWith(PREFIX)) continue;
+                if (PREFIXES.stream().noneMatch(name::startsWith)) continue;
                 String[] f = stat.substring(close + 2).split(" ");
                 // After the comm: f[0] is field 3 (state), so utime (field 14) is f[11], stime f[12].
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);

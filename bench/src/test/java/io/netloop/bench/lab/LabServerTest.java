@@ -35,6 +35,11 @@ class LabServerTest {
                 }
                 InputStream in = s.getInputStream();
                 assertThat(in.readNBytes(expected.length)).isEqualTo(expected);
+                // The server closes its side once ours ends, so that its connection thread (a virtual one
+                // included, whose blocking the JDK parks on pollers it opens lazily per carrier) is done
+                // before the next class's descriptor baseline is taken.
+                s.shutdownOutput();
+                assertThat(in.read()).isEqualTo(-1);
             }
         }
     }
