@@ -29,7 +29,9 @@ draw() {
   rm -f "$dir/charts/.err"
 }
 
-if jq -e '.medians[0] | has("messageBytes") and has("peer")' "$json" >/dev/null 2>&1; then
+if jq -e '.medians | length == 0' "$json" >/dev/null 2>&1; then
+  say "no run of $json was measured: no charts"   # every run failed; the report says why
+elif jq -e '.medians[0] | has("messageBytes") and has("peer")' "$json" >/dev/null 2>&1; then
   # bench/echo.sh: per message size and server variant, bars per connection count and peer.
   jq -r '.medians | map("\(.messageBytes) \(.threads) \(.accept)") | unique | .[]' "$json" | while read -r b t a; do
     name="s$b-t$t"; [ "$t" -eq 1 ] || name="$name-$a"

@@ -555,6 +555,19 @@ run_one() {
   idle0="$(cut -d' ' -f2 /proc/uptime)"; ticks0="$(tree_ticks "$server_pid")"; t0="$(date +%s.%N)"
   "${wrk[@]}" -d"${duration}s" "$url" >"$log.wrk.out" 2>&1 || rc=$?
   t1="$(date +%s.%N)"; ticks1="$(tree_ticks "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    # A server that died mid-run leaves nothing to measure; without this its run went missing
+    # from the tables without a word (the floor, killed by SIGPIPE, at static c1024).
+    local status=0
+    wait "$server_pid" 2>/dev/null || status=$?
+    server_pid=""
+    why="the server exited during the run with status $status$( [ "$status" -gt 128 ] && echo " (signal $((status - 128)): $(kill -l "$status" 2>/dev/null || echo '?'))"); log: ${log#"$root"/}.server.err"
+    say "$tag: NOT MEASURED: $why"
+    tail -n 5 "$log.server.err" >&2
+    jq -nc --arg peer "$p" --arg scenario "$scenario" --argjson connections "$conns" --argjson round "$round" \
+          --arg why "$why" '{peer: $peer, scenario: $scenario, connections: $connections, round: $round, invalid: $why}' >>"$runs"
+    return
+  fi
   hwm="$(tree_hwm_kib "$server_pid")"
   server_tree="$(tree_pids "$server_pid")"
   local n_procs
@@ -563,7 +576,8 @@ run_one() {
   server_pid=""
   exceptions="$(grep -c -E 'Exception|Error|\[(alert|crit|emerg)\]' "$log.server.err" || true)"
   wrk_json="$(sed -n 's/^WRK_JSON //p' "$log.wrk.out" | tail -n 1)"
-  if ! jq -e . >/dev/null 2>&1 <<<"$wrk_json"; then
+  # jq reads an empty input as no JSON at all and succeeds: test for it first.
+  if [ -z "$wrk_json" ] || ! jq -e . >/dev/null 2>&1 <<<"$wrk_json"; then
     say "$tag: wrk printed no result (exit $rc):"
     tail -n 5 "$log.wrk.out" >&2
     wrk_json='{}'

@@ -181,7 +181,8 @@ run_one() {
     t1="$(date +%s.%N)"; ticks1="$(ticks_of "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
     threads="$(threads_of "$server_pid")"
     json="$(sed -n 's/^WRK_JSON //p' "$log.wrk.out" | tail -n 1)"
-    jq -e . >/dev/null 2>&1 <<<"$json" || { refused="wrk printed no result (exit $rc): $(tail -n 1 "$log.wrk.out")"; json='{}'; }
+    # jq takes an empty input for no JSON at all and succeeds: test for it first.
+    [ -n "$json" ] && jq -e . >/dev/null 2>&1 <<<"$json" || { refused="wrk printed no result (exit $rc): $(tail -n 1 "$log.wrk.out")"; json='{}'; }
   else
     json='{}'; ticks0=0; ticks1=0; t0=0; t1=0; threads="$(threads_of "$server_pid")"
   fi

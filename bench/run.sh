@@ -73,8 +73,9 @@ run_smoke() {
   "$root/bench/http.sh" --peers "netloop floor" --scenarios "plaintext pipelined short static" --connections 8 \
     --rounds 1 --warmup 0 --duration 1 --quiet-wait 0 --out "$dir/http" >"$dir/http.log" 2>&1 ||
     { tail -n 30 "$dir/http.log" >&2; die "smoke: bench/http.sh failed (log above)"; }
-  jq -e '[.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 8' "$dir/http/results.json" >/dev/null ||
-    { jq -c '.medians[] | {peer, scenario, requestsPerSec, errors}' "$dir/http/results.json" >&2; die "smoke: bench/http.sh measured nothing for some peer or scenario"; }
+  jq -e '([.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 8) and (.invalidRuns | length == 0)' \
+      "$dir/http/results.json" >/dev/null ||
+    { jq -c '(.medians[] | {peer, scenario, requestsPerSec, errors}), .invalidRuns[]' "$dir/http/results.json" >&2; die "smoke: bench/http.sh measured nothing for some peer or scenario"; }
   "$root/bench/echo.sh" --peers "netloop netty floor" --scenarios 16384x10 --rounds 1 --warmup 0.5 --duration 1 \
     --quiet-wait 0 --retries 0 --out "$dir/echo" >"$dir/echo.log" 2>&1 ||
     { tail -n 30 "$dir/echo.log" >&2; die "smoke: bench/echo.sh failed (log above)"; }
