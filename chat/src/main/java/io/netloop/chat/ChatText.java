@@ -3,7 +3,11 @@ package io.netloop.chat;
 /**
  * What a line of chat may hold, whichever way it came: no control characters (C0, DEL, C1),
  * so that no member can ring bells, move cursors or inject escape sequences into another's
- * terminal, and a bounded length in UTF-8.
+ * terminal; no bidirectional embeddings, overrides or isolates (U+202A..U+202E, U+2066..U+2069),
+ * which would reorder what a terminal or page shows after the line (the prefix naming the next
+ * sender included: "Trojan Source", CVE-2021-42574), while the marks LRM, RLM and ALM, which
+ * reorder nothing beyond themselves, stay allowed; no unpaired surrogate, which is no text; and a
+ * bounded length in UTF-8.
  *
  * <p>Threading: stateless.
  */
@@ -16,6 +20,15 @@ final class ChatText {
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {
                 return String.format("control characters are not allowed (U+%04X at character %d)", (int) c, i + 1);
+            }
+            if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                return String.format("bidirectional embeddings, overrides and isolates are not allowed (U+%04X at character %d)",
+                        (int) c, i + 1);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair: one character beyond the BMP
+            } else if (Character.isSurrogate(c)) {
+                return String.format("an unpaired surrogate is no text (U+%04X at character %d)", (int) c, i + 1);
             }
         }
         int bytes = utf8Length(text);

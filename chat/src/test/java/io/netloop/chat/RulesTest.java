@@ -40,6 +40,21 @@ class RulesTest {
     }
 
     @Test
+    void textThatReordersWhatFollowsOrIsNoTextIsRefused() {
+        // An override left open would flip the next line's "<nick> " prefix on a terminal or page.
+        assertThat(ChatText.problem("pay \u202Eevil\u202C now", 1024))
+                .isEqualTo("bidirectional embeddings, overrides and isolates are not allowed (U+202E at character 5)");
+        for (char c : new char[] {'\u202A', '\u202B', '\u202C', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069'}) {
+            assertThat(ChatText.problem("x" + c, 1024)).as("U+%04X", (int) c).contains(String.format("U+%04X", (int) c));
+        }
+        // Marks reorder nothing beyond themselves, and right-to-left text itself is text.
+        assertThat(ChatText.problem("\u200E\u200F\u061C שלום مرحبا", 1024)).isNull();
+        assertThat(ChatText.problem("a\uD83D", 1024)).isEqualTo("an unpaired surrogate is no text (U+D83D at character 2)");
+        assertThat(ChatText.problem("\uDE00b", 1024)).contains("U+DE00 at character 1");
+        assertThat(ChatText.problem("😀😀", 1024)).isNull();
+    }
+
+    @Test
     void theOutputBoundMustHoldTheEchoOfAFullCommandWindowTwice() {
         assertThat(ChatLimits.DEFAULT.withMaxPendingCommands(8).withMaxQueuedOutputBytes(32 * 1024).maxQueuedOutputBytes())
                 .isEqualTo(32 * 1024);

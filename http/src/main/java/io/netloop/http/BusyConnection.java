@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * answer, then what the client still sends is discarded until it closes, for at most
  * {@link #LINGER_MILLIS} or {@link #MAX_DISCARD} bytes. Closing at once, with the request
  * unread, would reset the connection and could destroy the answer before the client reads it.
+ * Both bounds are below an ordinary connection's (2 s, 256 KiB): this one exists because the
+ * server is over its limit, and its descriptor is worth more to the connections being served.
  *
  * <p>Threading: the connection's loop thread.
  */
