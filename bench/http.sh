@@ -216,7 +216,7 @@ EOF
 netty_version="$(find "$root/bench/target/lib" -name 'netty-codec-http-*.jar' 2>/dev/null | sed -E 's/.*netty-codec-http-(.*)\.jar/\1/' | head -n 1)"
 # Netty on JDK 24+ leaves sun.misc.Unsafe alone unless allowed, and runs slower without it; its
 # users who care about speed allow it. Leak detection is a debugging aid (sampling, but not free).
-# ParallelGC as the netloop launcher uses.
+# ParallelGC as the netloop launcher uses, but not its -Xmn64m: each peer runs with the flags its own users would give it.
 netty_jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
            -Dio.netty.leakDetection.level=disabled)
 
@@ -656,7 +656,9 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
       requestsPerSec: (map(.requestsPerSec) | median),
       requestsPerSecMin: (map(.requestsPerSec) | map(select(. != null)) | min),
       requestsPerSecMax: (map(.requestsPerSec) | map(select(. != null)) | max),
-      latencyP50Us: (map(.latencyUs.p50) | median), latencyP99Us: (map(.latencyUs.p99) | median),
+      # wrk times one request per batch when pipelining: no per-request latency (p99 read 0).
+      latencyP50Us: (if .[0].scenario == "pipelined" then null else map(.latencyUs.p50) | median end),
+      latencyP99Us: (if .[0].scenario == "pipelined" then null else map(.latencyUs.p99) | median end),
       serverCpuUsPerRequest: (map(.serverCpuUsPerRequest) | median),
       serverBusy: (map(if .seconds > 0 then .serverCpuSeconds / .seconds else null end) | median),
       serverPeakRssKiB: (map(.serverPeakRssKiB) | median), serverProcesses: (map(.serverProcesses) | max),
@@ -733,6 +735,7 @@ if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/b
   echo "  **× req/s** is the ratio to $reference's median (above 1: faster)."
   echo "- **p50, p99**: wrk's latency percentiles (from its \`done()\` hook; wrk sends the next request on a connection"
   echo "  only after the last answer, so these are closed-loop latencies, not what an open-loop load would see)."
+  echo "  None for pipelined: wrk then times a batch of 16, not a request (results.json keeps what it said)."
   echo "- **server µs/req**: CPU time of the server's whole process tree (utime+stime of every process and thread, from"
   echo "  \`/proc/<pid>/stat\`, nginx's master and workers together) over the measured run, per request; resolution one"
   echo "  clock tick (1/$clk_tck s). **× CPU/req** is the ratio to $reference (below 1: cheaper). **server busy** is that CPU"
