@@ -1,7 +1,7 @@
 package io.netloop.core;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,13 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WorkerPool implements Executor, AutoCloseable {
     private final ThreadPoolExecutor pool;
-    private final ConcurrentLinkedDeque<Runnable> overflow = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger overflowSize = new AtomicInteger();
+    /** Tasks that did not fit the queue, oldest first. Guarded by itself. */
+    private final ArrayDeque<Runnable> overflow = new ArrayDeque<>();
+    /**
+     * Tasks given to {@link #execute} and not yet taken by the pool: the overflow, and any being
+     * handed over. Counted before the first try, so that a worker finishing meanwhile knows to
+     * look at the overflow (see {@link #drainOverflow}).
+     */
+    private final AtomicInteger pending = new AtomicInteger();
 
     public WorkerPool(int threads, int queueCapacity) {
+        this(newPool(threads, queueCapacity));
+    }
+
+    /** Over a given pool: tests use one that stalls where a busy scheduler could. */
+    WorkerPool(ThreadPoolExecutor pool) {
+        this.pool = pool;
+    }
+
+    private static ThreadPoolExecutor newPool(int threads, int queueCapacity) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive: " + threads);
         AtomicInteger ids = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, queueCapacity)),
                 r -> Thread.ofPlatform().name("netloop-worker-" + ids.incrementAndGet()).unstarted(r));
     }
@@ -42,32 +57,49 @@ public final class WorkerPool implements Executor, AutoCloseable {
                 drainOverflow();
             }
         };
+        pending.incrementAndGet();
         try {
             pool.execute(wrapped);
+            pending.decrementAndGet();
+            return;
         } catch (RejectedExecutionException full) {
-            if (pool.isShutdown()) throw full;
-            overflow.addLast(wrapped);
-            overflowSize.incrementAndGet();
-            drainOverflow(); // a worker may have finished between the two lines above
+            if (pool.isShutdown()) {
+                pending.decrementAndGet();
+                throw full;
+            }
         }
+        synchronized (overflow) {
+            overflow.addLast(wrapped);
+        }
+        drainOverflow(); // a worker may have made room since
     }
 
+    /**
+     * Hands the overflow to the pool while the queue takes it. A rejection here means the queue
+     * is full, so a queued task has yet to run, and its own drain will come after this one:
+     * under the lock, no worker can look at the overflow while a task is out of it and being
+     * tried, see nothing, and go idle for good (which stranded a task, and the connection
+     * waiting for it, before this lock).
+     */
     private void drainOverflow() {
-        Runnable next;
-        while ((next = overflow.pollFirst()) != null) {
-            try {
-                pool.execute(next);
-                overflowSize.decrementAndGet();
-            } catch (RejectedExecutionException stillFull) {
-                overflow.offerFirst(next); // the next finishing worker retries
-                return;
+        if (pending.get() == 0) return; // the common case takes no lock
+        synchronized (overflow) {
+            Runnable next;
+            while ((next = overflow.peekFirst()) != null) {
+                try {
+                    pool.execute(next);
+                } catch (RejectedExecutionException stillFull) {
+                    return; // the next finishing worker retries; at shutdown nothing will
+                }
+                overflow.pollFirst();
+                pending.decrementAndGet();
             }
         }
     }
 
     /** Tasks waiting for a worker: the queue plus the overflow. */
     public int queueDepth() {
-        return pool.getQueue().size() + overflowSize.get();
+        return pool.getQueue().size() + pending.get();
     }
 
     public int activeCount() {
