@@ -24,12 +24,8 @@ public final class WorkerPool implements Executor, AutoCloseable {
     private final ThreadPoolExecutor pool;
     /** Tasks that did not fit the queue, oldest first. Guarded by itself. */
     private final ArrayDeque<Runnable> overflow = new ArrayDeque<>();
-    /**
-     * Tasks given to {@link #execute} and not yet taken by the pool: the overflow, and any being
-     * handed over. Counted before the first try, so that a worker finishing meanwhile knows to
-     * look at the overflow (see {@link #drainOverflow}).
-     */
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The overflow's size, readable without the lock: a finishing worker looks only when above 0. */
+    private final AtomicInteger overflowSize = new AtomicInteger();
 
     public WorkerPool(int threads, int queueCapacity) {
         this(newPool(threads, queueCapacity));
@@ -57,32 +53,28 @@ public final class WorkerPool implements Executor, AutoCloseable {
                 drainOverflow();
             }
         };
-        pending.incrementAndGet();
         try {
             pool.execute(wrapped);
-            pending.decrementAndGet();
             return;
         } catch (RejectedExecutionException full) {
-            if (pool.isShutdown()) {
-                pending.decrementAndGet();
-                throw full;
-            }
+            if (pool.isShutdown()) throw full;
         }
         synchronized (overflow) {
             overflow.addLast(wrapped);
+            overflowSize.incrementAndGet();
         }
         drainOverflow(); // a worker may have made room since
     }
 
     /**
      * Hands the overflow to the pool while the queue takes it. A rejection here means the queue
-     * is full, so a queued task has yet to run, and its own drain will come after this one:
-     * under the lock, no worker can look at the overflow while a task is out of it and being
-     * tried, see nothing, and go idle for good (which stranded a task, and the connection
-     * waiting for it, before this lock).
+     * is full, so a queued task has yet to run, and its own drain will come after this one and
+     * find the task counted: under the lock, no worker can look at the overflow while a task is
+     * out of it and being tried, see nothing, and go idle for good (which stranded a task, and
+     * the connection waiting for it, before this lock).
      */
     private void drainOverflow() {
-        if (pending.get() == 0) return; // the common case takes no lock
+        if (overflowSize.get() == 0) return; // the common case takes no lock
         synchronized (overflow) {
             Runnable next;
             while ((next = overflow.peekFirst()) != null) {
@@ -92,14 +84,14 @@ public final class WorkerPool implements Executor, AutoCloseable {
                     return; // the next finishing worker retries; at shutdown nothing will
                 }
                 overflow.pollFirst();
-                pending.decrementAndGet();
+                overflowSize.decrementAndGet();
             }
         }
     }
 
     /** Tasks waiting for a worker: the queue plus the overflow. */
     public int queueDepth() {
-        return pool.getQueue().size() + pending.get();
+        return pool.getQueue().size() + overflowSize.get();
     }
 
     public int activeCount() {
