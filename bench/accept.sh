@@ -112,7 +112,7 @@ run_one() {
   wait_for_quiet "$quiet_wait"
   load="$(cut -d' ' -f1 /proc/loadavg)"
   start_server "$raw/$tag.server" "$scpus" --io "$io" --threads "$threads" --accept "$accept"
-  exec_on_cpus "$ccpus" "$java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+  exec_on_cpus "$ccpus" "$java" "${netloop_jvm[@]}" -XX:+UseParallelGC \
     -cp "$bench_jar" io.netloop.bench.ConnectRate --port "$server_port" --slots "$slots" --size "$size" \
     --close "$close" --warmup "$warmup" --duration "$duration" --server-pid "$server_pid" \
     >"$raw/$tag.client.json" 2>"$raw/$tag.client.err" &

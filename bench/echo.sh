@@ -214,7 +214,7 @@ run_one() {
     tail -n 5 "$raw/$tag.server.err" >&2
     die "the $p server exited (status $server_exit) before listening (log: ${raw#"$root"/}/$tag.server.err)"
   fi
-  exec_on_cpus "$ccpus" "$java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar "$bench_jar" \
+  exec_on_cpus "$ccpus" "$java" "${netloop_jvm[@]}" -XX:+UseParallelGC -jar "$bench_jar" \
     --port "$server_port" --connections "$conns" --size "$bytes" --warmup "$warmup" --duration "$duration" \
     --server-pid "$server_pid" >"$raw/$tag.client.json" 2>"$raw/$tag.client.err" &
   client_pid=$!

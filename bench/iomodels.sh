@@ -129,7 +129,7 @@ done = function(summary, latency, requests)
 end
 EOF
 
-jvm=(--enable-native-access=ALL-UNNAMED -XX:+UseParallelGC)
+jvm=("${netloop_jvm[@]}" -XX:+UseParallelGC)
 
 ticks_of() { local s f; s="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }; read -r -a f <<<"${s##*) }"; echo $((f[11] + f[12])); }
 threads_of() { ls "/proc/$1/task" 2>/dev/null | wc -l; }

@@ -26,6 +26,10 @@ ensure_tools() {
 # --- build ---------------------------------------------------------------------------------
 
 bench_jar="$root/bench/target/netloop-bench.jar"
+# netloop's modules on the module path, the bench jar and its third-party jars on the class
+# path: only io.netloop.core may call the kernel, as under ./netloop.
+netloop_jvm=(--module-path "$root/bench/target/modules" --add-modules io.netloop.core,io.netloop.http
+  --enable-native-access=io.netloop.core)
 
 build_if_stale() {
   local stamp="$root/bench/target/.bench-built"

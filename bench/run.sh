@@ -50,8 +50,8 @@ run_jmh() {
   out="$(default_out jmh)"
   mkdir -p "$out"
   say "JMH into ${out#"$root"/}"
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" org.openjdk.jmh.Main \
-    -jvmArgs "--enable-native-access=ALL-UNNAMED" -rf json -rff "$out/results.json" "$@" | tee "$out/raw.txt"
+  "$java" "${netloop_jvm[@]}" -cp "$bench_jar" org.openjdk.jmh.Main \
+    -jvmArgs "${netloop_jvm[*]}" -rf json -rff "$out/results.json" "$@" | tee "$out/raw.txt"
   {
     echo "# JMH microbenchmarks ($(date -u +%F))"
     echo
@@ -89,7 +89,7 @@ run_smoke() {
   [ -s "$dir/iomodels/charts/requests.png" ] && [ -s "$dir/http/charts/c8-requests.png" ] &&
     [ -s "$dir/echo/charts/s16384-t1-mibps.png" ] ||
     die "smoke: a chart is missing"
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" org.openjdk.jmh.Main -f 0 -wi 0 -i 1 -r 200ms \
+  "$java" "${netloop_jvm[@]}" -cp "$bench_jar" org.openjdk.jmh.Main -f 0 -wi 0 -i 1 -r 200ms \
     -p shape=wrk 'HttpParserBench' >"$dir/jmh.log" 2>&1 ||
     { tail -n 30 "$dir/jmh.log" >&2; die "smoke: JMH failed (log above)"; }
   grep -q '^HttpParserBench.parse ' "$dir/jmh.log" || die "smoke: JMH printed no result"

@@ -58,7 +58,7 @@ grep -q "serving" "$out/server.log" || die "the server did not start: $(cat "$ou
 grep -q "chat room on" "$out/chat.log" || die "the chat did not start: $(cat "$out/chat.log")"
 
 drive() {
-  "$java" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$bench_jar" io.netloop.bench.Soak --port "$port" \
+  "$java" -Xmx512m -cp "$bench_jar" io.netloop.bench.Soak --port "$port" \
     --chat-port "$chat_port" --chat-http-port $((chat_port + 1)) --chat-clients 3 "$@"
 }
 

@@ -1,8 +1,8 @@
 package io.netloop.bench;
 
-import io.netloop.core.EventLoop;
-import io.netloop.core.NetOption;
-import io.netloop.core.SocketConfig;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.transport.SocketConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * last 60 s, and may use up the ephemeral ports.
  *
  * <p>The client is one netloop {@link EventLoop} on epoll (edge-triggered by default) with
- * bare channels, not {@link io.netloop.core.TcpClient}; {@link ConnectSlot} says why.
+ * bare channels, not {@link io.netloop.core.tcp.TcpClient}; {@link ConnectSlot} says why.
  *
  * <p>Threading: the main thread sets up, sleeps through the phases and prints; slots and
  * tally live on the loop thread, reached through {@link LoopTasks#call}.

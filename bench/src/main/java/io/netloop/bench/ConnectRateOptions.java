@@ -1,6 +1,6 @@
 package io.netloop.bench;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 
 import java.time.Duration;
 

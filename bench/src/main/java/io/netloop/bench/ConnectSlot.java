@@ -1,11 +1,11 @@
 package io.netloop.bench;
 
-import io.netloop.core.Channel;
-import io.netloop.core.EventLoop;
-import io.netloop.core.Interest;
-import io.netloop.core.IoHandler;
-import io.netloop.core.SocketConfig;
-import io.netloop.core.StreamSocket;
+import io.netloop.core.loop.Channel;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.transport.Interest;
+import io.netloop.core.loop.IoHandler;
+import io.netloop.core.transport.SocketConfig;
+import io.netloop.core.transport.StreamSocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ConnectTally} and the slot starts over a millisecond later (so that a server that
  * is down is not hammered in a tight loop).
  *
- * <p>Why not {@link io.netloop.core.TcpClient}: its general path costs a connection ~6 more
+ * <p>Why not {@link io.netloop.core.tcp.TcpClient}: its general path costs a connection ~6 more
  * system calls and a heap timer (SO_ERROR, getpeername, a second epoll registration for the
  * {@code TcpConnection}, a 16 KiB input buffer), which would make this generator, not the
  * server, the limit. Here one channel is registered once for READ|WRITE; on epoll a

@@ -1,7 +1,7 @@
 package io.netloop.bench;
 
-import io.netloop.sys.Errno;
-import io.netloop.sys.ErrnoException;
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

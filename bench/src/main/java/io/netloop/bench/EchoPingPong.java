@@ -1,8 +1,8 @@
 package io.netloop.bench;
 
-import io.netloop.core.EventLoop;
-import io.netloop.core.TcpClient;
-import io.netloop.core.TcpConnection;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpClient;
+import io.netloop.core.tcp.TcpConnection;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

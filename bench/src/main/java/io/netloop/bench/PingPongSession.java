@@ -1,8 +1,8 @@
 package io.netloop.bench;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.TcpConnection;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.TcpConnection;
 
 import java.util.Arrays;
 

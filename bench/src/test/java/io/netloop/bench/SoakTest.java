@@ -1,7 +1,7 @@
 package io.netloop.bench;
 
 import io.netloop.chat.ChatServer;
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;

@@ -1,14 +1,15 @@
 package io.netloop.chat;
 
-import io.netloop.core.AcceptMode;
-import io.netloop.core.ConnectionConfig;
-import io.netloop.core.ConnectionFilter;
-import io.netloop.core.EventLoop;
-import io.netloop.core.IoMode;
-import io.netloop.core.TcpServer;
+import io.netloop.http.websocket.WebSocketRoute;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.tcp.ConnectionFilter;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.TcpServer;
 import io.netloop.http.HttpServer;
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.tls.TlsConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -205,8 +206,8 @@ public final class ChatServer implements AutoCloseable {
                         .tls(tls).proxyProtocol(proxyProtocol).build();
                 ChatPage.install(http);
                 // A message is at most maxLineBytes of text; JSON escaping may grow it up to six times.
-                http.webSocket(WEBSOCKET_PATH, new WebSocketChat(chat.room, chat.bound))
-                        .maxMessageSize(6 * limits.maxLineBytes() + 256);
+                http.get(WEBSOCKET_PATH, WebSocketRoute.of(new WebSocketChat(chat.room, chat.bound))
+                        .maxMessageSize(6 * limits.maxLineBytes() + 256));
                 chat.http = http.start();
             } catch (IOException | RuntimeException e) {
                 chat.close();

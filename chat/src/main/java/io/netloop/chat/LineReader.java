@@ -1,6 +1,6 @@
 package io.netloop.chat;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

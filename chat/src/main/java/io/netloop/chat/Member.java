@@ -1,6 +1,6 @@
 package io.netloop.chat;
 
-import io.netloop.core.EventLoop;
+import io.netloop.core.loop.EventLoop;
 
 /**
  * The room's view of one connection, whatever its transport: where it lives and how to tell

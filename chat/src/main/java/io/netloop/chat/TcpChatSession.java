@@ -1,10 +1,10 @@
 package io.netloop.chat;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.EventLoop;
-import io.netloop.core.TcpConnection;
-import io.netloop.core.Timer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpConnection;
+import io.netloop.core.loop.Timer;
 
 /**
  * One TCP chat client (nc, telnet): cuts its input into lines for the {@link Room} and writes

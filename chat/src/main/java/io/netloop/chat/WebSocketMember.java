@@ -1,6 +1,6 @@
 package io.netloop.chat;
 
-import io.netloop.core.EventLoop;
+import io.netloop.core.loop.EventLoop;
 import io.netloop.http.websocket.WebSocket;
 
 import java.util.Map;

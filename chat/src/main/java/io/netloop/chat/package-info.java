@@ -5,7 +5,7 @@
  * <p>Threading: the room's state (who is in, under which nickname) lives on ONE event loop,
  * the room's, and is touched only there. Each connection lives on its own loop (a TCP or an
  * HTTP server loop) and is touched only by that loop: it posts what its peer typed to the
- * room with {@link io.netloop.core.EventLoop#execute}, and the room posts each delivery back
+ * room with {@link io.netloop.core.loop.EventLoop#execute}, and the room posts each delivery back
  * to the member's loop the same way. No lock is shared between a connection and the room.
  *
  * <p>Every input and output is bounded: a line or message is at most

@@ -1,10 +1,10 @@
 package io.netloop.chat;
 
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.proxy.TrustedProxies;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tls.TlsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

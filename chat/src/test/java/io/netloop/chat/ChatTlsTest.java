@@ -2,7 +2,7 @@ package io.netloop.chat;
 
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tls.TlsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.netloop.cli;
 
-import io.netloop.core.TcpServer;
-import io.netloop.echo.EchoServer;
+import io.netloop.core.tcp.TcpServer;
+import io.netloop.apps.echo.EchoServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.netloop.cli;
 
-import io.netloop.core.HandlerMode;
-import io.netloop.core.TcpServer;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.tcp.TcpServer;
 import picocli.CommandLine.Option;
 
 /**

@@ -35,9 +35,9 @@ public final class Main implements Runnable {
     static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine cl = new CommandLine(new Main(), factory);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.registerConverter(io.netloop.core.IoMode.class, io.netloop.core.IoMode::parse);
-        cl.registerConverter(io.netloop.core.AcceptMode.class, io.netloop.core.AcceptMode::parse);
-        cl.registerConverter(io.netloop.core.HandlerMode.class, io.netloop.core.HandlerMode::parse);
+        cl.registerConverter(io.netloop.core.loop.IoMode.class, io.netloop.core.loop.IoMode::parse);
+        cl.registerConverter(io.netloop.core.tcp.AcceptMode.class, io.netloop.core.tcp.AcceptMode::parse);
+        cl.registerConverter(io.netloop.core.tcp.HandlerMode.class, io.netloop.core.tcp.HandlerMode::parse);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("netloop " + cmd.getCommandName() + ": " + e.getMessage());
             return 1;

@@ -1,8 +1,8 @@
 package io.netloop.cli;
 
-import io.netloop.core.IoMode;
-import io.netloop.peer.PeerMessage;
-import io.netloop.peer.PeerNode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.apps.peer.PeerMessage;
+import io.netloop.apps.peer.PeerNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,8 +1,8 @@
 package io.netloop.cli;
 
-import io.netloop.core.ConnectionFilter;
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.proxy.TrustedProxies;
+import io.netloop.core.tcp.ConnectionFilter;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
 import picocli.CommandLine.Option;
 
 /**

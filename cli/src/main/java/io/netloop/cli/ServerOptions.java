@@ -1,8 +1,8 @@
 package io.netloop.cli;
 
-import io.netloop.core.AcceptMode;
-import io.netloop.core.IoMode;
-import io.netloop.core.TcpServer;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.TcpServer;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.netloop.cli;
 
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tls.TlsConfig;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

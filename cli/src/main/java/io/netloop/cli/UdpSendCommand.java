@@ -1,7 +1,7 @@
 package io.netloop.cli;
 
-import io.netloop.core.IoMode;
-import io.netloop.udp.UdpClient;
+import io.netloop.core.loop.IoMode;
+import io.netloop.apps.udp.UdpClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,9 +22,7 @@ final class CommandProcess implements AutoCloseable {
     private final BufferedReader output;
 
     CommandProcess(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS), args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }

@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,9 +46,7 @@ class EchoCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void theEchoCommandServesAndStopsCleanlyOnASignal(String signal) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "echo", "--port", "0", "--threads", "2"));
+        List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS), "echo", "--port", "0", "--threads", "2");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -1,10 +1,10 @@
 package io.netloop.cli;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.proxy.TrustedProxies;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
 import io.netloop.http.admin.Admin;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;

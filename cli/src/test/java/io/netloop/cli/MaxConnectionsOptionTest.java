@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -18,9 +19,7 @@ class MaxConnectionsOptionTest {
     /** Starts {@code netloop <args>} in a child process and returns it with the port its banner names. */
     private record Child(Process process, int port) implements AutoCloseable {
         static Child start(String bannerPattern, String... args) throws Exception {
-            List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-            cmd.addAll(List.of(args));
+            List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS), args);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String banner = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
             Matcher m = Pattern.compile(bannerPattern).matcher(String.valueOf(banner));

@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,10 +25,9 @@ final class PeerProcess implements AutoCloseable {
     private final Thread collector;
 
     PeerProcess(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "peer"));
+        List<String> cmd = new ArrayList<>(List.of("peer"));
         cmd.addAll(List.of(args));
+        cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS), cmd.toArray(String[]::new));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         stdin = process.getOutputStream();
         collector = Thread.ofVirtual().start(this::collect);

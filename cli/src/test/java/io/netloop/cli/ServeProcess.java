@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,10 +39,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code netloop args...} ({@code "serve", "--port", "0"}). */
     static ServeProcess start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS, "-Xmx128m"), args);
         return new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 

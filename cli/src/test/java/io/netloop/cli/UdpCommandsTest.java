@@ -1,5 +1,6 @@
 package io.netloop.cli;
 
+import io.netloop.testing.ChildJvm;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,9 +38,8 @@ class UdpCommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     void udpSendPrintsTheReplyOfUdpEcho(String io) throws Exception {
-        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "udp-echo", "--port", "0", "--io", io, "--threads", "2"))
+        Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS),
+                "udp-echo", "--port", "0", "--io", io, "--threads", "2"))
                 .redirectErrorStream(true).start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

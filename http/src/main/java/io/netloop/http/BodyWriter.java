@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.Timer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.Timer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

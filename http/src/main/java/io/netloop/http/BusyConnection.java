@@ -1,9 +1,9 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.TcpConnection;
-import io.netloop.core.Timer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.TcpConnection;
+import io.netloop.core.loop.Timer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.proxy.TrustedProxies;
+import io.netloop.core.proxy.TrustedProxies;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

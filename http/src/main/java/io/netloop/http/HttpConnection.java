@@ -1,15 +1,15 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.EventLoop;
-import io.netloop.core.TcpConnection;
-import io.netloop.core.Timer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.file.OpenFile;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpConnection;
+import io.netloop.core.loop.Timer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -382,7 +382,7 @@ final class HttpConnection implements ConnectionHandler {
         }
         Response res = response;
         Route route = match.route();
-        if (route.mode() != io.netloop.core.HandlerMode.LOOP) {
+        if (route.mode() != io.netloop.core.tcp.HandlerMode.LOOP) {
             offload(route, request, res);
             return;
         }
@@ -629,16 +629,12 @@ final class HttpConnection implements ConnectionHandler {
         return conn.send(b, off, len);
     }
 
-    void sendFile(int fd, String name, long position, long count) throws IOException {
-        conn.sendFile(fd, name, position, count);
-    }
-
-    void sendFile(Buffer head, int fd, String name, long position, long count) throws IOException {
-        conn.sendFile(head, fd, name, position, count);
-    }
-
-    void sendFile(Path file, long position, long count) throws IOException {
+    void sendFile(OpenFile file, long position, long count) {
         conn.sendFile(file, position, count);
+    }
+
+    void sendFile(Buffer head, OpenFile file, long position, long count) {
+        conn.sendFile(head, file, position, count);
     }
 
     boolean isOpen() {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: written only by the loop's thread, through plain fields and arrays, so that
  * counting costs a few additions per request and no lock or fence; read from any thread
  * through {@link #snapshot}, which may be slightly stale and, across fields, not one
- * instant (a monitoring read, like {@link io.netloop.core.LoopStats}). 64-bit JVMs read
+ * instant (a monitoring read, like {@link io.netloop.core.loop.LoopStats}). 64-bit JVMs read
  * aligned longs whole.
  */
 public final class HttpLoopStats {

@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -1,18 +1,16 @@
 package io.netloop.http;
 
-import io.netloop.core.AcceptMode;
-import io.netloop.core.ConnectionConfig;
-import io.netloop.core.ConnectionFilter;
-import io.netloop.core.IoMode;
-import io.netloop.core.NetOption;
-import io.netloop.core.HandlerMode;
-import io.netloop.core.TcpServer;
-import io.netloop.core.WorkerPool;
-import io.netloop.http.websocket.WebSocketHandler;
-import io.netloop.http.websocket.WebSocketRoute;
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.proxy.TrustedProxies;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.tcp.ConnectionFilter;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.tcp.TcpServer;
+import io.netloop.core.loop.WorkerPool;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tls.TlsConfig;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -112,17 +110,6 @@ public final class HttpServer implements AutoCloseable {
         return route(null, pattern, handler);
     }
 
-    /**
-     * A WebSocket endpoint (RFC 6455): a GET with a valid upgrade at {@code pattern} switches
-     * its connection to WebSocket frames, served by {@code handler}. Path parameters work as
-     * for other routes ({@code /chat/{room}}, read with {@code ws.param("room")}).
-     */
-    public WebSocketRoute webSocket(String pattern, WebSocketHandler handler) {
-        WebSocketRoute ws = new WebSocketRoute(pattern, handler);
-        get(pattern, ws);
-        return ws;
-    }
-
     /** A route for {@code method}, or for any method when it is null. */
     public Route route(Method method, String pattern, Handler handler) {
         if (tcp != null) throw new IllegalStateException("routes are added before start()");
@@ -197,7 +184,7 @@ public final class HttpServer implements AutoCloseable {
     public HttpStats stats() {
         TcpServer t = tcp();
         java.util.List<HttpStats.Loop> loops = new java.util.ArrayList<>();
-        for (io.netloop.core.EventLoop l : t.loops()) {
+        for (io.netloop.core.loop.EventLoop l : t.loops()) {
             HttpLoopStats.Snapshot http = HttpLoopStats.Snapshot.EMPTY;
             for (LoopResources r : resources.values()) {
                 if (r.loop() == l) http = r.stats().snapshot();

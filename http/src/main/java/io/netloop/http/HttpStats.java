@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.core.LoopStats;
+import io.netloop.core.loop.LoopStats;
 
 import java.util.List;
 

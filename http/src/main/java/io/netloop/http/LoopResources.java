@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.EventLoop;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.EventLoop;
 
 /**
  * What the connections of one event loop share, so that none of it is allocated per

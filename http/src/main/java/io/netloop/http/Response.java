@@ -1,6 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.file.OpenFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -182,35 +183,25 @@ public final class Response {
         StaticFiles.sendFile(request, this, path);
     }
 
-    /** As {@link #sendFileRegion(Path, long, long)} from an open descriptor, which the connection takes over. */
-    void sendFileRegion(int fd, String name, long position, long length) throws IOException {
+    /**
+     * Sends {@code length} bytes of {@code file} from {@code position} as the body, without
+     * copying them (sendfile(2)); the head takes the same packet as the file's first bytes
+     * where the transport allows. The connection keeps its own reference to the file.
+     */
+    void sendFileRegion(OpenFile file, long position, long length) {
         Buffer b = connection.scratch();
         writeHead(b, length);
         if (hasContent() && length > 0) {
-            connection.sendFile(b, fd, name, position, length); // head and file in one packet where possible
+            connection.sendFile(b, file, position, length);
             bodyBytes = length;
         } else {
             connection.send(b);
-            io.netloop.sys.Fds.close(fd);
-        }
-        finish();
-    }
-
-    /** Sends {@code length} bytes of {@code file} from {@code position} as the body, with sendfile(2). */
-    void sendFileRegion(Path file, long position, long length) throws IOException {
-        Buffer b = connection.scratch();
-        writeHead(b, length);
-        connection.send(b);
-        if (hasContent() && length > 0) {
-            connection.sendFile(file, position, length);
-            bodyBytes = length;
         }
         finish();
     }
 
     /** A multipart/byteranges body: each part's head, then its range of the file; then the closing boundary. */
-    void sendMultipart(Path file, List<RangeRequest.Span> spans, List<byte[]> partHeads, byte[] end, long total)
-            throws IOException {
+    void sendMultipart(OpenFile file, List<RangeRequest.Span> spans, List<byte[]> partHeads, byte[] end, long total) {
         Buffer b = connection.scratch();
         writeHead(b, total);
         connection.send(b);

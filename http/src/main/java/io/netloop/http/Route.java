@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.core.HandlerMode;
+import io.netloop.core.tcp.HandlerMode;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.netloop.http;
 
-import io.netloop.sys.ErrnoException;
-import io.netloop.sys.Fds;
-import io.netloop.sys.Native;
+import io.netloop.core.file.FileRoot;
+import io.netloop.core.file.FileStat;
+import io.netloop.core.file.OpenFile;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -11,12 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,45 +37,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>No request reads outside the root: the path was decoded and its dot segments resolved
  * by {@link PathDecoder} (".." above the root, "%00" and malformed escapes are 400 before
  * routing); here a path with an encoded slash or a backslash is 400, a dot-file segment
- * ({@code .git}, {@code .env}) is 404, and the file is opened beneath the root's descriptor
- * with openat2(RESOLVE_BENEATH): the kernel refuses any path that leaves the root, through
- * ".." or a link, in the same step as the open (403). An absolute link pointing inside the
- * root is checked by its real path instead, as is everything where openat2 or native access
- * is missing; only there could a link swapped between check and open go unnoticed.
+ * ({@code .git}, {@code .env}) is 404, and the file is opened through a {@link FileRoot}:
+ * beneath the root's descriptor, where the kernel refuses any path that leaves the root,
+ * through ".." or a link, in the same step as the open (403).
  *
- * <p>Owns a descriptor of the root, released by {@link #close}. Threading: immutable after
+ * <p>Owns its {@link FileRoot}, released by {@link #close}. Threading: immutable after
  * configuration; handlers run on loop threads. The file system calls (openat2, statx) block
  * briefly; the page cache usually answers them.
  */
 public final class StaticFiles implements Handler, AutoCloseable {
     private static final AtomicLong BOUNDARIES = new AtomicLong();
-    private static final int ENOENT = 2, EPERM = 1, EACCES = 13, EXDEV = 18, ENOTDIR = 20, ENOSYS = 38, ELOOP = 40;
 
-    private final Path realRoot;
-    /** The root opened once; files are opened beneath it with openat2. -1 without native access. */
-    private final int rootFd;
-    /** Cleared if the kernel has no openat2 (before 5.6): then the real-path check below is used. */
-    private volatile boolean beneath;
+    private final FileRoot root;
     private boolean listDirectories;
 
     /** @throws IOException when {@code root} does not exist or is not a directory */
     public StaticFiles(Path root) throws IOException {
-        Path real = root.toRealPath();
-        if (!Files.isDirectory(real)) throw new IOException(root + " is not a directory; give --root a directory");
-        this.realRoot = real;
-        this.rootFd = Native.isAvailable() ? Fds.openDirectory(real.toString()) : -1;
-        this.beneath = rootFd >= 0;
+        if (!Files.isDirectory(root)) throw new IOException(root + " is not a directory; give --root a directory");
+        this.root = FileRoot.open(root);
     }
 
     /** Releases the root's descriptor. */
     @Override
     public void close() {
-        if (rootFd < 0) return;
-        try {
-            Fds.close(rootFd);
-        } catch (IOException e) {
-            // a directory handle has nothing to flush
-        }
+        root.close();
     }
 
     /** Lists a directory that has no index.html (off by default: a listing shows what was not linked). */
@@ -89,7 +70,7 @@ public final class StaticFiles implements Handler, AutoCloseable {
     }
 
     public Path root() {
-        return realRoot;
+        return root.path();
     }
 
     @Override
@@ -107,34 +88,7 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 return;
             }
         }
-        if (beneath) {
-            serveBeneath(req, res, rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel);
-            return;
-        }
-        Path candidate = realRoot.resolve(rel).normalize();
-        if (!candidate.startsWith(realRoot)) {
-            res.sendError(403);
-            return;
-        }
-        Path real = realUnderRoot(candidate, res);
-        if (real == null) return;
-        if (Files.isDirectory(real)) {
-            if (!req.path().endsWith("/")) {
-                redirectToSlash(req, res);
-                return;
-            }
-            Path index = real.resolve("index.html");
-            if (Files.isRegularFile(index)) {
-                Path realIndex = realUnderRoot(index, res);
-                if (realIndex != null) serve(req, res, realIndex, realRoot);
-            } else if (listDirectories) {
-                sendListing(req, res, real);
-            } else {
-                res.sendError(404);
-            }
-            return;
-        }
-        serve(req, res, real, realRoot);
+        serveBeneath(req, res, rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel);
     }
 
     /** RFC 3986 §5.2: relative links in an index resolve against the slash-ended path. */
@@ -145,16 +99,15 @@ public final class StaticFiles implements Handler, AutoCloseable {
     }
 
     /**
-     * The fast and race-free way: open the file beneath the root's descriptor (the kernel
-     * refuses a path that leaves it, through ".." or a link), then stat the open file. Four
-     * system calls per file served (openat2, statx, sendfile, close) where resolving the real
-     * path first took a dozen, and nothing can be swapped between the check and the open.
+     * Opens the file beneath the root, then stats the open file: four system calls per file
+     * served (openat2, statx, sendfile, close), and nothing can be swapped between a check
+     * and the open.
      */
     private void serveBeneath(Request req, Response res, String rel) throws IOException {
-        OpenFile file = openUnderRoot(rel.isEmpty() ? "." : rel, res, true);
+        OpenFile file = openUnderRoot(rel, res, true);
         if (file == null) return;
         try {
-            Fds.FileStat st = Fds.stat(file.fd);
+            FileStat st = file.stat();
             if (st.directory()) {
                 file.close();
                 if (!req.path().endsWith("/")) {
@@ -162,164 +115,55 @@ public final class StaticFiles implements Handler, AutoCloseable {
                     return;
                 }
                 rel = rel.isEmpty() ? "index.html" : rel + "/index.html";
-                OpenFile index = openUnderRoot(rel, res, false);
-                if (index == null) {
-                    if (listDirectories) sendListing(req, res, realRoot.resolve(rel).getParent());
+                file = openUnderRoot(rel, res, false);
+                if (file == null) {
+                    if (listDirectories) sendListing(req, res, root.path().resolve(rel).getParent());
                     else res.sendError(404);
                     return;
                 }
-                file = index;
-                st = Fds.stat(file.fd);
+                st = file.stat();
             }
             if (!st.regularFile()) {
                 res.sendError(404);
                 return;
             }
-            FileInfo info = info(file, st);
             String type = MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1));
             FileInfo gz = null;
-            if (MimeTypes.isCompressible(type)) {
-                OpenFile g = openUnderRoot(rel + ".gz", res, false);
-                if (g != null) {
-                    Fds.FileStat gst = Fds.stat(g.fd);
-                    if (gst.regularFile()) gz = info(g, gst);
-                    else g.close();
-                }
-            }
+            OpenFile g = MimeTypes.isCompressible(type) ? openUnderRoot(rel + ".gz", res, false) : null;
             try {
-                serve(req, res, info, type, gz);
+                if (g != null) {
+                    FileStat gst = g.stat();
+                    if (gst.regularFile()) gz = FileInfo.of(g, gst);
+                }
+                serve(req, res, FileInfo.of(file, st), type, gz);
             } finally {
-                if (gz != null) gz.open().close();
+                if (g != null) g.close();
             }
         } finally {
-            file.close();
+            if (file != null) file.close();
         }
     }
 
     /**
-     * Opens {@code rel} beneath the root. On failure answers 404 or 403 when {@code answer}
-     * (else just returns null: an optional file), and returns null.
+     * Opens {@code rel} beneath the root. When it is missing or refused, answers 404 or 403 if
+     * {@code answer} (else just returns null: an optional file), and returns null.
      */
     private OpenFile openUnderRoot(String rel, Response res, boolean answer) throws IOException {
         try {
-            return new OpenFile(Fds.openBeneath(rootFd, rel), rel);
-        } catch (ErrnoException e) {
-            int errno = e.errno();
-            if (errno == ENOSYS) {
-                beneath = false; // an old kernel: from now on, the real-path check
-                throw new IOException("openat2 is unavailable (" + e.getMessage() + "); retry the request", e);
-            }
-            if (errno == EXDEV) {
-                // Left the root, or met an absolute link, which RESOLVE_BENEATH refuses even when it
-                // points inside. Such links are rare: check the real path the slow way.
-                Path real;
-                try {
-                    real = realRoot.resolve(rel).toRealPath();
-                } catch (IOException notThere) {
-                    real = null;
-                }
-                if (real != null && real.startsWith(realRoot)) return new OpenFile(Fds.openReadOnly(real.toString()), rel);
-            }
-            if (!answer) return null;
-            if (errno == ENOENT || errno == ENOTDIR) res.sendError(404);
-            else if (errno == EXDEV || errno == ELOOP || errno == EACCES || errno == EPERM) res.sendError(403);
-            else throw e;
-            return null;
-        }
-    }
-
-    private static FileInfo info(OpenFile f, Fds.FileStat st) {
-        return new FileInfo(Path.of("/proc/self/fd/" + f.fd), st.size(), st.mtimeNanos() / 1_000_000_000L,
-                ETag.forFile(st.inode(), st.size(), st.mtimeNanos()), f);
-    }
-
-    /** A descriptor opened for one request, handed to the connection (which closes it) or closed here. */
-    private static final class OpenFile {
-        int fd;
-        final String name;
-
-        OpenFile(int fd, String name) {
-            this.fd = fd;
-            this.name = name;
-        }
-
-        /** The descriptor, now the caller's to close. */
-        int handOver() {
-            int f = fd;
-            fd = -1;
+            OpenFile f = root.open(rel);
+            if (f == null && answer) res.sendError(404);
             return f;
-        }
-
-        void close() {
-            if (fd < 0) return;
-            try {
-                Fds.close(handOver());
-            } catch (IOException e) {
-                // a read-only file has nothing to flush
-            }
-        }
-    }
-
-    /** The real path of {@code p} if it exists and lies under the root; else answers 404/403 and returns null. */
-    private Path realUnderRoot(Path p, Response res) {
-        Path real;
-        try {
-            real = p.toRealPath();
-        } catch (NoSuchFileException e) {
-            res.sendError(404);
-            return null;
-        } catch (IOException e) {
-            res.sendError(403); // permission, a loop of links...
+        } catch (AccessDeniedException e) {
+            if (answer) res.sendError(403); // left the root, a loop of links, no permission
             return null;
         }
-        if (!real.startsWith(realRoot)) {
-            res.sendError(403); // a symbolic link leading out of the root
-            return null;
-        }
-        return real;
     }
 
     /** {@link Response#file}: a file the application chose, with no root to stay under. */
-    static void sendFile(Request req, Response res, Path file) throws IOException {
-        serve(req, res, file, null);
-    }
-
-    /** What is served: a path, or (the fast way) an open descriptor whose /proc path reaches the same file. */
-    private record FileInfo(Path path, long size, long mtimeSeconds, String etag, OpenFile open) {
-        FileInfo(Path path, long size, long mtimeSeconds, String etag) {
-            this(path, size, mtimeSeconds, etag, null);
-        }
-    }
-
-    /** Sends a range of the file: the open descriptor is handed to the connection when there is one. */
-    private static void sendRegion(Response res, FileInfo info, long position, long length) throws IOException {
-        if (info.open() != null && info.open().fd >= 0) {
-            OpenFile f = info.open();
-            res.sendFileRegion(f.handOver(), f.name, position, length);
-        } else {
-            res.sendFileRegion(info.path(), position, length);
-        }
-    }
-
-    private static FileInfo stat(Path p) throws IOException {
-        BasicFileAttributes basic = Files.readAttributes(p, BasicFileAttributes.class);
-        if (!basic.isRegularFile()) return null;
-        long inode;
+    static void sendFile(Request req, Response res, Path path) throws IOException {
+        OpenFile file;
         try {
-            Map<String, Object> unix = Files.readAttributes(p, "unix:ino");
-            inode = ((Number) unix.get("ino")).longValue();
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            inode = basic.fileKey() == null ? 0 : basic.fileKey().hashCode();
-        }
-        FileTime mtime = basic.lastModifiedTime();
-        return new FileInfo(p, basic.size(), mtime.to(TimeUnit.SECONDS),
-                ETag.forFile(inode, basic.size(), mtime.to(TimeUnit.NANOSECONDS)));
-    }
-
-    private static void serve(Request req, Response res, Path file, Path root) throws IOException {
-        FileInfo found;
-        try {
-            found = stat(file);
+            file = OpenFile.open(path);
         } catch (NoSuchFileException e) {
             res.sendError(404);
             return;
@@ -327,16 +171,47 @@ public final class StaticFiles implements Handler, AutoCloseable {
             res.sendError(403);
             return;
         }
-        if (found == null) {
-            res.sendError(404);
-            return;
+        try {
+            FileStat st = file.stat();
+            if (!st.regularFile()) {
+                res.sendError(404);
+                return;
+            }
+            String type = MimeTypes.forName(path.getFileName().toString());
+            OpenFile g = MimeTypes.isCompressible(type) ? openSibling(path.resolveSibling(path.getFileName() + ".gz")) : null;
+            try {
+                FileInfo gz = null;
+                if (g != null) {
+                    FileStat gst = g.stat();
+                    if (gst.regularFile()) gz = FileInfo.of(g, gst);
+                }
+                serve(req, res, FileInfo.of(file, st), type, gz);
+            } finally {
+                if (g != null) g.close();
+            }
+        } finally {
+            file.close();
         }
-        if (!Files.isReadable(file)) {
-            res.sendError(403);
-            return;
+    }
+
+    private static OpenFile openSibling(Path p) {
+        try {
+            return OpenFile.open(p);
+        } catch (IOException e) {
+            return null; // no sibling, or none we may read: the file itself is served
         }
-        String type = MimeTypes.forName(file.getFileName().toString());
-        serve(req, res, found, type, MimeTypes.isCompressible(type) ? precompressed(file, root) : null);
+    }
+
+    /** What is served: an open file, its length, its modification time and its validator. */
+    private record FileInfo(OpenFile file, long size, long mtimeSeconds, String etag) {
+        static FileInfo of(OpenFile f, FileStat st) {
+            return new FileInfo(f, st.size(), st.mtimeNanos() / 1_000_000_000L, ETag.forFile(st.inode(), st.size(), st.mtimeNanos()));
+        }
+    }
+
+    /** Sends a range of the file; the connection takes its own reference to it. */
+    private static void sendRegion(Response res, FileInfo info, long position, long length) {
+        res.sendFileRegion(info.file(), position, length);
     }
 
     /** Headers, conditionals and ranges for a file found and stat'ed either way; {@code gz} its gzip sibling or null. */
@@ -448,7 +323,7 @@ public final class StaticFiles implements Handler, AutoCloseable {
         byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         total += end.length;
         res.status(206).setHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
-        res.sendMultipart(info.path(), spans, heads, end, total);
+        res.sendMultipart(info.file(), spans, heads, end, total);
     }
 
     private void sendListing(Request req, Response res, Path dir) throws IOException {
@@ -490,19 +365,6 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 }
             }
             return dir ? b.append('/').toString() : b.toString();
-        }
-    }
-
-    /** The gzip sibling {@code name.gz} of {@code file}, if it exists (and, under a root, stays in it). */
-    private static FileInfo precompressed(Path file, Path root) {
-        Path gz = file.resolveSibling(file.getFileName() + ".gz");
-        try {
-            if (!Files.isRegularFile(gz)) return null;
-            Path real = gz.toRealPath();
-            if (root != null && !real.startsWith(root)) return null;
-            return stat(real);
-        } catch (IOException e) {
-            return null;
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.TcpConnection;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.TcpConnection;
 
 /**
  * What a connection speaks after {@link Response#switchProtocols} (101, RFC 9110 §7.8): from

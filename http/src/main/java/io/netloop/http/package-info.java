@@ -3,7 +3,7 @@
  *
  * <h2>Request parsing</h2>
  * {@link io.netloop.http.HttpParser} reads requests from a connection's
- * {@link io.netloop.core.Buffer} as a resumable state machine:
+ * {@link io.netloop.core.buffer.Buffer} as a resumable state machine:
  * <pre>
  *  REQUEST_LINE → HEADER_LINE* → (HEAD_COMPLETE) → BODY_START ─┬→ FIXED_BODY ───────────────────────┐
  *                                                              └→ CHUNK_SIZE_LINE ⇄ CHUNK_DATA, CRLF  │

@@ -1,12 +1,11 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,8 +46,7 @@ class DownloadTest {
         Files.deleteIfExists(dir);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void a100MiBDownloadArrivesWholeAndResumesWithRange(IoMode io) throws Exception {
         try (HttpServer s = TestServers.start(io, x -> x.staticFiles("/", dir))) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.HandlerMode;
-import io.netloop.core.IoMode;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
-import io.netloop.sys.Limits;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.file.DescriptorLimit;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -36,7 +36,7 @@ public final class FdLimitedHttpMain {
             try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
                 open = s.count();
             }
-            Limits.setOpenFiles(open + headroom);
+            DescriptorLimit.setSoft(open + headroom);
             System.out.println("PORT " + server.port() + " LIMIT " + (open + headroom));
             System.out.flush();
             while (System.in.read() >= 0) {

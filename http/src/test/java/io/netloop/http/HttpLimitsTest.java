@@ -7,7 +7,7 @@ import static io.netloop.http.ParserDriver.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

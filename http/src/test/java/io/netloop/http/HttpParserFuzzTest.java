@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;

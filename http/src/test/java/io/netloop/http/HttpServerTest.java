@@ -1,13 +1,12 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,7 @@ class HttpServerTest {
         server.close();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void http11KeepsTheConnectionOpenByDefault(IoMode io) throws Exception {
         try (HttpServer s = TestServers.start(io, TestServers::demoRoutes); RawClient c = RawClient.connect(s)) {
             RawClient.Resp first = c.get("/hello");

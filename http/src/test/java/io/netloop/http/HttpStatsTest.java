@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,7 +44,7 @@ class HttpStatsTest {
 
     @Test
     void aConnectionClosedBeforeItWasEstablishedIsNotCounted() throws Exception {
-        io.netloop.proxy.ProxyProtocol proxy = io.netloop.proxy.ProxyProtocol.trusting(io.netloop.proxy.TrustedProxies.parse("127.0.0.1"));
+        io.netloop.core.proxy.ProxyProtocol proxy = io.netloop.core.proxy.ProxyProtocol.trusting(io.netloop.core.proxy.TrustedProxies.parse("127.0.0.1"));
         try (HttpServer s = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.proxyProtocol(proxy))) {
             try (RawClient c = RawClient.connect(s)) {
                 c.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"); // no PROXY header: closed at once

@@ -1,11 +1,11 @@
 package io.netloop.http;
 
-import io.netloop.core.HandlerMode;
-import io.netloop.core.IoMode;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tls.TlsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

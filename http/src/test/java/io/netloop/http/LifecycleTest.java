@@ -1,6 +1,6 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,10 +1,10 @@
 package io.netloop.http;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.ConnectionHandler;
-import io.netloop.core.IoMode;
-import io.netloop.core.TcpConnection;
-import io.netloop.core.TcpServer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.TcpConnection;
+import io.netloop.core.tcp.TcpServer;
 
 /**
  * The far end of {@link LossyLinkTest}, run in a process of its own inside a network

@@ -7,7 +7,7 @@ import static io.netloop.http.ParserDriver.parseMessage;
 import static io.netloop.http.ParserDriver.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

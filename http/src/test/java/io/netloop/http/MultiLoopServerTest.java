@@ -1,8 +1,8 @@
 package io.netloop.http;
 
-import io.netloop.core.AcceptMode;
-import io.netloop.core.EventLoop;
-import io.netloop.core.IoMode;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

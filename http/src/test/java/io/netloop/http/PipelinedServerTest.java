@@ -1,10 +1,9 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +19,7 @@ class PipelinedServerTest {
             // Answers later, from a timer: later requests must still wait for it.
             s.get("/slow/{n}", (req, res) -> {
                 BodyWriter w = res.stream();
-                io.netloop.core.EventLoop loop = s.tcp().loop();
+                io.netloop.core.loop.EventLoop loop = s.tcp().loop();
                 loop.schedule(() -> {
                     w.write("slow " + req.param("n"));
                     w.end();
@@ -30,8 +29,7 @@ class PipelinedServerTest {
         }, b -> b.maxRequestsPerConnection(20_000)); // above the 10,000 of the long keep-alive test
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void hundredPipelinedRequestsInOneWriteAreAnsweredInOrder(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             StringBuilder all = new StringBuilder();
@@ -58,14 +56,13 @@ class PipelinedServerTest {
 
     /** Write system calls made by the server's loops so far (read on the loop, not stale). */
     private static long writes(HttpServer s) throws Exception {
-        io.netloop.core.EventLoop loop = s.tcp().loop();
+        io.netloop.core.loop.EventLoop loop = s.tcp().loop();
         java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
         loop.execute(() -> f.complete(loop.stats().snapshot().writes()));
         return f.get(5, TimeUnit.SECONDS);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void theResponsesToOneReadOfPipelinedRequestsLeaveInOneWrite(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             assertThat(s.tcp().loops()).hasSize(1);
@@ -85,8 +82,7 @@ class PipelinedServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void pipelinedResponsesLargerThanTheSocketTakesArriveWholeAndInOrder(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             int[] sizes = {300_000, 10, 1_000_000, 5, 70_000, 0, 2_000_000, 17};
@@ -100,8 +96,7 @@ class PipelinedServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void tenThousandRequestsOnOneKeepAliveConnection(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             for (int i = 0; i < 10_000; i++) {
@@ -114,8 +109,7 @@ class PipelinedServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void pipelinedBodiesAndAFinalCloseAreAnsweredThenTheConnectionCloses(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
@@ -130,8 +124,7 @@ class PipelinedServerTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "NIO"})
+    @AllTransports(edgeTriggered = false)
     void requestsSentBeforeTheClientShutsDownItsSideAreAllAnswered(IoMode io) throws Exception {
         try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
             c.send("GET /users/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /slow/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /users/3 HTTP/1.1\r\nHost: t\r\n\r\n");

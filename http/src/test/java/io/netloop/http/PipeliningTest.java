@@ -5,7 +5,7 @@ import static io.netloop.http.ParserDriver.feed;
 import static io.netloop.http.ParserDriver.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

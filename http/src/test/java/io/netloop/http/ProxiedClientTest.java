@@ -1,11 +1,11 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
-import io.netloop.proxy.ProxyProtocol;
-import io.netloop.proxy.TrustedProxies;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.tls.TlsConfig;
+import io.netloop.core.tls.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,8 @@
 package io.netloop.http;
 
-import io.netloop.core.HandlerMode;
-import io.netloop.core.IoMode;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.testing.AllTransports;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,8 +113,7 @@ class RouteModesTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void aStreamedUploadReachesTheHandlerPieceByPieceWithoutBeingAggregated(IoMode io) throws Exception {
         int total = 50 * 1024 * 1024; // 50 MiB, far over the server's 1 MiB body limit for aggregated bodies
         HttpServer server = TestServers.start(io, s -> s.post("/upload", (req, res) -> {

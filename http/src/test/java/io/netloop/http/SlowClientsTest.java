@@ -1,7 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.ConnectionConfig;
-import io.netloop.core.IoMode;
+import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.netloop.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import java.io.IOException;
 import java.io.InputStream;

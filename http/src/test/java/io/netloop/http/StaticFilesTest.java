@@ -1,6 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
@@ -252,8 +252,7 @@ class StaticFilesTest {
         assertThat(get("/missing.html").status()).isEqualTo(404);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void filesAndRangesOnEveryPoller(IoMode io) throws Exception {
         try (HttpServer s = TestServers.start(io, x -> x.staticFiles("/", root)); RawClient c = RawClient.connect(s)) {
             assertThat(c.get("/data.bin").body()).isEqualTo(data);

@@ -4,7 +4,7 @@ import static io.netloop.http.ParserDriver.bytes;
 import static io.netloop.http.ParserDriver.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

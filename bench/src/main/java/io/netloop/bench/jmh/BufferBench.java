@@ -1,6 +1,6 @@
 package io.netloop.bench.jmh;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

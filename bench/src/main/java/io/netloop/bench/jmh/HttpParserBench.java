@@ -1,6 +1,6 @@
 package io.netloop.bench.jmh;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 import io.netloop.http.HttpParser;
 import io.netloop.http.ParseResult;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.netloop.bench.jmh;
 
-import io.netloop.core.TimingWheel;
+import io.netloop.core.loop.TimingWheel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

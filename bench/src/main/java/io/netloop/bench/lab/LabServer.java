@@ -1,6 +1,6 @@
 package io.netloop.bench.lab;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 

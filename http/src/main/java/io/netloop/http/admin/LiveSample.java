@@ -2,7 +2,7 @@ package io.netloop.http.admin;
 
 import io.netloop.http.HttpLoopStats;
 import io.netloop.http.HttpStats;
-import io.netloop.core.LoopStats;
+import io.netloop.core.loop.LoopStats;
 
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package io.netloop.http.admin;
 
-import io.netloop.sys.Limits;
+import io.netloop.core.file.DescriptorLimit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ record ProcessStats(long openFds, long maxFds, long heapUsed, long heapCommitted
 
     private static long readMaxFds() {
         try {
-            return Limits.openFiles().soft();
+            return DescriptorLimit.current().soft();
         } catch (Exception | LinkageError e) {
             return -1; // no native access (the NIO fallback): the limit is simply not reported
         }

@@ -1,6 +1,6 @@
 package io.netloop.http.websocket;
 
-import io.netloop.core.Buffer;
+import io.netloop.core.buffer.Buffer;
 
 /**
  * Writes WebSocket frames (RFC 6455 §5.2): the header in the fewest length bytes, then the

@@ -1,6 +1,6 @@
 package io.netloop.http.websocket;
 
-import io.netloop.core.EventLoop;
+import io.netloop.core.loop.EventLoop;
 import io.netloop.http.HttpHeaders;
 
 import java.net.InetSocketAddress;

@@ -5,9 +5,9 @@ package io.netloop.http.websocket;
  * connection of its route, so per-connection state goes in {@link WebSocket#attach}.
  *
  * <pre>{@code
- * server.webSocket("/echo", new WebSocketHandler() {
+ * server.get("/echo", WebSocketRoute.of(new WebSocketHandler() {
  *     public void onText(WebSocket ws, String text) { ws.sendText(text); }
- * });
+ * }));
  * }</pre>
  *
  * <p>Threading: every callback runs on the connection's loop thread and must not block; calls

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * A WebSocket endpoint in the routing table and its limits, each with a bounded default:
- * {@code server.webSocket("/chat/{room}", handler).maxMessageSize(64 * 1024).allowedOrigins("https://example.com")}.
+ * {@code server.get("/chat/{room}", WebSocketRoute.of(handler).maxMessageSize(64 * 1024).allowedOrigins("https://example.com"))}.
  *
  * <p>Origins: by default only same-origin browser pages may connect (an {@code Origin} whose
  * host and port equal the request's {@code Host}), plus clients that send no {@code Origin}
@@ -22,7 +22,6 @@ import java.util.Set;
  * <p>Threading: configured before the server starts, read-only afterwards.
  */
 public final class WebSocketRoute implements Handler {
-    private final String pattern;
     private final WebSocketHandler handler;
     private int maxMessageSize = 1024 * 1024;
     private int maxFrameSize = 1024 * 1024;
@@ -32,14 +31,18 @@ public final class WebSocketRoute implements Handler {
     private Duration pingInterval = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(5);
 
-    /** Made by {@code HttpServer.webSocket}; not useful on its own. */
-    public WebSocketRoute(String pattern, WebSocketHandler handler) {
-        this.pattern = Objects.requireNonNull(pattern, "pattern");
+    private WebSocketRoute(WebSocketHandler handler) {
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
-    public String pattern() {
-        return pattern;
+    /**
+     * A WebSocket endpoint served by {@code handler}, to install as the GET route of its path:
+     * {@code server.get("/chat/{room}", WebSocketRoute.of(handler))}. A GET with a valid upgrade
+     * switches its connection to WebSocket frames; path parameters work as for other routes
+     * (read with {@code ws.param("room")}).
+     */
+    public static WebSocketRoute of(WebSocketHandler handler) {
+        return new WebSocketRoute(handler);
     }
 
     public WebSocketHandler handler() {
@@ -152,6 +155,6 @@ public final class WebSocketRoute implements Handler {
 
     @Override
     public String toString() {
-        return "WebSocket " + pattern;
+        return "WebSocket " + handler;
     }
 }

@@ -1,9 +1,9 @@
 package io.netloop.http.websocket;
 
-import io.netloop.core.Buffer;
-import io.netloop.core.EventLoop;
-import io.netloop.core.TcpConnection;
-import io.netloop.core.Timer;
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpConnection;
+import io.netloop.core.loop.Timer;
 import io.netloop.http.HttpHeaders;
 import io.netloop.http.Request;
 import io.netloop.http.UpgradeHandler;

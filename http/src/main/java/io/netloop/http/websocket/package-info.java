@@ -1,7 +1,7 @@
 /**
  * WebSocket (RFC 6455) on the HTTP server, with permessage-deflate (RFC 7692).
  *
- * <p>{@code HttpServer.webSocket(pattern, handler)} adds a {@link io.netloop.http.websocket.WebSocketRoute};
+ * <p>{@code HttpServer.get(pattern, WebSocketRoute.of(handler))} adds a {@link io.netloop.http.websocket.WebSocketRoute};
  * a GET with a valid upgrade there is answered 101 and its connection switches from HTTP to
  * WebSocket frames. Every connection gets a {@link io.netloop.http.websocket.WebSocket} to send
  * with and a {@link io.netloop.http.websocket.WebSocketHandler} that receives whole messages.

@@ -1,6 +1,6 @@
 package io.netloop.http.admin;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.Test;

@@ -93,7 +93,7 @@ class FrameDecoderTest {
 
     @Test
     void encoderOutputDecodes() throws Exception {
-        io.netloop.core.Buffer b = new io.netloop.core.Buffer();
+        io.netloop.core.buffer.Buffer b = new io.netloop.core.buffer.Buffer();
         byte[] p = "hello".getBytes();
         FrameEncoder.maskedFrame(b, Opcode.TEXT, false, false, p, 0, p.length, 0x0BADF00D);
         FrameEncoder.maskedFrame(b, Opcode.CONTINUATION, true, false, new byte[70000], 0, 70000, 7);
@@ -103,7 +103,7 @@ class FrameDecoderTest {
 
     @Test
     void serverFramesFromTheEncoderDecodeOnAClientDecoder() throws Exception {
-        io.netloop.core.Buffer b = new io.netloop.core.Buffer();
+        io.netloop.core.buffer.Buffer b = new io.netloop.core.buffer.Buffer();
         byte[] p = new byte[300];
         new Random(3).nextBytes(p);
         FrameEncoder.frame(b, Opcode.BINARY, true, false, p, 0, p.length);

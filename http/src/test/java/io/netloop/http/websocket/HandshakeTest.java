@@ -22,15 +22,15 @@ class HandshakeTest {
     @BeforeAll
     static void start() throws IOException {
         server = HttpServer.builder().port(0).build();
-        server.webSocket("/ws", handler);
-        server.webSocket("/partner", handler).allowedOrigins("https://partner.example");
-        server.webSocket("/anyone", handler).allowedOrigins("*");
-        server.webSocket("/rooms/{room}", new WebSocketHandler() {
+        server.get("/ws", WebSocketRoute.of(handler));
+        server.get("/partner", WebSocketRoute.of(handler).allowedOrigins("https://partner.example"));
+        server.get("/anyone", WebSocketRoute.of(handler).allowedOrigins("*"));
+        server.get("/rooms/{room}", WebSocketRoute.of(new WebSocketHandler() {
             @Override
             public void onOpen(WebSocket ws) {
                 ws.sendText(ws.path() + " " + ws.param("room") + " " + ws.query("nick") + " " + ws.requestHeaders().get("X-Test"));
             }
-        });
+        }));
         server.start();
     }
 

@@ -1,8 +1,9 @@
 package io.netloop.http.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.netloop.testing.AllTransports;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
 
@@ -10,19 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The same conversation on every I/O model: level- and edge-triggered epoll, and NIO. */
 @ExtendWith(LeakCheck.class)
 class IoModesTest {
 
-    @ParameterizedTest
-    @EnumSource(value = IoMode.class, names = {"EPOLL", "EPOLL_ET", "NIO"})
+    @AllTransports
     void upgradeWithPipelinedFramesBigMessagesAndClose(IoMode io) throws Exception {
         Recorder echo = new Recorder(true);
         HttpServer server = HttpServer.builder().port(0).io(io).build();
-        server.webSocket("/echo", echo);
+        server.get("/echo", WebSocketRoute.of(echo));
         server.start();
         try (WsClient c = WsClient.raw(server.port())) {
             String key = c.newKey();

@@ -73,7 +73,7 @@ class JdkClientTest {
     void jdkClientEchoesAndClosesCleanly() throws Exception {
         Recorder recorder = new Recorder(true);
         HttpServer server = HttpServer.builder().port(0).build();
-        server.webSocket("/echo", recorder);
+        server.get("/echo", WebSocketRoute.of(recorder));
         server.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             Listener l = new Listener();
@@ -106,7 +106,7 @@ class JdkClientTest {
                 ws.close(1000, "as you wish");
             }
         };
-        server.webSocket("/bye", recorder);
+        server.get("/bye", WebSocketRoute.of(recorder));
         server.start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             Listener l = new Listener();

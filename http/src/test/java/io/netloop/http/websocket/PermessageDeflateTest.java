@@ -26,8 +26,8 @@ class PermessageDeflateTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.builder().port(0).build();
-        server.webSocket("/echo", echo);
-        server.webSocket("/plain", echo).permessageDeflate(false);
+        server.get("/echo", WebSocketRoute.of(echo));
+        server.get("/plain", WebSocketRoute.of(echo).permessageDeflate(false));
         server.start();
     }
 

@@ -2,7 +2,7 @@ package io.netloop.http.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netloop.core.IoMode;
+import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
@@ -37,9 +37,9 @@ class WebSocketServerTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.builder().port(0).io(IoMode.AUTO).build();
-        server.webSocket("/echo", echo);
-        server.webSocket("/limited", limited).maxMessageSize(1000).maxFrameSize(600);
-        server.webSocket("/closer", closer);
+        server.get("/echo", WebSocketRoute.of(echo));
+        server.get("/limited", WebSocketRoute.of(limited).maxMessageSize(1000).maxFrameSize(600));
+        server.get("/closer", WebSocketRoute.of(closer));
         server.start();
     }
 
@@ -312,7 +312,7 @@ class WebSocketServerTest {
     void pingsFromTheServerKeepAnIdleConnectionAndEndAnUnresponsiveOne() throws Exception {
         Recorder r = new Recorder(true);
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r).pingInterval(Duration.ofSeconds(1)); // long enough for a loaded machine to answer
+        s.get("/ws", WebSocketRoute.of(r).pingInterval(Duration.ofSeconds(1))); // long enough for a loaded machine to answer
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             WsClient.Frame ping = c.readFrame(); // after a second of silence
@@ -333,7 +333,7 @@ class WebSocketServerTest {
         AtomicInteger writable = new AtomicInteger();
         byte[] chunk = new byte[64 * 1024];
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/flood", new WebSocketHandler() {
+        s.get("/flood", WebSocketRoute.of(new WebSocketHandler() {
             @Override
             public void onText(WebSocket ws, String text) {
                 int n = 0;
@@ -347,7 +347,7 @@ class WebSocketServerTest {
                 writable.incrementAndGet();
                 ws.sendText("drained");
             }
-        }).permessageDeflate(false);
+        }).permessageDeflate(false));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/flood")) {
             c.sendText("go");
@@ -365,7 +365,7 @@ class WebSocketServerTest {
     void shutdownClosesOpenSocketsWith1001() throws Exception {
         Recorder r = new Recorder(true);
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r);
+        s.get("/ws", WebSocketRoute.of(r));
         s.start();
         try {
             java.util.concurrent.CompletableFuture<Boolean> stopped;
@@ -401,7 +401,7 @@ class WebSocketServerTest {
             }
         };
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r).closeTimeout(Duration.ofSeconds(1));
+        s.get("/ws", WebSocketRoute.of(r).closeTimeout(Duration.ofSeconds(1)));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             c.sendText("close me");
@@ -424,8 +424,8 @@ class WebSocketServerTest {
             }
         };
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", r);
-        s.webSocket("/echo", echo);
+        s.get("/ws", WebSocketRoute.of(r));
+        s.get("/echo", WebSocketRoute.of(echo));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             c.sendText("boom");
@@ -447,12 +447,12 @@ class WebSocketServerTest {
     void sendingFromAnotherThreadGoesThroughTheLoop() throws Exception {
         java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/ws", new WebSocketHandler() {
+        s.get("/ws", WebSocketRoute.of(new WebSocketHandler() {
             @Override
             public void onOpen(WebSocket ws) {
                 opened.complete(ws);
             }
-        });
+        }));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             WebSocket ws = opened.get(10, TimeUnit.SECONDS);
@@ -469,7 +469,7 @@ class WebSocketServerTest {
     void httpRoutesStillWorkBesideWebSocketRoutes() throws Exception {
         HttpServer s = HttpServer.builder().port(0).build();
         s.get("/hello", (req, res) -> res.send("hello"));
-        s.webSocket("/ws", echo);
+        s.get("/ws", WebSocketRoute.of(echo));
         s.start();
         try (WsClient c = WsClient.raw(s.port())) {
             c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -491,12 +491,12 @@ class WebSocketServerTest {
     void readingPausesWhileTheOutputIsAboveTheHighWaterMark() throws Exception {
         java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
         HttpServer s = HttpServer.builder().port(0).build();
-        s.webSocket("/echo", new Recorder(true) {
+        s.get("/echo", WebSocketRoute.of(new Recorder(true) {
             @Override
             public void onOpen(WebSocket ws) {
                 opened.complete(ws);
             }
-        }).permessageDeflate(false);
+        }).permessageDeflate(false));
         s.start();
         int messages = 256;
         byte[] chunk = new byte[64 * 1024];

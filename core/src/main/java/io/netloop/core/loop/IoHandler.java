@@ -1,0 +1,12 @@
+package io.netloop.core.loop;
+
+import io.netloop.core.transport.Interest;
+
+/**
+ * Receives readiness for one {@link Channel}. Called on the channel's loop thread only.
+ */
+@FunctionalInterface
+public interface IoHandler {
+    /** @param readyOps {@link Interest} ready bits */
+    void onReady(int readyOps);
+}

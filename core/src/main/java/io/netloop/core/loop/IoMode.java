@@ -1,0 +1,71 @@
+package io.netloop.core.loop;
+
+import io.netloop.core.transport.linux.EpollTransport;
+import io.netloop.core.transport.nio.NioTransport;
+import io.netloop.core.transport.Transport;
+
+import io.netloop.core.sys.linux.Native;
+
+import java.util.Locale;
+
+/**
+ * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|nio|poll|select} says.
+ *
+ * <p>{@link #AUTO} is epoll (level-triggered) where the kernel bindings work, and the JDK's
+ * NIO otherwise. Threading: an enum; any thread.
+ */
+public enum IoMode {
+    AUTO("auto"),
+    EPOLL("epoll"),
+    EPOLL_ET("epoll-et"),
+    NIO("nio"),
+    /** poll(2) through FFM: for the lab; O(connections) per wait. */
+    POLL("poll"),
+    /** select(2) through FFM: for the lab; at most 1024 descriptors. */
+    SELECT("select");
+
+    private final String label;
+
+    IoMode(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Parses a label, {@code "epoll-et"} or an enum name. */
+    public static IoMode parse(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (IoMode m : values()) {
+            if (m.label.equals(t)) return m;
+        }
+        throw new IllegalArgumentException("unknown I/O mode '" + s + "': use auto, epoll, epoll-et, nio, poll or select");
+    }
+
+    /** AUTO made concrete; an explicit epoll mode that cannot work here fails with the reason. */
+    public IoMode resolve() {
+        if (this == AUTO) return Native.isAvailable() ? EPOLL : NIO;
+        if (this != NIO && !Native.isAvailable()) {
+            throw new IllegalStateException("--io " + label + " is unavailable: " + Native.unavailableReason()
+                    + " (or use --io nio)");
+        }
+        return this;
+    }
+
+    public Transport transport() {
+        return switch (resolve()) {
+            case EPOLL -> EpollTransport.LEVEL;
+            case EPOLL_ET -> EpollTransport.EDGE;
+            case NIO -> NioTransport.INSTANCE;
+            case POLL -> EpollTransport.POLL;
+            case SELECT -> EpollTransport.SELECT;
+            case AUTO -> throw new AssertionError();
+        };
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

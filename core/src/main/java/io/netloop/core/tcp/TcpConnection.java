@@ -1,0 +1,594 @@
+package io.netloop.core.tcp;
+
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.file.FileRoot;
+import io.netloop.core.file.OpenFile;
+import io.netloop.core.loop.Channel;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.tcp.internal.FileRegion;
+import io.netloop.core.tcp.internal.OutboundQueue;
+import io.netloop.core.transport.Interest;
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.transport.StreamSocket;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+
+/**
+ * One established TCP connection on one {@link EventLoop}: its socket, its input, the
+ * output it has yet to send, and its {@link ConnectionHandler}.
+ *
+ * <p>This class keeps the lifecycle ({@link ConnectionState}) and the input; its parts do the
+ * rest, each one job: the {@link OutboundQueue} (what is queued for the socket, files sent
+ * with sendfile(2), the cork, the water marks), the {@link HandlerInvoker} (where the handler
+ * runs, and the {@link io.netloop.core.loop.FailureRule} when it throws), {@link Filtering}
+ * (TLS or the PROXY protocol between socket and handler, when the server set one) and the
+ * {@link ConnectionTimeouts} (idle, establishing, write progress, on the loop's wheel).
+ *
+ * <p>Input is read up to {@link ConnectionConfig#readBudget} bytes per wake-up, so one fast
+ * peer cannot starve the rest; after the peer's FIN it is read to the end, then the handler
+ * hears {@link ConnectionHandler#onInputClosed}. {@link #send} writes at once when nothing is
+ * queued; the rest waits, with EPOLLOUT enabled until it drains. {@link #shutdownOutput}
+ * sends FIN once the queue is empty (half-close). A reset, EPIPE, EPOLLERR, a timeout or a
+ * handler's failure closes the connection exactly once ({@link ConnectionHandler#onClose}).
+ *
+ * <p>The poller interest is derived in one place ({@link #updateInterest}): reading unless
+ * paused, at end of input, or busy in a worker; writing while output is queued. With
+ * handlers off the loop the channel is one-shot, re-armed without READ while a handler call
+ * owns the input.
+ *
+ * <p>Owns its socket. Threading: state and buffers belong to the loop thread. {@link #send},
+ * {@link #close()}, {@link #shutdownOutput}, {@link #pauseReading} and {@link #resumeReading}
+ * may be called from any thread (off the loop they hand over to it). Handler calls run on
+ * the loop ({@link HandlerMode#LOOP}) or, one at a time, on workers or virtual threads.
+ */
+public final class TcpConnection implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
+    /** An idle connection keeps at most this much output buffer memory. */
+    private static final int RETAINED_CAPACITY = 64 * 1024;
+
+    // Package-private: the parts (Inbound, HandlerInvoker) work on them.
+    final EventLoop loop;
+    final StreamSocket socket;
+    final Channel channel;
+    final ConnectionConfig config;
+    final HandlerInvoker invoker;
+    final OutboundQueue output;
+    /** Null for plaintext: the hot path then only tests this field. */
+    final Filtering filtering;
+    private final ConnectionTimeouts timeouts;
+    private final CloseListener closeListener;
+    private final Inbound in = new Inbound(this);
+    private final Runnable writeAgain = this::writeAgain;
+    ConnectionState state = ConnectionState.ESTABLISHING;
+    /** The loop's time of the last byte read or written. */
+    long lastActivity;
+    private volatile Object attachment;
+    private volatile InetSocketAddress remote;
+
+    /** Told when a connection closes, after its handler: servers use it to keep counts. */
+    interface CloseListener {
+        void closed(TcpConnection c);
+    }
+
+    private TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                          CloseListener closeListener, Executor handlerExecutor, Channel registered, ConnectionFilter filter) {
+        this.loop = loop;
+        this.socket = socket;
+        this.config = config;
+        this.closeListener = closeListener;
+        this.filtering = filter == null ? null : new Filtering(filter);
+        this.invoker = new HandlerInvoker(this, handler, handlerExecutor);
+        this.output = new OutboundQueue(socket, filter == null ? null : filter::outbound, loop.stats(),
+                config.highWaterMark(), config.lowWaterMark(), config.readBudget() * 16L);
+        this.timeouts = new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, new Watch());
+        if (registered != null) {
+            registered.handler(this::onReady);
+            this.channel = registered;
+        } else {
+            this.channel = loop.newChannel(socket, this::onReady);
+        }
+    }
+
+    /**
+     * A connection a server accepted.
+     *
+     * @param closeListener told after the handler, or null
+     * @param handlerExecutor where handler calls run (workers, virtual threads), or null for the loop
+     * @param filter between the socket and the handler (TLS, the PROXY protocol), or null
+     */
+    static TcpConnection accepted(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                                  CloseListener closeListener, Executor handlerExecutor, ConnectionFilter filter) {
+        return new TcpConnection(loop, socket, handler, config, closeListener, handlerExecutor, null, filter);
+    }
+
+    /**
+     * A client's connection, taking over the channel its connect was watched with: NIO cannot
+     * register a channel whose key was cancelled until the selector's next select.
+     */
+    static TcpConnection connected(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
+                                   Channel registered) {
+        return new TcpConnection(loop, socket, handler, config, null, null, registered, null);
+    }
+
+    /** Registers for reading and opens the handler (once the filter is established). Loop thread. */
+    void start() {
+        loop.assertInLoop();
+        loop.own(this);
+        lastActivity = loop.nowNanos();
+        // Plaintext, the handler hears of a failure from here on (onClose with the reason), even one
+        // that keeps it from being opened; behind a filter only once the filter is established.
+        if (filtering == null) state = ConnectionState.OPEN;
+        try {
+            if (invoker.isOffloaded()) channel.setOneShot(true);
+            updateInterest();
+        } catch (RuntimeException e) {
+            close(e);
+            return;
+        }
+        timeouts.start();
+        if (filtering == null || filtering.established()) {
+            openHandler();
+        } else {
+            timeouts.expectEstablished(filtering.establishTimeoutNanos());
+        }
+    }
+
+    void openHandler() {
+        state = ConnectionState.OPEN;
+        timeouts.established();
+        invoker.open();
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public boolean isOpen() {
+        return state != ConnectionState.CLOSED;
+    }
+
+    public StreamSocket socket() {
+        return socket;
+    }
+
+    /** The filter between socket and handler (a {@code TlsFilter}, to ask for the negotiated protocol), or null. */
+    public ConnectionFilter filter() {
+        return filtering == null ? null : filtering.filter();
+    }
+
+    /**
+     * The client's address: the one a PROXY header named, else the socket's peer; null if the
+     * peer was gone before anyone asked. Any thread.
+     */
+    public InetSocketAddress remoteAddress() {
+        if (filtering != null && state.handlerOpen()) {
+            InetSocketAddress proxied = filtering.remoteAddress();
+            if (proxied != null) return proxied;
+        }
+        return peerAddress();
+    }
+
+    /**
+     * The socket's peer (a proxy, when a PROXY header named the client), or null if it was
+     * gone before anyone asked. Cached: after close the descriptor number may belong to
+     * another socket, so it is never asked again. Any thread.
+     */
+    public InetSocketAddress peerAddress() {
+        InetSocketAddress r = remote;
+        if (r != null || !isOpen()) return r;
+        try {
+            r = socket.remoteAddress();
+        } catch (IOException e) {
+            return null; // the peer is gone already; callers log "unknown"
+        }
+        remote = r;
+        return r;
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return socket.localAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Bytes queued for sending, file ranges included (at most Integer.MAX_VALUE). Loop thread. */
+    public int queuedOutputBytes() {
+        return (int) Math.min(output.queuedBytes(), Integer.MAX_VALUE);
+    }
+
+    /** Bytes in the output buffer, ready for the socket (encoded, under a filter); for tests of the memory bound. */
+    int bufferedOutputBytes() {
+        return output.bufferedBytes();
+    }
+
+    /** Input received and not yet consumed by the handler. Loop thread. */
+    public int bufferedInputBytes() {
+        return in.input.readableBytes();
+    }
+
+    public long bytesRead() {
+        return in.bytesRead;
+    }
+
+    public long bytesWritten() {
+        return output.bytesWritten();
+    }
+
+    public boolean isReadingPaused() {
+        return in.readingPaused;
+    }
+
+    public boolean isInputClosed() {
+        return in.inputClosed;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object o) {
+        attachment = o;
+    }
+
+    // --- events (loop thread) ------------------------------------------------------------
+
+    private void onReady(int ops) {
+        if ((ops & Interest.ERROR) != 0) {
+            handleError();
+            return;
+        }
+        if ((ops & Interest.WRITE) != 0) handleWrite();
+        if (isOpen() && (ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) in.readable(ops);
+        if (isOpen()) updateInterest();
+    }
+
+    /** Derives the poller interest from the state; re-arms a one-shot channel. Loop thread. */
+    void updateInterest() {
+        if (in.busy && in.hungUpWhileBusy) return; // stays disarmed until offloadedDataDone
+        channel.arm((in.wantsRead() ? Interest.READ : 0) | (output.isEmpty() ? 0 : Interest.WRITE));
+    }
+
+    private void handleError() {
+        IOException cause;
+        try {
+            int errno = socket.pendingError();
+            cause = errno != 0 ? new ErrnoException("socket", errno) : new IOException("EPOLLERR");
+        } catch (IOException e) {
+            cause = e;
+        }
+        close(cause);
+    }
+
+    /** After each handler call on the loop: a cork lasts at most one call. */
+    void endOfHandlerCall() {
+        if (output.isCorked()) uncork();
+    }
+
+    /** On the loop, after a handler call on a worker or virtual thread gave the input back. */
+    void offloadedDataDone() {
+        in.offloadedDataDone();
+    }
+
+    private void writeAgain() {
+        if (isOpen()) {
+            handleWrite();
+            if (isOpen()) updateInterest();
+        }
+    }
+
+    private void handleWrite() {
+        if (!flush()) return;
+        if (output.isEmpty()) {
+            output.shrink(RETAINED_CAPACITY);
+            if (state == ConnectionState.DRAINING) doShutdownOutput();
+        }
+        if (isOpen() && output.crossedLowWater()) invoker.lowWater();
+    }
+
+    /**
+     * Writes what the socket takes; after a budget of file bytes, comes back once the loop
+     * served the others.
+     *
+     * @return false when the connection closed on a write error
+     */
+    boolean flush() {
+        long before = output.bytesWritten();
+        OutboundQueue.Flush result;
+        try {
+            result = output.flush();
+        } catch (IOException e) {
+            close(e);
+            return false;
+        } finally {
+            wrote(before);
+        }
+        // Edge-triggered, no new EPOLLOUT would report a socket that still has room.
+        if (result == OutboundQueue.Flush.YIELDED) loop.runLater(writeAgain);
+        return true;
+    }
+
+    private void wrote(long bytesWrittenBefore) {
+        if (output.bytesWritten() != bytesWrittenBefore) lastActivity = loop.nowNanos();
+    }
+
+    /**
+     * Closes with a reset (SO_LINGER 0): the kernel drops what it still holds for the peer.
+     * An ordinary close would leave that send queue, up to megabytes, to a peer that does
+     * not read it, in an orphaned socket we can no longer close.
+     */
+    private void abort(IOException cause) {
+        try {
+            socket.set(NetOption.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e); // the close below still happens, only without the reset
+        }
+        close(cause);
+    }
+
+    /** What the timeouts see, without making their callbacks part of the public API. */
+    private final class Watch implements ConnectionTimeouts.Watched {
+        @Override
+        public boolean isOpen() {
+            return TcpConnection.this.isOpen();
+        }
+
+        @Override
+        public long lastActivityNanos() {
+            return lastActivity;
+        }
+
+        @Override
+        public boolean isHandlerBusy() {
+            return in.busy;
+        }
+
+        @Override
+        public void timedOut(SocketTimeoutException cause, boolean reset) {
+            if (reset) abort(cause);
+            else close(cause);
+        }
+    }
+
+    // --- commands ------------------------------------------------------------------------
+
+    /**
+     * Sends {@code src[off, off+len)}: written now if nothing is queued, the rest queued. From
+     * another thread the bytes are copied and sent by the loop.
+     *
+     * @return false when the connection is closed or its output shut down (nothing is sent);
+     *     off the loop thread, true means handed over
+     */
+    public boolean send(byte[] src, int off, int len) {
+        if (!loop.inLoop()) {
+            byte[] copy = Arrays.copyOfRange(src, off, off + len);
+            loop.execute(() -> send(copy, 0, copy.length));
+            return true;
+        }
+        if (state != ConnectionState.OPEN) return false;
+        long before = output.bytesWritten();
+        boolean waiting;
+        try {
+            waiting = output.send(src, off, len);
+        } catch (IOException e) {
+            close(e);
+            return false;
+        } finally {
+            wrote(before);
+        }
+        queued(waiting);
+        return true;
+    }
+
+    public boolean send(byte[] src) {
+        return send(src, 0, src.length);
+    }
+
+    /** Sends and consumes all of {@code src}'s readable bytes (copied first when off the loop). */
+    public boolean send(Buffer src) {
+        boolean ok = send(src.array(), src.readerIndex(), src.readableBytes());
+        src.clear();
+        return ok;
+    }
+
+    public boolean send(String s) {
+        return send(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Something stays queued: watch for room, and tell the handler once the queue is high. */
+    private void queued(boolean startedWaiting) {
+        if (startedWaiting) { // corked, uncork arms EPOLLOUT if the socket does not take it all
+            updateInterest();
+            timeouts.outputQueued();
+        }
+        if (output.crossedHighWater()) invoker.highWater(queuedOutputBytes());
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, after everything queued
+     * before, without copying them through the heap (sendfile(2); on NIO
+     * {@code FileChannel.transferTo}). Bytes sent afterwards wait behind the range. The file
+     * is opened here and closed once its range is sent or the connection closes; if it turns
+     * out shorter than the range, the connection closes (the peer was promised those bytes).
+     * Loop thread.
+     *
+     * @return false when the connection is closed or its output shut down (nothing is sent)
+     * @throws IOException when the file cannot be opened; nothing is queued then
+     */
+    public boolean sendFile(Path file, long position, long count) throws IOException {
+        loop.assertInLoop();
+        if (state != ConnectionState.OPEN) return false;
+        if (count == 0) return true;
+        // A JDK socket or a filter reads the file through a channel: open just that.
+        try (OpenFile f = socket.fd() < 0 || filtering != null ? OpenFile.openChannel(file) : OpenFile.open(file)) {
+            return sendFile(f, position, count);
+        }
+    }
+
+    /**
+     * As {@link #sendFile(Path, long, long)}, from a file the caller opened (beneath a
+     * {@link FileRoot}, say). The connection takes a reference of its own, given back once the
+     * range is sent or the connection closes; the caller closes its own whenever it likes.
+     * Loop thread.
+     */
+    public boolean sendFile(OpenFile file, long position, long count) {
+        return sendFile(null, file, position, count);
+    }
+
+    /**
+     * Sends {@code head} (a response header, say) and then the file range, the head taking
+     * the same packet as the file's first bytes where the transport allows (MSG_MORE).
+     * Consumes {@code head} (null for none); references {@code file} as
+     * {@link #sendFile(OpenFile, long, long)} does.
+     */
+    public boolean sendFile(Buffer head, OpenFile file, long position, long count) {
+        loop.assertInLoop();
+        if (state != ConnectionState.OPEN) {
+            if (head != null) head.clear();
+            return false;
+        }
+        if (count == 0) return head == null || send(head);
+        long before = output.bytesWritten();
+        boolean waiting;
+        try {
+            waiting = output.sendFile(head, new FileRegion(file, position, count));
+        } catch (IOException e) {
+            close(e);
+            return false;
+        } finally {
+            wrote(before);
+        }
+        queued(waiting);
+        return true;
+    }
+
+    /**
+     * Holds the sends that follow in the output buffer instead of writing each at once, until
+     * {@link #uncork} or the end of the current {@link ConnectionHandler#onData} call, so that
+     * several small messages leave in one system call and one segment (the user-space
+     * counterpart of TCP_CORK). Water marks still apply while corked. Loop thread.
+     */
+    public void cork() {
+        loop.assertInLoop();
+        output.cork();
+    }
+
+    /**
+     * Writes what was sent since {@link #cork} (what the socket does not take stays queued,
+     * as with {@link #send}). Loop thread; nothing happens when not corked.
+     */
+    public void uncork() {
+        loop.assertInLoop();
+        // Output queued before the cork already waits for EPOLLOUT, which will take the rest too.
+        if (!output.uncork() || !isOpen()) return;
+        handleWrite();
+        if (isOpen() && !output.isEmpty()) {
+            updateInterest();
+            timeouts.outputQueued();
+        }
+    }
+
+    /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */
+    public void pauseReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
+        in.readingPaused = true;
+        if (isOpen()) updateInterest();
+    }
+
+    public void resumeReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
+        in.readingPaused = false;
+        if (isOpen()) updateInterest();
+    }
+
+    /** Half-close: sends FIN once the queued output is written. Reading goes on. */
+    public void shutdownOutput() {
+        if (!loop.inLoop()) {
+            loop.execute(this::shutdownOutput);
+            return;
+        }
+        if (state != ConnectionState.OPEN) return;
+        state = ConnectionState.DRAINING;
+        if (output.isEmpty()) doShutdownOutput();
+    }
+
+    private void doShutdownOutput() {
+        // The protocol's own end (close_notify) goes before FIN; handleWrite comes back once it is out.
+        if (filtering != null && !filtering.endWritten(this)) return;
+        state = ConnectionState.OUTPUT_SHUT;
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            close(e);
+            return;
+        }
+        if (in.inputClosed && !in.busy) close(null);
+    }
+
+    /** Closes now, dropping queued output. Any thread; idempotent. */
+    @Override
+    public void close() {
+        if (!loop.inLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        close(null);
+    }
+
+    /** Closes now with {@code cause} reported to the handler. Loop thread; idempotent. */
+    public void close(Throwable cause) {
+        loop.assertInLoop();
+        if (state == ConnectionState.CLOSED) return;
+        // Without the cork these bytes would have been written already: give them that chance.
+        if (output.uncork() && !flush()) return; // the write failed and closed
+        boolean handlerOpen = state.handlerOpen();
+        if (filtering != null && cause == null && handlerOpen && state != ConnectionState.OUTPUT_SHUT && output.isEmpty()) {
+            filtering.sayGoodbye(socket, output.wire());
+        }
+        state = ConnectionState.CLOSED;
+        loop.disown(this);
+        timeouts.cancelAll();
+        channel.removeBeforeClose();
+        output.discard();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            loop.reportFailure("closing " + socket, e);
+        }
+        if (!handlerOpen) {
+            // Never established (a failed handshake, no PROXY header): the handler never heard of it.
+            if (cause != null) LOG.log(System.Logger.Level.DEBUG, () -> "closed " + this + " before it was established: " + cause);
+            closeListenerLast();
+            return;
+        }
+        invoker.closed(cause);
+        if (cause != null && !(cause instanceof IOException)) {
+            // A handler bug, not a network event: say so, once, with the trace.
+            loop.reportFailure("closed " + this + " after a handler failure", cause);
+        }
+    }
+
+    /** After the handler's onClose (on whichever thread it ran): the server's count. */
+    void closeListenerLast() {
+        if (closeListener != null) closeListener.closed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + socket + (isOpen() ? "" : ", closed") + "]";
+    }
+}

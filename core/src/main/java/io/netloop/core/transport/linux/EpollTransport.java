@@ -1,0 +1,288 @@
+package io.netloop.core.transport.linux;
+
+import io.netloop.core.transport.DatagramConfig;
+import io.netloop.core.transport.DatagramSocket;
+import io.netloop.core.transport.ListenSocket;
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.transport.Poller;
+import io.netloop.core.transport.SocketConfig;
+import io.netloop.core.transport.StreamSocket;
+import io.netloop.core.transport.Transport;
+
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.sys.linux.Net;
+import io.netloop.core.sys.linux.SockAddr;
+import io.netloop.core.sys.linux.SysConst;
+
+import io.netloop.core.file.OpenFile;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The native transport: raw descriptors through {@code io.netloop.sys}, watched by an
+ * {@link EpollPoller}, level- or edge-triggered; for the lab, the same sockets under a
+ * {@link PollPoller} or a {@link SelectPoller}.
+ *
+ * <p>Threading: stateless; any thread.
+ */
+public final class EpollTransport implements Transport {
+    public static final EpollTransport LEVEL = new EpollTransport("epoll-lt", false);
+    public static final EpollTransport EDGE = new EpollTransport("epoll-et", true);
+    public static final EpollTransport POLL = new EpollTransport("poll", false);
+    public static final EpollTransport SELECT = new EpollTransport("select", false);
+
+    private final String name;
+    private final boolean edge;
+
+    private EpollTransport(String name, boolean edge) {
+        this.name = name;
+        this.edge = edge;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean edgeTriggered() {
+        return edge;
+    }
+
+    @Override
+    public Poller newPoller() throws IOException {
+        return switch (name) {
+            case "poll" -> new PollPoller();
+            case "select" -> new SelectPoller();
+            default -> new EpollPoller(name);
+        };
+    }
+
+    @Override
+    public ListenSocket listen(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
+        int fd = Net.socket(SockAddr.family(address), SysConst.SOCK_STREAM);
+        try {
+            if (options.get(NetOption.SO_REUSEADDR) == null) {
+                // A restarted server must not wait out TIME_WAIT to bind its port again.
+                Net.setInt(fd, SysConst.SOL_SOCKET, SysConst.SO_REUSEADDR, 1);
+            }
+            options.applyTo(new Options(fd));
+            Net.bind(fd, address);
+            Net.listen(fd, backlog);
+            return new Listener(fd, Net.localAddress(fd));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public StreamSocket connect(InetSocketAddress remote, SocketConfig options) throws IOException {
+        int fd = Net.socket(SockAddr.family(remote), SysConst.SOCK_STREAM);
+        try {
+            options.applyTo(new Options(fd));
+            boolean connected = Net.connect(fd, remote);
+            return new Stream(fd, !connected);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+        return EpollDatagramSocket.open(bind, options, config);
+    }
+
+    @Override
+    public boolean supports(NetOption<?> option) {
+        return true;
+    }
+
+    private static void closeQuietly(int fd, Exception cause) {
+        try {
+            Net.close(fd);
+        } catch (ErrnoException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Socket options on a descriptor. */
+    static class Options implements SocketConfig.OptionTarget {
+        final int fd;
+
+        Options(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public <T> void set(NetOption<T> option, T value) throws IOException {
+            if (option == NetOption.SO_LINGER) {
+                Net.setLinger(fd, (Integer) value);
+                return;
+            }
+            int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
+            Net.setInt(fd, level(option), code(option), v);
+        }
+
+        @Override
+        public <T> T get(NetOption<T> option) throws IOException {
+            if (option == NetOption.SO_LINGER) return option.type().cast(Net.getLinger(fd));
+            int v = Net.getInt(fd, level(option), code(option));
+            return option.type() == Boolean.class ? option.type().cast(v != 0) : option.type().cast(v);
+        }
+
+        private static int level(NetOption<?> o) {
+            return o.name().startsWith("TCP_") ? SysConst.IPPROTO_TCP : SysConst.SOL_SOCKET;
+        }
+
+        private static int code(NetOption<?> o) {
+            if (o == NetOption.SO_REUSEADDR) return SysConst.SO_REUSEADDR;
+            if (o == NetOption.SO_REUSEPORT) return SysConst.SO_REUSEPORT;
+            if (o == NetOption.SO_KEEPALIVE) return SysConst.SO_KEEPALIVE;
+            if (o == NetOption.SO_RCVBUF) return SysConst.SO_RCVBUF;
+            if (o == NetOption.SO_SNDBUF) return SysConst.SO_SNDBUF;
+            if (o == NetOption.SO_BROADCAST) return SysConst.SO_BROADCAST;
+            if (o == NetOption.TCP_NODELAY) return SysConst.TCP_NODELAY;
+            if (o == NetOption.TCP_CORK) return SysConst.TCP_CORK;
+            if (o == NetOption.TCP_QUICKACK) return SysConst.TCP_QUICKACK;
+            if (o == NetOption.TCP_DEFER_ACCEPT) return SysConst.TCP_DEFER_ACCEPT;
+            throw new IllegalArgumentException("unknown option " + o);
+        }
+    }
+
+    static final class Listener extends Options implements ListenSocket {
+        private final InetSocketAddress local;
+        private boolean closed;
+
+        Listener(int fd, InetSocketAddress local) {
+            super(fd);
+            this.local = local;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public StreamSocket accept() throws IOException {
+            int c = Net.accept(fd);
+            return c == Net.WOULD_BLOCK ? null : new Stream(c, false);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            Net.close(fd);
+        }
+
+        @Override
+        public String toString() {
+            return "listener fd " + fd + " on " + local;
+        }
+    }
+
+    static final class Stream extends Options implements StreamSocket {
+        private boolean connecting;
+        private boolean closed;
+        private InetSocketAddress remote;
+
+        Stream(int fd, boolean connecting) {
+            super(fd);
+            this.connecting = connecting;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) throws IOException {
+            int n = Net.read(fd, dst, off, len);
+            if (n > 0) return n;
+            return n == 0 ? EOF : 0;
+        }
+
+        @Override
+        public int write(byte[] src, int off, int len) throws IOException {
+            int n = Net.send(fd, src, off, len);
+            return n == Net.WOULD_BLOCK ? 0 : n;
+        }
+
+        @Override
+        public int writeMore(byte[] src, int off, int len) throws IOException {
+            int n = Net.send(fd, src, off, len, SysConst.MSG_MORE);
+            return n == Net.WOULD_BLOCK ? 0 : n;
+        }
+
+        @Override
+        public long transferFrom(OpenFile file, long position, long count) throws IOException {
+            long n = Net.sendfile(fd, file.fd(), position, count);
+            if (n == Net.WOULD_BLOCK) return 0;
+            if (n == 0 && count > 0) {
+                throw new EOFException(file.name() + " ended at byte " + position + " with " + count + " bytes of the range unsent");
+            }
+            return n;
+        }
+
+        @Override
+        public int pendingError() throws IOException {
+            return Net.socketError(fd);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            Net.shutdown(fd, SysConst.SHUT_WR);
+        }
+
+        @Override
+        public boolean finishConnect() throws IOException {
+            if (!connecting) return true;
+            int err = Net.socketError(fd);
+            if (err != 0) throw new ErrnoException("connect", err);
+            // SO_ERROR is also 0 while the handshake is under way: only a peer name proves it done.
+            try {
+                remote = Net.peerAddress(fd);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOTCONN) return false;
+                throw e;
+            }
+            connecting = false;
+            return true;
+        }
+
+        @Override
+        public InetSocketAddress localAddress() throws IOException {
+            return Net.localAddress(fd);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() throws IOException {
+            if (remote == null) remote = Net.peerAddress(fd);
+            return remote;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            Net.close(fd);
+        }
+
+        @Override
+        public String toString() {
+            return "fd " + fd;
+        }
+    }
+}
