@@ -7,5 +7,6 @@ module io.netloop.cli {
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM and SIGINT stop the servers gracefully
 
     // picocli reads the commands' annotated fields and methods by reflection.
-    opens io.netloop.cli to info.picocli;
+    opens io.netloop.cli to
+            info.picocli;
 }

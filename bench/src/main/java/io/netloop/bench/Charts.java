@@ -65,8 +65,12 @@ public final class Charts {
         List<String[]> rows = read(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Chart<?, ?> chart = args[0].equals("bar")
                 ? bar(rows, opts.getOrDefault("--title", ""), opts.getOrDefault("--y-label", ""))
-                : line(rows, opts.getOrDefault("--title", ""), opts.getOrDefault("--x-label", ""),
-                        opts.getOrDefault("--y-label", ""), logY);
+                : line(
+                        rows,
+                        opts.getOrDefault("--title", ""),
+                        opts.getOrDefault("--x-label", ""),
+                        opts.getOrDefault("--y-label", ""),
+                        logY);
         save(chart, Path.of(opts.get("--out")));
     }
 
@@ -79,7 +83,8 @@ public final class Charts {
             if (line.isBlank()) continue;
             String[] f = line.split("\t", -1);
             if (f.length != 3) {
-                throw new IllegalArgumentException("line " + lineNo + ": want 3 tab-separated fields, got " + f.length + ": " + line);
+                throw new IllegalArgumentException(
+                        "line " + lineNo + ": want 3 tab-separated fields, got " + f.length + ": " + line);
             }
             rows.add(f);
         }
@@ -94,8 +99,13 @@ public final class Charts {
             Double v = number(f[2]);
             bySeries.computeIfAbsent(f[1], k -> new LinkedHashMap<>()).put(f[0], v);
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle("").yAxisTitle(yLabel).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle("")
+                .yAxisTitle(yLabel)
+                .build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setOverlapped(false);
@@ -119,8 +129,13 @@ public final class Charts {
             if (x == null || y == null || (logY && y <= 0)) continue;
             bySeries.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new double[] {x, y});
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisLogarithmic(logY);
@@ -157,6 +172,7 @@ public final class Charts {
     }
 
     private static IllegalArgumentException usage(String why) {
-        return new IllegalArgumentException(why + "; usage: Charts bar|line --title T [--x-label L] --y-label L --out FILE.png [--log-y] < rows.tsv");
+        return new IllegalArgumentException(why
+                + "; usage: Charts bar|line --title T [--x-label L] --y-label L --out FILE.png [--log-y] < rows.tsv");
     }
 }

@@ -3,7 +3,6 @@ package io.netloop.bench;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,8 +69,14 @@ public final class ConnectRate {
     }
 
     /** A point in time as the loop saw it. */
-    private record Mark(long nanos, long completed, long[] failures, long serverCpuNanos, long clientCpuNanos,
-                        MachineCpu.Sample machine, Map<String, Long> serverLoopNanos) {}
+    private record Mark(
+            long nanos,
+            long completed,
+            long[] failures,
+            long serverCpuNanos,
+            long clientCpuNanos,
+            MachineCpu.Sample machine,
+            Map<String, Long> serverLoopNanos) {}
 
     int run() throws Exception {
         EventLoop loop = EventLoop.open(options.io());
@@ -80,20 +85,25 @@ public final class ConnectRate {
             new SplittableRandom(0x6e65746c6f6f70L).nextBytes(request);
             // No TCP_NODELAY: Nagle holds back a small segment only while earlier data is unacknowledged,
             // and the request is the first and only one; the setsockopt would be a system call for nothing.
-            SocketConfig socketOptions = options.closeWithReset()
-                    ? SocketConfig.EMPTY.with(NetOption.SO_LINGER, 0) : SocketConfig.EMPTY;
+            SocketConfig socketOptions =
+                    options.closeWithReset() ? SocketConfig.EMPTY.with(NetOption.SO_LINGER, 0) : SocketConfig.EMPTY;
             InetSocketAddress remote = new InetSocketAddress(options.host(), options.port());
             for (int i = 0; i < options.slots(); i++) {
-                slots.add(new ConnectSlot(loop, remote, socketOptions, request, options.timeout().toNanos(), tally));
+                slots.add(new ConnectSlot(
+                        loop, remote, socketOptions, request, options.timeout().toNanos(), tally));
             }
             // Loads and warms the /proc readers now, so that the first mark is no slower than the last.
             LoopTasks.call(loop, this::mark);
             LoopTasks.call(loop, () -> {
                 // A sweep rather than a timer per connection: K checks every 100 ms cost nothing.
-                loop.scheduleAtFixedRate(() -> {
-                    long now = System.nanoTime();
-                    for (ConnectSlot s : slots) s.checkTimeout(now);
-                }, 100, 100, TimeUnit.MILLISECONDS);
+                loop.scheduleAtFixedRate(
+                        () -> {
+                            long now = System.nanoTime();
+                            for (ConnectSlot s : slots) s.checkTimeout(now);
+                        },
+                        100,
+                        100,
+                        TimeUnit.MILLISECONDS);
                 slots.forEach(ConnectSlot::start);
                 return null;
             });
@@ -119,8 +129,14 @@ public final class ConnectRate {
     }
 
     private Mark mark() {
-        return new Mark(System.nanoTime(), tally.completed, tally.failures.clone(), CpuClock.nanos(options.serverPid()),
-                CpuClock.selfNanos(), MachineCpu.sample(), ThreadCpu.loopNanos(options.serverPid()));
+        return new Mark(
+                System.nanoTime(),
+                tally.completed,
+                tally.failures.clone(),
+                CpuClock.nanos(options.serverPid()),
+                CpuClock.selfNanos(),
+                MachineCpu.sample(),
+                ThreadCpu.loopNanos(options.serverPid()));
     }
 
     private long describeErrors() {
@@ -144,18 +160,33 @@ public final class ConnectRate {
             errors.append('"').append(f.key).append("\":").append(n);
         }
         errors.append('}');
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "{\"slots\":%d,\"requestBytes\":%d,\"close\":\"%s\",\"clientIo\":\"%s\",\"seconds\":%.3f,"
                         + "\"connections\":%d,\"connectionsPerSec\":%.1f,\"latencyP50Us\":%s,\"latencyP90Us\":%s,"
                         + "\"latencyP99Us\":%s,\"latencyMaxUs\":%s,\"errors\":%s,\"errorsInWindow\":%d,"
                         + "\"errorsTotal\":%d,\"serverCpuSeconds\":%s,\"serverLoopCpuSeconds\":%s,"
                         + "\"clientCpuSeconds\":%s,\"machineCpuSeconds\":%s,\"machineCpus\":%d,\"timeWaitAtEnd\":%s}",
-                options.slots(), options.requestBytes(), options.closeWithReset() ? "rst" : "fin", options.io().label(),
-                seconds, connections, connections / seconds, micros(latencies[0]), micros(latencies[1]),
-                micros(latencies[2]), micros(latencies[3]), errors, inWindow, errorsTotal,
-                cpuSeconds(start.serverCpuNanos, end.serverCpuNanos), ThreadCpu.json(start.serverLoopNanos, end.serverLoopNanos),
+                options.slots(),
+                options.requestBytes(),
+                options.closeWithReset() ? "rst" : "fin",
+                options.io().label(),
+                seconds,
+                connections,
+                connections / seconds,
+                micros(latencies[0]),
+                micros(latencies[1]),
+                micros(latencies[2]),
+                micros(latencies[3]),
+                errors,
+                inWindow,
+                errorsTotal,
+                cpuSeconds(start.serverCpuNanos, end.serverCpuNanos),
+                ThreadCpu.json(start.serverLoopNanos, end.serverLoopNanos),
                 cpuSeconds(start.clientCpuNanos, end.clientCpuNanos),
-                machine(end.machine.busySecondsSince(start.machine, seconds)), end.machine.cpus(), timeWait());
+                machine(end.machine.busySecondsSince(start.machine, seconds)),
+                end.machine.cpus(),
+                timeWait());
     }
 
     private static String micros(long nanos) {

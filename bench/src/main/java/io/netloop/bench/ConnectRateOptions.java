@@ -1,7 +1,6 @@
 package io.netloop.bench;
 
 import io.netloop.core.loop.IoMode;
-
 import java.time.Duration;
 
 /**
@@ -17,23 +16,33 @@ import java.time.Duration;
  *
  * <p>Threading: immutable.
  */
-record ConnectRateOptions(String host, int port, int slots, int requestBytes, Duration warmup, Duration duration,
-                          long serverPid, IoMode io, boolean closeWithReset, Duration timeout) {
+record ConnectRateOptions(
+        String host,
+        int port,
+        int slots,
+        int requestBytes,
+        Duration warmup,
+        Duration duration,
+        long serverPid,
+        IoMode io,
+        boolean closeWithReset,
+        Duration timeout) {
 
     static final String USAGE = """
-            usage: java -cp bench/target/netloop-bench.jar io.netloop.bench.ConnectRate --port P [options]
-              --host ADDR         echo server address (default 127.0.0.1)
-              --port P            echo server port (required)
-              --slots K           connections in progress at once (default 64)
-              --size S            request bytes, echoed back (default 32)
-              --warmup W          seconds of load before measuring (default 3)
-              --duration D        seconds measured (default 5)
-              --close rst|fin     rst (default): SO_LINGER 0, no TIME_WAIT; fin: an orderly close,
-                                  which leaves the client's port in TIME_WAIT for 60 s
-              --timeout T         seconds before a connection without its echo counts as timed out (default 5)
-              --server-pid PID    report that process's CPU time over the measured window
-              --io MODE           the client's own loop: epoll-et (default) or epoll
-            Prints one line of JSON on stdout; exit status 1 when an error was seen.""";
+        usage: java -cp bench/target/netloop-bench.jar io.netloop.bench.ConnectRate --port P [options]
+          --host ADDR         echo server address (default 127.0.0.1)
+          --port P            echo server port (required)
+          --slots K           connections in progress at once (default 64)
+          --size S            request bytes, echoed back (default 32)
+          --warmup W          seconds of load before measuring (default 3)
+          --duration D        seconds measured (default 5)
+          --close rst|fin     rst (default): SO_LINGER 0, no TIME_WAIT; fin: an orderly close,
+                              which leaves the client's port in TIME_WAIT for 60 s
+          --timeout T         seconds before a connection without its echo counts as timed out (default 5)
+          --server-pid PID    report that process's CPU time over the measured window
+          --io MODE           the client's own loop: epoll-et (default) or epoll
+        Prints one line of JSON on stdout; exit status 1 when an error was seen.\
+        """;
 
     ConnectRateOptions {
         if (port <= 0 || port > 65535) throw new IllegalArgumentException("--port must be in 1..65535: " + port);
@@ -73,15 +82,25 @@ record ConnectRateOptions(String host, int port, int slots, int requestBytes, Du
                 case "--timeout" -> o.timeout = Double.parseDouble(value);
                 case "--server-pid" -> o.serverPid = Long.parseLong(value);
                 case "--io" -> o.io = IoMode.parse(value);
-                case "--close" -> o.reset = switch (value) {
-                    case "rst" -> true;
-                    case "fin" -> false;
-                    default -> throw new IllegalArgumentException("--close wants rst or fin, not '" + value + "'");
-                };
+                case "--close" ->
+                    o.reset = switch (value) {
+                        case "rst" -> true;
+                        case "fin" -> false;
+                        default -> throw new IllegalArgumentException("--close wants rst or fin, not '" + value + "'");
+                    };
                 default -> throw BenchArgs.unknown(name);
             }
         });
-        return new ConnectRateOptions(o.host, o.port, o.slots, o.size, BenchArgs.seconds(o.warmup),
-                BenchArgs.seconds(o.duration), o.serverPid, o.io, o.reset, BenchArgs.seconds(o.timeout));
+        return new ConnectRateOptions(
+                o.host,
+                o.port,
+                o.slots,
+                o.size,
+                BenchArgs.seconds(o.warmup),
+                BenchArgs.seconds(o.duration),
+                o.serverPid,
+                o.io,
+                o.reset,
+                BenchArgs.seconds(o.timeout));
     }
 }

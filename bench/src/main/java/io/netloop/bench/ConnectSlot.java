@@ -2,11 +2,10 @@ package io.netloop.bench;
 
 import io.netloop.core.loop.Channel;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.transport.Interest;
 import io.netloop.core.loop.IoHandler;
+import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -49,8 +48,13 @@ final class ConnectSlot implements IoHandler {
     private int received;
     private boolean stopped;
 
-    ConnectSlot(EventLoop loop, InetSocketAddress remote, SocketConfig options, byte[] request, long timeoutNanos,
-                ConnectTally tally) {
+    ConnectSlot(
+            EventLoop loop,
+            InetSocketAddress remote,
+            SocketConfig options,
+            byte[] request,
+            long timeoutNanos,
+            ConnectTally tally) {
         this.loop = loop;
         this.remote = remote;
         this.options = options;
@@ -102,8 +106,9 @@ final class ConnectSlot implements IoHandler {
             int n = socket.read(echo, received, echo.length - received);
             if (n == 0) return;
             if (n == StreamSocket.EOF) {
-                fail(ConnectTally.Failure.CLOSED_EARLY, new IOException("end of stream after " + received + " of "
-                        + echo.length + " bytes"));
+                fail(
+                        ConnectTally.Failure.CLOSED_EARLY,
+                        new IOException("end of stream after " + received + " of " + echo.length + " bytes"));
                 return;
             }
             received += n;
@@ -121,9 +126,10 @@ final class ConnectSlot implements IoHandler {
     /** Called by {@link ConnectRate}'s sweep: gives up a connection older than the timeout. */
     void checkTimeout(long nowNanos) {
         if (socket == null || stopped || nowNanos - startedNanos < timeoutNanos) return;
-        fail(sent < request.length ? ConnectTally.Failure.CONNECT_TIMEOUT : ConnectTally.Failure.RESPONSE_TIMEOUT,
-                new IOException("no echo " + TimeUnit.NANOSECONDS.toMillis(nowNanos - startedNanos) + " ms after connect"
-                        + (sent < request.length ? " (not connected)" : " (request sent)")));
+        fail(
+                sent < request.length ? ConnectTally.Failure.CONNECT_TIMEOUT : ConnectTally.Failure.RESPONSE_TIMEOUT,
+                new IOException("no echo " + TimeUnit.NANOSECONDS.toMillis(nowNanos - startedNanos)
+                        + " ms after connect" + (sent < request.length ? " (not connected)" : " (request sent)")));
     }
 
     private void fail(ConnectTally.Failure kind, Exception cause) {

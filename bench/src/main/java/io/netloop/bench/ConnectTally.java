@@ -2,7 +2,6 @@ package io.netloop.bench;
 
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +61,7 @@ final class ConnectTally {
     final List<String> described = new ArrayList<>();
     /** Latencies are recorded only while true: the measured window. */
     boolean measuring;
+
     private long[] latencies = new long[1 << 16];
     private int latencyCount;
 

@@ -3,7 +3,6 @@ package io.netloop.bench;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.tcp.TcpClient;
 import io.netloop.core.tcp.TcpConnection;
-
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +71,14 @@ public final class EchoPingPong {
     }
 
     /** A point in time as the loop saw it. */
-    private record Mark(long nanos, long bytes, long messages, long serverCpuNanos, long clientCpuNanos,
-                        MachineCpu.Sample machine, Map<String, Long> serverLoopNanos) {}
+    private record Mark(
+            long nanos,
+            long bytes,
+            long messages,
+            long serverCpuNanos,
+            long clientCpuNanos,
+            MachineCpu.Sample machine,
+            Map<String, Long> serverLoopNanos) {}
 
     int run() throws Exception {
         EventLoop loop = EventLoop.open(options.io());
@@ -120,16 +125,21 @@ public final class EchoPingPong {
             }
         }
         if (failed > 0) {
-            System.err.println("echo-pingpong: " + failed + " of " + options.connections() + " connections to "
-                    + remote + " failed, the first with: " + first);
+            System.err.println("echo-pingpong: " + failed + " of " + options.connections() + " connections to " + remote
+                    + " failed, the first with: " + first);
             return false;
         }
         return true;
     }
 
     private Mark mark() {
-        return new Mark(System.nanoTime(), tally.bytes, tally.messages,
-                CpuClock.nanos(options.serverPid()), CpuClock.selfNanos(), MachineCpu.sample(),
+        return new Mark(
+                System.nanoTime(),
+                tally.bytes,
+                tally.messages,
+                CpuClock.nanos(options.serverPid()),
+                CpuClock.selfNanos(),
+                MachineCpu.sample(),
                 ThreadCpu.loopNanos(options.serverPid()));
     }
 
@@ -162,16 +172,26 @@ public final class EchoPingPong {
             System.err.println("echo-pingpong: warning: at least one connection completed no round trip"
                     + " in the measured window (starved or stalled)");
         }
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "{\"connections\":%d,\"messageBytes\":%d,\"seconds\":%.3f,\"bytes\":%d,\"mibPerSec\":%.1f,"
                         + "\"messagesPerSec\":%.1f,\"serverCpuSeconds\":%s,\"clientCpuSeconds\":%s,"
                         + "\"serverLoopCpuSeconds\":%s,\"machineCpuSeconds\":%s,\"machineCpus\":%d,"
                         + "\"minConnMessages\":%d,\"maxConnMessages\":%d,\"errors\":%d}",
-                options.connections(), options.messageBytes(), seconds, bytes, bytes / 1048576.0 / seconds,
-                messages / seconds, cpuSeconds(start.serverCpuNanos, end.serverCpuNanos),
+                options.connections(),
+                options.messageBytes(),
+                seconds,
+                bytes,
+                bytes / 1048576.0 / seconds,
+                messages / seconds,
+                cpuSeconds(start.serverCpuNanos, end.serverCpuNanos),
                 cpuSeconds(start.clientCpuNanos, end.clientCpuNanos),
-                ThreadCpu.json(start.serverLoopNanos, end.serverLoopNanos), machine(end.machine.busySecondsSince(start.machine, seconds)),
-                end.machine.cpus(), spread[0], spread[1], errors);
+                ThreadCpu.json(start.serverLoopNanos, end.serverLoopNanos),
+                machine(end.machine.busySecondsSince(start.machine, seconds)),
+                end.machine.cpus(),
+                spread[0],
+                spread[1],
+                errors);
     }
 
     private static String machine(double seconds) {

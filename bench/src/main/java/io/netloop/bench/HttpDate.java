@@ -1,7 +1,6 @@
 package io.netloop.bench;
 
 import io.netty.util.AsciiString;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,8 +18,9 @@ final class HttpDate {
     private record Stamp(long second, AsciiString value) {}
 
     // IMF-fixdate; not RFC_1123_DATE_TIME, which writes day 3 as "3" where HTTP wants "03".
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private static volatile Stamp stamp = new Stamp(-1, AsciiString.EMPTY_STRING);
 

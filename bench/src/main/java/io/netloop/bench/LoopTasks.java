@@ -1,7 +1,6 @@
 package io.netloop.bench;
 
 import io.netloop.core.loop.EventLoop;
-
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;

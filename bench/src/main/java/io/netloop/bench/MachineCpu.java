@@ -46,7 +46,8 @@ final class MachineCpu {
 
     private static int countCpus() {
         try (var lines = Files.lines(Path.of("/proc/stat"))) {
-            return (int) lines.filter(l -> l.startsWith("cpu") && !l.startsWith("cpu ")).count();
+            return (int) lines.filter(l -> l.startsWith("cpu") && !l.startsWith("cpu "))
+                    .count();
         } catch (IOException | RuntimeException e) {
             return 0;
         }

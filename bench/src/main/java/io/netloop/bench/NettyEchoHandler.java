@@ -3,7 +3,6 @@ package io.netloop.bench;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-
 import java.io.IOException;
 
 /**

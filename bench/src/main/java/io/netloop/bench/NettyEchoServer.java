@@ -31,7 +31,13 @@ public final class NettyEchoServer {
             return;
         }
         NettyEchoHandler handler = new NettyEchoHandler();
-        NettyPeer.serve("echo", options.transport(), options.threads(), options.host(), options.port(), "",
+        NettyPeer.serve(
+                "echo",
+                options.transport(),
+                options.threads(),
+                options.host(),
+                options.port(),
+                "",
                 pipeline -> pipeline.addLast(handler));
     }
 }

@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +53,15 @@ final class NettyHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     private static final AsciiString SERVER = AsciiString.cached("netty");
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
     // Unreleasable so that the encoder's release of each response leaves the shared bytes alone.
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(Unpooled.directBuffer(13)
+            .writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII))
+            .asReadOnly());
     private static final AsciiString HELLO_LENGTH = AsciiString.of(Integer.toString(HELLO.readableBytes()));
     // The header names and values here are constants known to be valid: checking them per response is waste.
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+    private static final HttpHeadersFactory HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory TRAILERS =
+            DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     private final Path root;
 
@@ -104,7 +106,8 @@ final class NettyHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     private static void sendPlaintext(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
         ByteBuf body = head ? Unpooled.EMPTY_BUFFER : HELLO.duplicate();
-        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, HEADERS, TRAILERS);
+        var response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, HEADERS, TRAILERS);
         commonHeaders(response.headers(), request, keepAlive)
                 .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
                 .set(HttpHeaderNames.CONTENT_LENGTH, HELLO_LENGTH);
@@ -127,8 +130,10 @@ final class NettyHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
             return;
         } catch (IOException e) {
             // Opening a directory reads as "Is a directory" here; nginx also answers 404 for that without a slash.
-            sendStatus(ctx, Files.isDirectory(file) ? HttpResponseStatus.NOT_FOUND
-                    : HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive);
+            sendStatus(
+                    ctx,
+                    Files.isDirectory(file) ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    keepAlive);
             return;
         }
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
@@ -147,14 +152,15 @@ final class NettyHttpHandler extends SimpleChannelInboundHandler<HttpObject> {
 
     /** The file a {@code /static/...} URI names under root, or null when it points outside. */
     private Path resolve(String uri) {
-        String path = new QueryStringDecoder(uri).path();   // percent-decoded, query dropped
+        String path = new QueryStringDecoder(uri).path(); // percent-decoded, query dropped
         if (path.indexOf('\0') >= 0) return null;
         Path file = root.resolve(path.substring(1)).normalize();
         return file.startsWith(root.resolve("static")) ? file : null;
     }
 
     private static void sendStatus(ChannelHandlerContext ctx, HttpResponseStatus status, boolean keepAlive) {
-        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
+        var response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
         response.headers()
                 .set(HttpHeaderNames.SERVER, SERVER)
                 .set(HttpHeaderNames.DATE, HttpDate.now())

@@ -14,15 +14,16 @@ import java.nio.file.Path;
 record NettyHttpOptions(String host, int port, NettyTransport transport, int threads, Path root) {
 
     static final String USAGE = """
-            usage: java -cp bench/target/netloop-bench.jar io.netloop.bench.NettyHttpServer [options]
-              --host ADDR     address to listen on (default 127.0.0.1)
-              --port P        port (default 8080; 0 picks a free one, printed in the banner)
-              --io T          transport: epoll (default), nio or io_uring
-              --threads N     event-loop threads, accepting included (default 1)
-              --root DIR      directory that /static/... is served from (default .)
-            Answers GET /plaintext with "Hello, World!" and GET /static/NAME with the file
-            DIR/static/NAME, keep-alive, until SIGTERM. Prints one banner line on stdout:
-              netty-http: listening on 127.0.0.1:PORT (io epoll, 1 thread)""";
+        usage: java -cp bench/target/netloop-bench.jar io.netloop.bench.NettyHttpServer [options]
+          --host ADDR     address to listen on (default 127.0.0.1)
+          --port P        port (default 8080; 0 picks a free one, printed in the banner)
+          --io T          transport: epoll (default), nio or io_uring
+          --threads N     event-loop threads, accepting included (default 1)
+          --root DIR      directory that /static/... is served from (default .)
+        Answers GET /plaintext with "Hello, World!" and GET /static/NAME with the file
+        DIR/static/NAME, keep-alive, until SIGTERM. Prints one banner line on stdout:
+          netty-http: listening on 127.0.0.1:PORT (io epoll, 1 thread)\
+        """;
 
     NettyHttpOptions {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be in 0..65535: " + port);

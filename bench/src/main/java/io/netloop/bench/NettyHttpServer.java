@@ -35,7 +35,13 @@ public final class NettyHttpServer {
             return;
         }
         NettyHttpHandler handler = new NettyHttpHandler(options.root());
-        NettyPeer.serve("http", options.transport(), options.threads(), options.host(), options.port(),
-                ", root " + options.root(), pipeline -> pipeline.addLast(new HttpServerCodec(), handler));
+        NettyPeer.serve(
+                "http",
+                options.transport(),
+                options.threads(),
+                options.host(),
+                options.port(),
+                ", root " + options.root(),
+                pipeline -> pipeline.addLast(new HttpServerCodec(), handler));
     }
 }

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,16 +41,23 @@ final class NettyPeer {
     }
 
     /** Binds a server whose every accepted channel gets its pipeline from {@code pipeline}. */
-    static Bound bind(String name, NettyTransport transport, int threads, String host, int port,
-                      Consumer<ChannelPipeline> pipeline) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("netty-" + name),
-                transport.handlerFactory());
+    static Bound bind(
+            String name,
+            NettyTransport transport,
+            int threads,
+            String host,
+            int port,
+            Consumer<ChannelPipeline> pipeline)
+            throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                threads, new DefaultThreadFactory("netty-" + name), transport.handlerFactory());
         try {
             Channel listener = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    // Netty's default already; said here because the peers are compared with it on (nginx: tcp_nodelay on).
+                    // Netty's default already; said here because the peers are compared with it on (nginx: tcp_nodelay
+                    // on).
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
@@ -59,7 +65,9 @@ final class NettyPeer {
                             pipeline.accept(ch.pipeline());
                         }
                     })
-                    .bind(host, port).sync().channel();
+                    .bind(host, port)
+                    .sync()
+                    .channel();
             return new Bound(listener, group);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -73,21 +81,34 @@ final class NettyPeer {
      * {@code netty-NAME: listening on HOST:PORT (io T, N thread[s]DETAIL)} and serves until
      * SIGTERM (a shutdown hook closes the listener and the loops; the status is then 143).
      */
-    static void serve(String name, NettyTransport transport, int threads, String host, int port, String detail,
-                      Consumer<ChannelPipeline> pipeline) throws InterruptedException {
+    static void serve(
+            String name,
+            NettyTransport transport,
+            int threads,
+            String host,
+            int port,
+            String detail,
+            Consumer<ChannelPipeline> pipeline)
+            throws InterruptedException {
         Throwable unavailable = transport.unavailability();
         if (unavailable != null) {
-            System.err.println("netty-" + name + ": the " + transport.option + " transport is not available here: "
-                    + unavailable);
+            System.err.println(
+                    "netty-" + name + ": the " + transport.option + " transport is not available here: " + unavailable);
             System.exit(3);
             return;
         }
         Bound bound = bind(name, transport, threads, host, port, pipeline);
         Runtime.getRuntime().addShutdownHook(new Thread(bound::close, "netty-" + name + "-shutdown"));
         InetSocketAddress local = (InetSocketAddress) bound.listener().localAddress();
-        System.out.printf("netty-%s: listening on %s:%d (io %s, %d thread%s%s)%n", name,
-                local.getAddress().getHostAddress(), local.getPort(), transport.option, threads,
-                threads == 1 ? "" : "s", detail);
+        System.out.printf(
+                "netty-%s: listening on %s:%d (io %s, %d thread%s%s)%n",
+                name,
+                local.getAddress().getHostAddress(),
+                local.getPort(),
+                transport.option,
+                threads,
+                threads == 1 ? "" : "s",
+                detail);
         System.out.flush();
         bound.listener().closeFuture().sync();
     }

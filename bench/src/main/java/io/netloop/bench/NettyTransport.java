@@ -10,7 +10,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-
 import java.util.Locale;
 
 /**
@@ -27,19 +26,52 @@ import java.util.Locale;
  */
 enum NettyTransport {
     EPOLL("epoll") {
-        @Override IoHandlerFactory handlerFactory() { return EpollIoHandler.newFactory(); }
-        @Override Class<? extends ServerChannel> serverChannel() { return EpollServerSocketChannel.class; }
-        @Override Throwable unavailability() { return Epoll.isAvailable() ? null : Epoll.unavailabilityCause(); }
+        @Override
+        IoHandlerFactory handlerFactory() {
+            return EpollIoHandler.newFactory();
+        }
+
+        @Override
+        Class<? extends ServerChannel> serverChannel() {
+            return EpollServerSocketChannel.class;
+        }
+
+        @Override
+        Throwable unavailability() {
+            return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+        }
     },
     NIO("nio") {
-        @Override IoHandlerFactory handlerFactory() { return NioIoHandler.newFactory(); }
-        @Override Class<? extends ServerChannel> serverChannel() { return NioServerSocketChannel.class; }
-        @Override Throwable unavailability() { return null; }
+        @Override
+        IoHandlerFactory handlerFactory() {
+            return NioIoHandler.newFactory();
+        }
+
+        @Override
+        Class<? extends ServerChannel> serverChannel() {
+            return NioServerSocketChannel.class;
+        }
+
+        @Override
+        Throwable unavailability() {
+            return null;
+        }
     },
     IO_URING("io_uring") {
-        @Override IoHandlerFactory handlerFactory() { return IoUringIoHandler.newFactory(); }
-        @Override Class<? extends ServerChannel> serverChannel() { return IoUringServerSocketChannel.class; }
-        @Override Throwable unavailability() { return IoUring.isAvailable() ? null : IoUring.unavailabilityCause(); }
+        @Override
+        IoHandlerFactory handlerFactory() {
+            return IoUringIoHandler.newFactory();
+        }
+
+        @Override
+        Class<? extends ServerChannel> serverChannel() {
+            return IoUringServerSocketChannel.class;
+        }
+
+        @Override
+        Throwable unavailability() {
+            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+        }
     };
 
     /** The name on the command line. */

@@ -1,7 +1,6 @@
 package io.netloop.bench;
 
 import io.netloop.core.loop.IoMode;
-
 import java.time.Duration;
 
 /**
@@ -13,20 +12,29 @@ import java.time.Duration;
  *
  * <p>Threading: immutable.
  */
-record PingPongOptions(String host, int port, int connections, int messageBytes, Duration warmup,
-                       Duration duration, long serverPid, IoMode io, Duration connectTimeout) {
+record PingPongOptions(
+        String host,
+        int port,
+        int connections,
+        int messageBytes,
+        Duration warmup,
+        Duration duration,
+        long serverPid,
+        IoMode io,
+        Duration connectTimeout) {
 
     static final String USAGE = """
-            usage: java -jar bench/target/netloop-bench.jar --port P [options]
-              --host ADDR         echo server address (default 127.0.0.1)
-              --port P            echo server port (required)
-              --connections C     concurrent connections (default 100)
-              --size S            bytes per message (default 16384)
-              --warmup W          seconds of load before measuring (default 3)
-              --duration D        seconds measured (default 5)
-              --server-pid PID    report that process's CPU time over the measured window
-              --io MODE           the client's own loop: epoll (default), epoll-et or nio
-            Prints one line of JSON on stdout; exit status 1 when an error was seen.""";
+        usage: java -jar bench/target/netloop-bench.jar --port P [options]
+          --host ADDR         echo server address (default 127.0.0.1)
+          --port P            echo server port (required)
+          --connections C     concurrent connections (default 100)
+          --size S            bytes per message (default 16384)
+          --warmup W          seconds of load before measuring (default 3)
+          --duration D        seconds measured (default 5)
+          --server-pid PID    report that process's CPU time over the measured window
+          --io MODE           the client's own loop: epoll (default), epoll-et or nio
+        Prints one line of JSON on stdout; exit status 1 when an error was seen.\
+        """;
 
     PingPongOptions {
         if (port <= 0 || port > 65535) throw new IllegalArgumentException("--port must be in 1..65535: " + port);
@@ -59,7 +67,15 @@ record PingPongOptions(String host, int port, int connections, int messageBytes,
                 default -> throw BenchArgs.unknown(name);
             }
         });
-        return new PingPongOptions(o.host, o.port, o.connections, o.size, BenchArgs.seconds(o.warmup),
-                BenchArgs.seconds(o.duration), o.serverPid, o.io, Duration.ofSeconds(10));
+        return new PingPongOptions(
+                o.host,
+                o.port,
+                o.connections,
+                o.size,
+                BenchArgs.seconds(o.warmup),
+                BenchArgs.seconds(o.duration),
+                o.serverPid,
+                o.io,
+                Duration.ofSeconds(10));
     }
 }

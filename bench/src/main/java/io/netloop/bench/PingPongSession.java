@@ -3,7 +3,6 @@ package io.netloop.bench;
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
-
 import java.util.Arrays;
 
 /**
@@ -26,6 +25,7 @@ final class PingPongSession implements ConnectionHandler {
     private TcpConnection connection;
     /** Bytes of the message in flight already echoed back. */
     private int received;
+
     private long messages;
     private long messagesAtMark;
     private boolean fullCheck = true;
@@ -56,8 +56,8 @@ final class PingPongSession implements ConnectionHandler {
             return;
         }
         if (!matches(in.array(), in.readerIndex(), n)) {
-            tally.error(c + ": echoed bytes differ from those sent in message " + messages
-                    + " at offsets " + received + ".." + (received + n - 1));
+            tally.error(c + ": echoed bytes differ from those sent in message " + messages + " at offsets " + received
+                    + ".." + (received + n - 1));
         }
         in.skip(n);
         received += n;

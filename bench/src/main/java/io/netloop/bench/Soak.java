@@ -12,11 +12,12 @@ import java.time.Duration;
  */
 public final class Soak {
     static final String USAGE = """
-            usage: Soak --port N [--host 127.0.0.1] [--seconds 600] [--clients 4] [--small /small.txt] [--big /big.bin]
-            [--chat-port N --chat-http-port N] [--chat-clients 3]
-              runs keep-alive, pipelined, short-connection, large-download and aborted-download clients
-              (--clients of each; half as many for the downloads) and prints what they did; with the
-              chat's ports, also --chat-clients WebSocket and 2 TCP clients in its room""";
+        usage: Soak --port N [--host 127.0.0.1] [--seconds 600] [--clients 4] [--small /small.txt] [--big /big.bin]
+        [--chat-port N --chat-http-port N] [--chat-clients 3]
+          runs keep-alive, pipelined, short-connection, large-download and aborted-download clients
+          (--clients of each; half as many for the downloads) and prints what they did; with the
+          chat's ports, also --chat-clients WebSocket and 2 TCP clients in its room\
+        """;
 
     private Soak() {}
 
@@ -47,7 +48,8 @@ public final class Soak {
             });
             if (port[0] <= 0) throw new IllegalArgumentException("--port is required");
             if ((chatPort[0] > 0) != (chatHttpPort[0] > 0)) {
-                throw new IllegalArgumentException("--chat-port and --chat-http-port go together (the room's TCP and HTTP ports)");
+                throw new IllegalArgumentException(
+                        "--chat-port and --chat-http-port go together (the room's TCP and HTTP ports)");
             }
         } catch (BenchArgs.HelpRequested e) {
             System.out.println(USAGE);
@@ -61,15 +63,18 @@ public final class Soak {
         Duration duration = BenchArgs.seconds(seconds[0]);
         SoakLoad load = new SoakLoad(new InetSocketAddress(host[0], port[0]), small[0], big[0]);
         SoakChat chat = chatPort[0] > 0
-                ? new SoakChat(new InetSocketAddress(host[0], chatPort[0]), new InetSocketAddress(host[0], chatHttpPort[0]))
+                ? new SoakChat(
+                        new InetSocketAddress(host[0], chatPort[0]), new InetSocketAddress(host[0], chatHttpPort[0]))
                 : null;
-        Thread chatting = chat == null ? null : Thread.ofVirtual().start(() -> {
-            try {
-                chat.run(duration, chatClients[0], 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Thread chatting = chat == null
+                ? null
+                : Thread.ofVirtual().start(() -> {
+                    try {
+                        chat.run(duration, chatClients[0], 2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
         load.run(duration, clients[0]);
         if (chatting != null) chatting.join();
         System.out.println("soak: " + load.summary());

@@ -19,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +49,7 @@ public final class SoakChat {
     private final int session;
     /** Keeps the nicknames of two drivers on one room (the warm-up's and the run's) apart. */
     private final String run = Long.toString(System.nanoTime() % (36L * 36 * 36), 36);
+
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong echoed = new AtomicLong();
     private final AtomicLong heard = new AtomicLong();
@@ -76,11 +76,16 @@ public final class SoakChat {
     /** Runs the clients for {@code duration}, then waits for them to leave the room. */
     public void run(Duration duration, int webSocketClients, int tcpClients) throws InterruptedException {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             HttpClient http = HttpClient.newBuilder().executor(threads).connectTimeout(TIMEOUT).build()) {
+                HttpClient http = HttpClient.newBuilder()
+                        .executor(threads)
+                        .connectTimeout(TIMEOUT)
+                        .build()) {
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < webSocketClients; i++) {
                     int id = i;
-                    clients.execute(() -> loop("w" + id, session -> webSocketSession(http, "w" + id + run + "x" + session, session % 3 == 2)));
+                    clients.execute(() -> loop(
+                            "w" + id,
+                            session -> webSocketSession(http, "w" + id + run + "x" + session, session % 3 == 2)));
                 }
                 for (int i = 0; i < tcpClients; i++) {
                     int id = i;
@@ -118,7 +123,10 @@ public final class SoakChat {
 
     private void webSocketSession(HttpClient http, String nick, boolean abort) throws Exception {
         Inbox inbox = new Inbox();
-        WebSocket socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, inbox).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        WebSocket socket = http.newWebSocketBuilder()
+                .connectTimeout(TIMEOUT)
+                .buildAsync(ws, inbox)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         boolean over = false;
         try {
             send(socket, "{\"type\":\"nick\",\"name\":\"" + nick + "\"}");
@@ -129,11 +137,15 @@ public final class SoakChat {
                 String text = message(nick, i, random);
                 send(socket, "{\"type\":\"line\",\"text\":\"" + jsonEscape(text) + "\"}");
                 sent.incrementAndGet();
-                inbox.await(nick, m -> {
-                    if (!"said".equals(field(m, "type")) || !nick.equals(field(m, "from"))) return false;
-                    if (!text.equals(field(m, "text"))) throw new IllegalStateException(nick + " got its message back changed: " + m);
-                    return true;
-                }, "message " + i + " back");
+                inbox.await(
+                        nick,
+                        m -> {
+                            if (!"said".equals(field(m, "type")) || !nick.equals(field(m, "from"))) return false;
+                            if (!text.equals(field(m, "text")))
+                                throw new IllegalStateException(nick + " got its message back changed: " + m);
+                            return true;
+                        },
+                        "message " + i + " back");
                 echoed.incrementAndGet();
                 sleep(INTERVAL);
             }
@@ -205,7 +217,7 @@ public final class SoakChat {
         /** Reads messages until one matches; a refusal, the end of the connection or a timeout fails. */
         void await(String nick, Match match, String what) throws Exception {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            for (;;) {
+            for (; ; ) {
                 String m = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 if (m == null) throw new TimeoutException(nick + " waited " + TIMEOUT.toSeconds() + " s for " + what);
                 if (m == END) throw new IOException(nick + " waiting for " + what + ": " + why);
@@ -233,7 +245,8 @@ public final class SoakChat {
                 out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
                 sent.incrementAndGet();
                 String back = awaitLine(in, nick, "<" + nick + "> ");
-                if (!back.equals("<" + nick + "> " + text)) throw new IOException(nick + " got its message back changed: " + back);
+                if (!back.equals("<" + nick + "> " + text))
+                    throw new IOException(nick + " got its message back changed: " + back);
                 echoed.incrementAndGet();
                 sleep(INTERVAL);
             }
@@ -246,9 +259,10 @@ public final class SoakChat {
 
     /** Reads lines until one starts with {@code prefix}; a refusal ({@code !!!}) fails. */
     private String awaitLine(InputStream in, String nick, String prefix) throws IOException {
-        for (;;) {
+        for (; ; ) {
             String line = line(in);
-            if (line == null) throw new IOException(nick + ": the server closed the connection while waiting for '" + prefix + "'");
+            if (line == null)
+                throw new IOException(nick + ": the server closed the connection while waiting for '" + prefix + "'");
             heard.incrementAndGet();
             if (line.startsWith("!!! ")) throw new IOException(nick + " was refused: " + line);
             if (line.startsWith(prefix)) return line;

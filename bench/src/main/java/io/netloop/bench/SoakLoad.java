@@ -30,7 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * counters may be read from any thread.
  */
 public final class SoakLoad {
-    public enum Scenario { KEEP_ALIVE, PIPELINED, SHORT, LARGE, ABORTED }
+    public enum Scenario {
+        KEEP_ALIVE,
+        PIPELINED,
+        SHORT,
+        LARGE,
+        ABORTED
+    }
 
     private final InetSocketAddress server;
     private final String small;
@@ -55,7 +61,9 @@ public final class SoakLoad {
     public void run(Duration duration, int clientsPerScenario) throws InterruptedException {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Scenario s : Scenario.values()) {
-                int n = s == Scenario.LARGE || s == Scenario.ABORTED ? Math.max(1, clientsPerScenario / 2) : clientsPerScenario;
+                int n = s == Scenario.LARGE || s == Scenario.ABORTED
+                        ? Math.max(1, clientsPerScenario / 2)
+                        : clientsPerScenario;
                 for (int i = 0; i < n; i++) clients.execute(() -> loop(s));
             }
             Thread.sleep(duration.toMillis());
@@ -144,7 +152,8 @@ public final class SoakLoad {
         if (!status.startsWith("HTTP/1.1 200")) throw new IOException("unexpected status line: " + status);
         long length = -1;
         for (String l; !(l = line(in)).isEmpty(); ) {
-            if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) length = Long.parseLong(l.substring(15).trim());
+            if (l.regionMatches(true, 0, "Content-Length:", 0, 15))
+                length = Long.parseLong(l.substring(15).trim());
         }
         if (length < 0) throw new IOException("no Content-Length");
         long want = Math.min(length, limit);
@@ -183,10 +192,17 @@ public final class SoakLoad {
     public String summary() {
         StringBuilder b = new StringBuilder();
         for (Scenario s : Scenario.values()) {
-            b.append(s.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(done.get(s).get());
-            if (failed.get(s).get() > 0) b.append(" (failed ").append(failed.get(s).get()).append(')');
+            b.append(s.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=')
+                    .append(done.get(s).get());
+            if (failed.get(s).get() > 0)
+                b.append(" (failed ").append(failed.get(s).get()).append(')');
             b.append(' ');
         }
-        return b.append("body_bytes=").append(bytes.get()).append(" failures=").append(failures()).toString();
+        return b.append("body_bytes=")
+                .append(bytes.get())
+                .append(" failures=")
+                .append(failures())
+                .toString();
     }
 }

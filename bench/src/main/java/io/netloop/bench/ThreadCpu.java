@@ -25,6 +25,7 @@ import java.util.TreeMap;
 final class ThreadCpu {
     /** netloop names its loop threads {@code netloop-<loop name>}, the Netty peers theirs {@code netty-<peer>-...}. */
     static final List<String> PREFIXES = List.of("netloop-", "netty-");
+
     private static final long NANOS_PER_TICK = 10_000_000L;
 
     private ThreadCpu() {}
@@ -63,7 +64,9 @@ final class ThreadCpu {
             Long b = before.get(e.getKey());
             if (b == null) continue;
             if (sb.length() > 1) sb.append(',');
-            sb.append('"').append(e.getKey()).append("\":")
+            sb.append('"')
+                    .append(e.getKey())
+                    .append("\":")
                     .append(String.format(java.util.Locale.ROOT, "%.2f", (e.getValue() - b) / 1e9));
         }
         return sb.append('}').toString();

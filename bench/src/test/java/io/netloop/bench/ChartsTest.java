@@ -21,11 +21,15 @@ class ChartsTest {
 
     @Test
     void barChartGroupsSeriesByCategoryAndWritesAPng(@TempDir Path dir) throws Exception {
-        List<String[]> rows = Charts.read(new StringReader(
-                "plaintext c64\tnetloop\t149400\nplaintext c64\tnginx\t153300\nstatic c64\tnetloop\t71900\nstatic c64\tnginx\tnull\n"));
+        List<String[]> rows = Charts.read(new StringReader("plaintext c64\tnetloop\t149400\n"
+                + "plaintext c64\tnginx\t153300\n"
+                + "static c64\tnetloop\t71900\n"
+                + "static c64\tnginx\tnull\n"));
         var chart = Charts.bar(rows, "req/s", "requests/s");
         assertThat(chart.getSeriesMap()).containsOnlyKeys("netloop", "nginx");
-        assertThat(List.copyOf(chart.getSeriesMap().get("nginx").getYData())).extracting(Number::doubleValue).containsExactly(153300.0, 0.0);
+        assertThat(List.copyOf(chart.getSeriesMap().get("nginx").getYData()))
+                .extracting(Number::doubleValue)
+                .containsExactly(153300.0, 0.0);
 
         Path png = dir.resolve("bar.png");
         Charts.save(chart, png);
@@ -36,8 +40,8 @@ class ChartsTest {
 
     @Test
     void lineChartSortsPointsAndDropsMissingOnes(@TempDir Path dir) throws Exception {
-        List<String[]> rows = Charts.read(new StringReader(
-                "epoll\t10000\t50000\nepoll\t0\t60000\npoll\t0\t58000\npoll\t10000\t-\n"));
+        List<String[]> rows =
+                Charts.read(new StringReader("epoll\t10000\t50000\nepoll\t0\t60000\npoll\t0\t58000\npoll\t10000\t-\n"));
         var chart = Charts.line(rows, "idle", "idle connections", "requests/s", false);
         assertThat(chart.getSeriesMap().get("epoll").getXData()).containsExactly(0.0, 10000.0);
         assertThat(chart.getSeriesMap().get("poll").getXData()).containsExactly(0.0);

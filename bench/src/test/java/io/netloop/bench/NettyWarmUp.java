@@ -1,9 +1,8 @@
 package io.netloop.bench;
 
+import java.net.Socket;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.net.Socket;
 
 /**
  * Runs Netty's epoll and NIO transports once per JVM before {@code LeakCheck} takes its descriptor
@@ -24,10 +23,10 @@ final class NettyWarmUp implements BeforeAllCallback {
             done = true;
         }
         for (NettyTransport t : new NettyTransport[] {NettyTransport.EPOLL, NettyTransport.NIO}) {
-            if (t.unavailability() != null) continue;   // the test that needs it says why
-            try (NettyPeer.Bound server = NettyPeer.bind("warm-up", t, 1, "127.0.0.1", 0,
-                    p -> p.addLast(new NettyEchoHandler()));
-                 Socket s = new Socket("127.0.0.1", server.port())) {
+            if (t.unavailability() != null) continue; // the test that needs it says why
+            try (NettyPeer.Bound server =
+                            NettyPeer.bind("warm-up", t, 1, "127.0.0.1", 0, p -> p.addLast(new NettyEchoHandler()));
+                    Socket s = new Socket("127.0.0.1", server.port())) {
                 s.getOutputStream().write(1);
                 if (s.getInputStream().read() != 1) throw new IllegalStateException("the warm-up echo failed");
                 s.shutdownOutput();

@@ -1,14 +1,12 @@
 package io.netloop.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.chat.ChatServer;
 import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -16,8 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak in miniature (scripts/soak.sh runs it for minutes against {@code netloop serve} and
@@ -40,12 +39,18 @@ class SoakTest {
         HttpServer server = HttpServer.builder().port(0).io(IoMode.AUTO).build();
         server.staticFiles("/", root);
         server.start();
-        ChatServer chat = ChatServer.builder().host("127.0.0.1").port(0).httpPort(0).threads(1).start();
+        ChatServer chat = ChatServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .httpPort(0)
+                .threads(1)
+                .start();
         try {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             new SoakLoad(address, "/small.txt", "/big.bin").run(Duration.ofSeconds(1), 2); // warm-up
             new SoakChat(chat.tcpAddress(), chat.httpAddress(), 4).run(Duration.ofSeconds(1), 2, 1);
-            Clients.await(Duration.ofSeconds(10), "the warm-up's connections to close", () -> openCount(server, chat) == 0);
+            Clients.await(
+                    Duration.ofSeconds(10), "the warm-up's connections to close", () -> openCount(server, chat) == 0);
             State steady = State.now();
 
             SoakLoad load = new SoakLoad(address, "/small.txt", "/big.bin");
@@ -59,13 +64,20 @@ class SoakTest {
             });
             load.run(Duration.ofSeconds(5), 2);
             chatting.join();
-            Clients.await(Duration.ofSeconds(10), "the soak's connections to close", () -> openCount(server, chat) == 0);
+            Clients.await(
+                    Duration.ofSeconds(10), "the soak's connections to close", () -> openCount(server, chat) == 0);
             State after = State.now();
 
-            System.out.println("SoakTest: " + load.summary() + "; " + chatLoad.summary() + "; steady " + steady + "; after " + after);
-            assertThat(load.failures()).as("failures that were not injected: %s", load.firstFailures()).isZero();
-            for (SoakLoad.Scenario s : SoakLoad.Scenario.values()) assertThat(load.completed(s)).as("%s runs", s).isPositive();
-            assertThat(chatLoad.failures()).as("chat failures that were not injected: %s", chatLoad.firstFailures()).isZero();
+            System.out.println("SoakTest: " + load.summary() + "; " + chatLoad.summary() + "; steady " + steady
+                    + "; after " + after);
+            assertThat(load.failures())
+                    .as("failures that were not injected: %s", load.firstFailures())
+                    .isZero();
+            for (SoakLoad.Scenario s : SoakLoad.Scenario.values())
+                assertThat(load.completed(s)).as("%s runs", s).isPositive();
+            assertThat(chatLoad.failures())
+                    .as("chat failures that were not injected: %s", chatLoad.firstFailures())
+                    .isZero();
             assertThat(chatLoad.echoed()).as("chat messages back").isPositive().isEqualTo(chatLoad.sent());
             assertThat(chatLoad.aborts()).as("aborted WebSocket sessions").isPositive();
             assertThat(after.fds).as("descriptors").isLessThanOrEqualTo(steady.fds + 2);
@@ -78,7 +90,9 @@ class SoakTest {
     }
 
     private static long openCount(HttpServer server, ChatServer chat) {
-        return server.tcp().openCount() + chat.tcp().openCount() + chat.http().tcp().openCount();
+        return server.tcp().openCount()
+                + chat.tcp().openCount()
+                + chat.http().tcp().openCount();
     }
 
     /** This process's descriptors, platform threads, and heap used after a full GC. */
@@ -87,7 +101,8 @@ class SoakTest {
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-                return new State(fds.count(), ManagementFactory.getThreadMXBean().getThreadCount(), heap);
+                return new State(
+                        fds.count(), ManagementFactory.getThreadMXBean().getThreadCount(), heap);
             }
         }
 

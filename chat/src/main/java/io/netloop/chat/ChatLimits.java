@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * The chat's bounds; every one has a default and none is unlimited.
  *
+ * <p>Threading: immutable.
+ *
  * @param maxLineBytes a line (TCP) or message text (WebSocket) in UTF-8 bytes; a TCP line
  *     over it disconnects its sender, who is told why
  * @param maxNickLength characters of a nickname
@@ -15,11 +17,9 @@ import java.util.Objects;
  *     at the bound stops being read until the room catches up
  * @param closeGrace how long a member being disconnected gets to read its last words before
  *     its connection is closed regardless
- *
- * <p>Threading: immutable.
  */
-public record ChatLimits(int maxLineBytes, int maxNickLength, int maxQueuedOutputBytes, int maxPendingCommands,
-                         Duration closeGrace) {
+public record ChatLimits(
+        int maxLineBytes, int maxNickLength, int maxQueuedOutputBytes, int maxPendingCommands, Duration closeGrace) {
     public static final ChatLimits DEFAULT = new ChatLimits(1024, 16, 256 * 1024, 32, Duration.ofSeconds(5));
 
     /** Room kept in the output queue for the reason a slow reader is disconnected. */
@@ -32,7 +32,8 @@ public record ChatLimits(int maxLineBytes, int maxNickLength, int maxQueuedOutpu
         if (maxNickLength < 1 || maxNickLength > 64) {
             throw new IllegalArgumentException("maxNickLength must be 1..64: " + maxNickLength);
         }
-        if (maxPendingCommands < 1) throw new IllegalArgumentException("maxPendingCommands must be positive: " + maxPendingCommands);
+        if (maxPendingCommands < 1)
+            throw new IllegalArgumentException("maxPendingCommands must be positive: " + maxPendingCommands);
         // Reading from a member stops at half the bound, but its commands already with the room
         // still come back to it: those must fit in the other half, or a member that reads
         // would be taken for one that does not.
@@ -43,7 +44,8 @@ public record ChatLimits(int maxLineBytes, int maxNickLength, int maxQueuedOutpu
                     + LINE_OVERHEAD + ")), got " + maxQueuedOutputBytes);
         }
         Objects.requireNonNull(closeGrace);
-        if (closeGrace.isNegative()) throw new IllegalArgumentException("closeGrace must not be negative: " + closeGrace);
+        if (closeGrace.isNegative())
+            throw new IllegalArgumentException("closeGrace must not be negative: " + closeGrace);
     }
 
     public ChatLimits withMaxLineBytes(int bytes) {

@@ -1,7 +1,6 @@
 package io.netloop.chat;
 
 import io.netloop.http.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,16 +30,19 @@ final class ChatPage {
 
     private static void serve(HttpServer http, String path, String resource, String type) {
         byte[] body = load(resource);
-        http.get(path, (req, res) -> res.type(type)
-                .header("Cache-Control", "no-cache")
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                .send(body));
+        http.get(
+                path,
+                (req, res) -> res.type(type)
+                        .header("Cache-Control", "no-cache")
+                        .header("X-Content-Type-Options", "nosniff")
+                        .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                        .send(body));
     }
 
     private static byte[] load(String name) {
         try (InputStream in = ChatPage.class.getResourceAsStream("page/" + name)) {
-            if (in == null) throw new IllegalStateException("page/" + name + " is missing from the netloop-chat jar: rebuild it");
+            if (in == null)
+                throw new IllegalStateException("page/" + name + " is missing from the netloop-chat jar: rebuild it");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("reading page/" + name + " from the classpath", e);

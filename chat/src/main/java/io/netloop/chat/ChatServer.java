@@ -1,16 +1,15 @@
 package io.netloop.chat;
 
-import io.netloop.http.websocket.WebSocketRoute;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.IoMode;
+import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.tcp.AcceptMode;
 import io.netloop.core.tcp.ConnectionConfig;
 import io.netloop.core.tcp.ConnectionFilter;
-import io.netloop.core.loop.EventLoop;
-import io.netloop.core.loop.IoMode;
 import io.netloop.core.tcp.TcpServer;
-import io.netloop.http.HttpServer;
-import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.tls.TlsConfig;
-
+import io.netloop.http.HttpServer;
+import io.netloop.http.websocket.WebSocketRoute;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -101,7 +100,8 @@ public final class ChatServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ChatServer[" + (tls ? "tls, " : "") + "tcp " + (tcp == null ? "-" : tcp.localAddress()) + ", http " + (http == null ? "-" : http.localAddress()) + "]";
+        return "ChatServer[" + (tls ? "tls, " : "") + "tcp " + (tcp == null ? "-" : tcp.localAddress()) + ", http "
+                + (http == null ? "-" : http.localAddress()) + "]";
     }
 
     /** Options of a {@link ChatServer}; each has a bounded default. Not thread-safe. */
@@ -191,10 +191,15 @@ public final class ChatServer implements AutoCloseable {
         /** Starts the room's loop, then binds and starts both sides; on a failure, closes what started. */
         public ChatServer start() throws IOException {
             ChatServer chat = new ChatServer(new EventLoop("chat-room", io.transport()), limits, tls != null);
-            ConnectionFilter.Factory tlsFilter = tls == null ? null : tls.applicationProtocols().factory();
+            ConnectionFilter.Factory tlsFilter =
+                    tls == null ? null : tls.applicationProtocols().factory();
             try {
                 chat.tcp = TcpServer.builder()
-                        .host(host).port(port).io(io).threads(threads).accept(accept)
+                        .host(host)
+                        .port(port)
+                        .io(io)
+                        .threads(threads)
+                        .accept(accept)
                         // Reading from a client pauses while half the output bound waits for it (TcpChatSession).
                         .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(
                                 limits.maxQueuedOutputBytes() / 2, limits.maxQueuedOutputBytes() / 4))
@@ -202,12 +207,21 @@ public final class ChatServer implements AutoCloseable {
                         .filter(proxyProtocol == null ? tlsFilter : proxyProtocol.factory(tlsFilter))
                         .handler(() -> new TcpChatSession(chat.room, chat.bound))
                         .start();
-                HttpServer http = HttpServer.builder().host(host).port(httpPort).io(io).threads(threads).accept(accept)
-                        .tls(tls).proxyProtocol(proxyProtocol).build();
+                HttpServer http = HttpServer.builder()
+                        .host(host)
+                        .port(httpPort)
+                        .io(io)
+                        .threads(threads)
+                        .accept(accept)
+                        .tls(tls)
+                        .proxyProtocol(proxyProtocol)
+                        .build();
                 ChatPage.install(http);
                 // A message is at most maxLineBytes of text; JSON escaping may grow it up to six times.
-                http.get(WEBSOCKET_PATH, WebSocketRoute.of(new WebSocketChat(chat.room, chat.bound))
-                        .maxMessageSize(6 * limits.maxLineBytes() + 256));
+                http.get(
+                        WEBSOCKET_PATH,
+                        WebSocketRoute.of(new WebSocketChat(chat.room, chat.bound))
+                                .maxMessageSize(6 * limits.maxLineBytes() + 256));
                 chat.http = http.start();
             } catch (IOException | RuntimeException e) {
                 chat.close();

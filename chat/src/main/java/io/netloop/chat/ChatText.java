@@ -22,7 +22,8 @@ final class ChatText {
                 return String.format("control characters are not allowed (U+%04X at character %d)", (int) c, i + 1);
             }
             if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
-                return String.format("bidirectional embeddings, overrides and isolates are not allowed (U+%04X at character %d)",
+                return String.format(
+                        "bidirectional embeddings, overrides and isolates are not allowed (U+%04X at character %d)",
                         (int) c, i + 1);
             }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {

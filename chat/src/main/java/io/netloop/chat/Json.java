@@ -50,7 +50,12 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+                    if (c < 0x20
+                            || c == '<'
+                            || c == '>'
+                            || c == '&'
+                            || c == 0x2028
+                            || c == 0x2029
                             || (Character.isSurrogate(c) && !isPaired(s, i))) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
@@ -64,7 +69,8 @@ final class Json {
 
     private static boolean isPaired(String s, int i) {
         char c = s.charAt(i);
-        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+        return Character.isHighSurrogate(c)
+                ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
                 : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
@@ -82,7 +88,7 @@ final class Json {
         if (r.peek() == '}') {
             r.next();
         } else {
-            for (;;) {
+            for (; ; ) {
                 r.skipSpace();
                 String name = r.string();
                 r.skipSpace();
@@ -136,13 +142,17 @@ final class Json {
         }
 
         void skipSpace() {
-            while (!atEnd() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t' || s.charAt(pos) == '\n' || s.charAt(pos) == '\r')) pos++;
+            while (!atEnd()
+                    && (s.charAt(pos) == ' '
+                            || s.charAt(pos) == '\t'
+                            || s.charAt(pos) == '\n'
+                            || s.charAt(pos) == '\r')) pos++;
         }
 
         String string() {
             expect('"');
             StringBuilder sb = new StringBuilder();
-            for (;;) {
+            for (; ; ) {
                 char c = next();
                 if (c == '"') return sb.toString();
                 if (c < 0x20) throw error("a control character inside a string must be escaped");

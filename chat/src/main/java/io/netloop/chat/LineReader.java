@@ -1,7 +1,6 @@
 package io.netloop.chat;
 
 import io.netloop.core.buffer.Buffer;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -18,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class LineReader {
     private final int maxLineBytes;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 

@@ -37,6 +37,8 @@ final class Nicknames {
     }
 
     private static String printable(char c) {
-        return Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("U+%04X", (int) c) : String.valueOf(c);
+        return Character.isISOControl(c) || Character.isSurrogate(c)
+                ? String.format("U+%04X", (int) c)
+                : String.valueOf(c);
     }
 }

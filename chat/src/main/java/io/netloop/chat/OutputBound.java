@@ -27,8 +27,10 @@ final class OutputBound {
     String overflow(Member member, int queued, int bytes) {
         if (queued + bytes <= maxQueuedBytes - ChatLimits.GOODBYE_RESERVE) return null;
         stats.slowReader();
-        LOG.log(System.Logger.Level.INFO, () -> "disconnecting " + member.describe() + ": not reading, " + queued
-                + " bytes of output waiting (bound " + maxQueuedBytes + ")");
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> "disconnecting " + member.describe() + ": not reading, " + queued
+                        + " bytes of output waiting (bound " + maxQueuedBytes + ")");
         return "not reading: " + queued + " bytes of output were waiting for you";
     }
 

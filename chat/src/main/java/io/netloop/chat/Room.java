@@ -1,7 +1,6 @@
 package io.netloop.chat;
 
 import io.netloop.core.loop.EventLoop;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -42,6 +41,7 @@ public final class Room {
     private final ChatStats stats;
     /** Members in the room and their nicknames, in the order they joined. */
     private final Map<Member, String> nicks = new LinkedHashMap<>();
+
     private final Map<String, Member> byKey = new HashMap<>();
     /** The members of each loop, replaced (never changed) on a join or leave: deliveries iterate them on other threads. */
     private final Map<EventLoop, List<Member>> byLoop = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ public final class Room {
      * ({@link #leave}): lines they had already sent are ignored, not taken for a nickname.
      */
     private final Set<Member> departing = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private int guests;
 
     /** @param loop the room's loop: all its state lives there */
@@ -122,7 +123,7 @@ public final class Room {
             return;
         }
         switch (command) {
-            case ChatCommand.Blank _ -> { }
+            case ChatCommand.Blank _ -> {}
             case ChatCommand.Say s -> {
                 stats.message();
                 broadcast(new ChatEvent.Said(nick, s.text()));
@@ -142,8 +143,11 @@ public final class Room {
                 remove(member, q.message().isEmpty() ? "quit" : "quit: " + q.message());
                 goodbye(member);
             }
-            case ChatCommand.Unknown u -> tell(member, new ChatEvent.Refused(
-                    "unknown command /" + u.name() + "; /help lists the commands (start a message with // to begin it with /)"));
+            case ChatCommand.Unknown u ->
+                tell(
+                        member,
+                        new ChatEvent.Refused("unknown command /" + u.name()
+                                + "; /help lists the commands (start a message with // to begin it with /)"));
         }
     }
 

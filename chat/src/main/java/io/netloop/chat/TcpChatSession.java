@@ -1,10 +1,10 @@
 package io.netloop.chat;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.loop.Timer;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.TcpConnection;
 
 /**
  * One TCP chat client (nc, telnet): cuts its input into lines for the {@link Room} and writes
@@ -36,6 +36,7 @@ final class TcpChatSession implements ConnectionHandler, Member {
     private CommandWindow window;
     /** The connection's input buffer, kept to finish the lines left in it when the window filled. */
     private Buffer input;
+
     private boolean leaving;
     private boolean outputHigh;
     private Timer closeTimer;
@@ -144,7 +145,7 @@ final class TcpChatSession implements ConnectionHandler, Member {
         switch (event) {
             case ChatEvent.NickSet n -> nick = n.nick();
             case ChatEvent.Goodbye _ -> finish();
-            default -> { }
+            default -> {}
         }
     }
 

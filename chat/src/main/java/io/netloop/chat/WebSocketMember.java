@@ -2,7 +2,6 @@ package io.netloop.chat;
 
 import io.netloop.core.loop.EventLoop;
 import io.netloop.http.websocket.WebSocket;
-
 import java.util.Map;
 
 /**
@@ -34,7 +33,7 @@ final class WebSocketMember implements Member {
         this.ws = ws;
         this.room = room;
         this.bound = bound;
-        this.window = new CommandWindow(room.limits().maxPendingCommands(), () -> { });
+        this.window = new CommandWindow(room.limits().maxPendingCommands(), () -> {});
     }
 
     /** A text message from the client. */
@@ -54,7 +53,8 @@ final class WebSocketMember implements Member {
             default -> null;
         };
         if (value == null) {
-            deliver(new ChatEvent.Refused("send {\"type\":\"line\",\"text\":\"...\"} or {\"type\":\"nick\",\"name\":\"...\"}"));
+            deliver(new ChatEvent.Refused(
+                    "send {\"type\":\"line\",\"text\":\"...\"} or {\"type\":\"nick\",\"name\":\"...\"}"));
             return;
         }
         if (window.isFull()) {
@@ -72,7 +72,11 @@ final class WebSocketMember implements Member {
     /** The connection has ended. */
     void closed(int code, String reason) {
         leaving = true;
-        room.leave(this, code == 1000 || code == 1001 || code == 1005 ? "connection closed" : "connection lost: " + code + " " + reason);
+        room.leave(
+                this,
+                code == 1000 || code == 1001 || code == 1005
+                        ? "connection closed"
+                        : "connection lost: " + code + " " + reason);
     }
 
     @Override
@@ -95,7 +99,7 @@ final class WebSocketMember implements Member {
         switch (event) {
             case ChatEvent.NickSet n -> nick = n.nick();
             case ChatEvent.Goodbye g -> close(1000, g.reason());
-            default -> { }
+            default -> {}
         }
     }
 

@@ -1,6 +1,15 @@
 package io.netloop.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.LeakCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,17 +22,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The chat page in a real browser: Debian's headless Chromium, driven by Selenium through
@@ -46,15 +44,25 @@ class BrowserPageTest {
     void start() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new AssertionError("this test drives " + CHROMIUM + " through " + CHROMEDRIVER
-                    + ", which are missing: run scripts/install-test-deps.sh (it installs Debian's chromium and chromium-driver)");
+                    + ", which are missing: run scripts/install-test-deps.sh (it installs Debian's chromium"
+                    + " and chromium-driver)");
         }
         chat = ChatServer.builder().port(0).httpPort(0).start();
         profile = Files.createTempDirectory("netloop-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1000,800", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1000,800",
+                "--user-data-dir=" + profile);
         service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -88,18 +96,21 @@ class BrowserPageTest {
 
             // The page to TCP, markup and all, as typed.
             send("hello <b>from</b> chromium & co");
-            assertThat(terminal.expect(l -> l.startsWith("<browser>"))).isEqualTo("<browser> hello <b>from</b> chromium & co");
+            assertThat(terminal.expect(l -> l.startsWith("<browser>")))
+                    .isEqualTo("<browser> hello <b>from</b> chromium & co");
 
             // TCP to the page: shown as text, never parsed as markup.
             terminal.send("hi <i>browser</i> <img src=x onerror=\"document.title='owned'\">");
             waitForLine("<terminal> hi <i>browser</i> <img src=x onerror=\"document.title='owned'\">");
-            assertThat(browser.findElements(By.cssSelector("#messages i, #messages img"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#messages i, #messages img")))
+                    .isEmpty();
             assertThat(browser.getTitle()).isEqualTo("netloop chat");
 
             // An error from the server is shown.
             send("/nick TERMINAL");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
-            assertThat(browser.findElement(By.id("error")).getText()).isEqualTo("the nickname TERMINAL is taken; choose another");
+            assertThat(browser.findElement(By.id("error")).getText())
+                    .isEqualTo("the nickname TERMINAL is taken; choose another");
 
             // The page's /me reaches TCP, and TCP's leave reaches the page's list.
             send("/me waves");
@@ -117,7 +128,10 @@ class BrowserPageTest {
         int tcpPort = chat.tcpAddress().getPort();
         chat.close();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "reconnecting"));
-        chat = ChatServer.builder().port(tcpPort).httpPort(httpPort).start(); // same ports: the page knows only its own origin
+        chat = ChatServer.builder()
+                .port(tcpPort)
+                .httpPort(httpPort)
+                .start(); // same ports: the page knows only its own origin
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "connected"));
         try (LineClient terminal = LineClient.connect(tcpPort)) {
             terminal.expect(l -> l.startsWith("*** welcome"));
@@ -167,7 +181,9 @@ class BrowserPageTest {
     }
 
     private List<String> texts(String css) {
-        return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+        return browser.findElements(By.cssSelector(css)).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     private static void deleteTree(Path root) throws IOException {

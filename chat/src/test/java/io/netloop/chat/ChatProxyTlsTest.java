@@ -1,17 +1,13 @@
 package io.netloop.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tls.TlsConfig;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.core.tls.TlsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import javax.net.ssl.SSLContext;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +17,11 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The room behind a load balancer: a PROXY protocol header, then TLS, on both ports, as
@@ -39,7 +37,10 @@ class ChatProxyTlsTest {
     static void start() throws Exception {
         cert = TestCertificate.generate("EC");
         trusting = cert.clientContext();
-        chat = ChatServer.builder().port(0).httpPort(0).threads(1)
+        chat = ChatServer.builder()
+                .port(0)
+                .httpPort(0)
+                .threads(1)
                 .tls(TlsConfig.fromPem(cert.certPem(), cert.keyPem()))
                 .proxyProtocol(ProxyProtocol.trusting(TrustedProxies.parse("127.0.0.1/32")))
                 .start();
@@ -55,7 +56,9 @@ class ChatProxyTlsTest {
     private static Socket proxiedTls(int port, String client) throws IOException {
         Socket raw = new Socket("127.0.0.1", port);
         raw.setSoTimeout(20_000);
-        raw.getOutputStream().write(("PROXY TCP4 " + client + " 127.0.0.1 50000 " + port + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        raw.getOutputStream()
+                .write(("PROXY TCP4 " + client + " 127.0.0.1 50000 " + port + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         return trusting.getSocketFactory().createSocket(raw, "localhost", port, true);
     }
 
@@ -82,7 +85,8 @@ class ChatProxyTlsTest {
             member.send("through the balancer");
             assertThat(member.reply()).isEqualTo("<proxied> through the balancer");
             // The room logs the join on its own loop, right after it answered: wait for it, boundedly.
-            for (int i = 0; i < 200 && logged.stream().noneMatch(l -> l.contains("proxied joined")); i++) Thread.sleep(50);
+            for (int i = 0; i < 200 && logged.stream().noneMatch(l -> l.contains("proxied joined")); i++)
+                Thread.sleep(50);
             assertThat(logged).anyMatch(l -> l.equals("proxied joined from tcp 192.0.2.44:50000"));
         } finally {
             roomLog.removeHandler(capture);
@@ -93,18 +97,22 @@ class ChatProxyTlsTest {
     @Test
     void tlsWithoutTheHeaderIsRefused() {
         assertThatThrownBy(() -> {
-            try (Socket direct = trusting.getSocketFactory().createSocket("127.0.0.1", chat.tcpAddress().getPort())) {
-                direct.setSoTimeout(20_000);
-                LineClient.join(direct, "sneaky");
-            }
-        }).isInstanceOf(IOException.class);
+                    try (Socket direct = trusting.getSocketFactory()
+                            .createSocket("127.0.0.1", chat.tcpAddress().getPort())) {
+                        direct.setSoTimeout(20_000);
+                        LineClient.join(direct, "sneaky");
+                    }
+                })
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void thePageIsServedAfterTheHeaderOverTls() throws Exception {
         int port = chat.httpAddress().getPort();
         try (Socket s = proxiedTls(port, "198.51.100.9")) {
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(page).startsWith("HTTP/1.1 200").contains("<title>netloop chat</title>");
         }

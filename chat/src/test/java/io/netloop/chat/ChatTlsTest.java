@@ -1,16 +1,10 @@
 package io.netloop.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netloop.core.tls.TlsConfig;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.core.tls.TlsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -21,8 +15,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The room over TLS on both ports: a TCP member on the JDK's SSLSocket and a WebSocket member
@@ -40,8 +38,12 @@ class ChatTlsTest {
     static void start() throws Exception {
         cert = TestCertificate.generate("EC");
         trusting = cert.clientContext();
-        chat = ChatServer.builder().port(0).httpPort(0).threads(2)
-                .tls(TlsConfig.fromPem(cert.certPem(), cert.keyPem())).start();
+        chat = ChatServer.builder()
+                .port(0)
+                .httpPort(0)
+                .threads(2)
+                .tls(TlsConfig.fromPem(cert.certPem(), cert.keyPem()))
+                .start();
         tcpPort = chat.tcpAddress().getPort();
         httpPort = chat.httpAddress().getPort();
     }
@@ -63,11 +65,13 @@ class ChatTlsTest {
     @Test
     void aTlsTcpMemberAndAWssMemberTalkBothWays() throws Exception {
         assertThat(chat.isTls()).isTrue();
-        try (WebClient web = WebClient.join(WebClient.overTls(httpPort, trusting), "wssy"); LineClient tcp = joinOverTls("tlsy")) {
+        try (WebClient web = WebClient.join(WebClient.overTls(httpPort, trusting), "wssy");
+                LineClient tcp = joinOverTls("tlsy")) {
             assertThat(((SSLSocket) tcp.socket).getSession().getProtocol()).startsWith("TLSv1.");
             assertThat(web.expectType("joined")).containsEntry("nick", "tlsy");
             tcp.send("hello over tls");
-            assertThat(web.expectType("said")).isEqualTo(Map.of("type", "said", "from", "tlsy", "text", "hello over tls"));
+            assertThat(web.expectType("said"))
+                    .isEqualTo(Map.of("type", "said", "from", "tlsy", "text", "hello over tls"));
             web.say("hello over wss");
             assertThat(tcp.expect(l -> l.startsWith("<wssy>"))).isEqualTo("<wssy> hello over wss");
         }
@@ -79,7 +83,9 @@ class ChatTlsTest {
             try (Socket plain = new Socket("127.0.0.1", tcpPort)) {
                 plain.setSoTimeout(20_000);
                 plain.getOutputStream().write("intruder\nhello in clear\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(readToEndOrReset(plain.getInputStream())).as("what the server sent in clear").doesNotContain("welcome", "hello");
+                assertThat(readToEndOrReset(plain.getInputStream()))
+                        .as("what the server sent in clear")
+                        .doesNotContain("welcome", "hello");
             }
             member.send("/who");
             assertThat(member.reply()).isEqualTo("*** online (1): steady");
@@ -91,11 +97,15 @@ class ChatTlsTest {
     @Test
     void thePageIsServedOverHttps() throws Exception {
         try (HttpClient client = HttpClient.newBuilder().sslContext(trusting).build()) {
-            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpPort + "/")).build(),
+            HttpResponse<String> page = client.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + httpPort + "/"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>netloop chat</title>");
-            HttpResponse<String> script = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpPort + "/chat.js")).build(),
+            HttpResponse<String> script = client.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + httpPort + "/chat.js"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             // The page opens its socket with the scheme matching its own: wss under https.
             assertThat(script.body()).contains("location.protocol === 'https:' ? 'wss://' : 'ws://'");

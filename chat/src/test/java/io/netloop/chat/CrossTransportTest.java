@@ -1,15 +1,14 @@
 package io.netloop.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.LeakCheck;
+import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.io.IOException;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** One room, two ways in: what TCP members say reaches WebSocket members and the other way round. */
 @ExtendWith(LeakCheck.class)
@@ -32,11 +31,12 @@ class CrossTransportTest {
 
     @Test
     void aTcpLineReachesTheWebSocketAndAWebSocketLineReachesTcp() throws Exception {
-        try (WebClient web = WebClient.join(httpPort, "webby"); LineClient tcp = LineClient.join(tcpPort, "tcppy")) {
+        try (WebClient web = WebClient.join(httpPort, "webby");
+                LineClient tcp = LineClient.join(tcpPort, "tcppy")) {
             assertThat(web.expectType("joined")).containsEntry("nick", "tcppy");
             tcp.send("hello from tcp");
-            assertThat(web.expectType("said")).isEqualTo(
-                    Map.of("type", "said", "from", "tcppy", "text", "hello from tcp"));
+            assertThat(web.expectType("said"))
+                    .isEqualTo(Map.of("type", "said", "from", "tcppy", "text", "hello from tcp"));
             web.say("hello from the web");
             assertThat(tcp.expect(l -> l.startsWith("<webby>"))).isEqualTo("<webby> hello from the web");
             web.say("/me waves");
@@ -47,7 +47,8 @@ class CrossTransportTest {
     @Test
     void markupInAMessageArrivesAsText() throws Exception {
         String markup = "<img src=x onerror=alert(1)> & <b>\"bold\"</b> </script>";
-        try (WebClient web = WebClient.join(httpPort, "markup"); LineClient tcp = LineClient.join(tcpPort, "typist")) {
+        try (WebClient web = WebClient.join(httpPort, "markup");
+                LineClient tcp = LineClient.join(tcpPort, "typist")) {
             tcp.send(markup);
             String raw = web.expect(m -> m.startsWith("{\"type\":\"said\""));
             assertThat(raw).doesNotContain("<", ">", "&").contains("\\u003cimg src=x onerror=alert(1)\\u003e");
@@ -59,9 +60,11 @@ class CrossTransportTest {
 
     @Test
     void nicknamesAreUniqueAcrossTransports() throws Exception {
-        try (LineClient tcp = LineClient.join(tcpPort, "Shared"); WebClient web = new WebClient(httpPort)) {
+        try (LineClient tcp = LineClient.join(tcpPort, "Shared");
+                WebClient web = new WebClient(httpPort)) {
             web.send(Json.object("type", "nick", "name", "SHARED"));
-            assertThat(web.expectType("refused")).containsEntry("reason", "the nickname SHARED is taken; choose another");
+            assertThat(web.expectType("refused"))
+                    .containsEntry("reason", "the nickname SHARED is taken; choose another");
             web.send(Json.object("type", "nick", "name", ""));
             assertThat(web.expectType("nickSet").get("nick")).matches("guest\\d+");
             assertThat(web.expect(m -> m.startsWith("{\"type\":\"online\""))).contains("\"Shared\"");
@@ -70,7 +73,8 @@ class CrossTransportTest {
 
     @Test
     void whoListsMembersOfBothTransports() throws Exception {
-        try (LineClient tcp = LineClient.join(tcpPort, "whoTcp"); WebClient web = WebClient.join(httpPort, "whoWeb")) {
+        try (LineClient tcp = LineClient.join(tcpPort, "whoTcp");
+                WebClient web = WebClient.join(httpPort, "whoWeb")) {
             tcp.send("/who");
             String online = tcp.expect(l -> l.startsWith("*** online"));
             assertThat(online).contains("whoTcp", "whoWeb");
@@ -108,7 +112,8 @@ class CrossTransportTest {
             web.send(Json.object("type", "line", "text", "x".repeat(ChatLimits.DEFAULT.maxLineBytes() + 1)));
             assertThat(web.expectType("refused").get("reason")).startsWith("a line has at most 1024 bytes");
             web.send(Json.object("type", "line", "text", "tab\there"));
-            assertThat(web.expectType("refused").get("reason")).startsWith("control characters are not allowed (U+0009");
+            assertThat(web.expectType("refused").get("reason"))
+                    .startsWith("control characters are not allowed (U+0009");
         }
     }
 }

@@ -1,18 +1,18 @@
 package io.netloop.chat;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class JsonTest {
     @Test
     void writesObjectsOfStringsAndArrays() {
-        assertThat(Json.object("type", "online", "nicks", List.of("a", "b"))).isEqualTo("{\"type\":\"online\",\"nicks\":[\"a\",\"b\"]}");
+        assertThat(Json.object("type", "online", "nicks", List.of("a", "b")))
+                .isEqualTo("{\"type\":\"online\",\"nicks\":[\"a\",\"b\"]}");
         assertThat(Json.object("type", "said", "text", "")).isEqualTo("{\"type\":\"said\",\"text\":\"\"}");
     }
 
@@ -35,16 +35,18 @@ class JsonTest {
             StringBuilder sb = new StringBuilder();
             int n = random.nextInt(40);
             for (int i = 0; i < n; i++) {
-                sb.append((char) switch (random.nextInt(4)) {
-                    case 0 -> random.nextInt(0x20);           // controls
-                    case 1 -> random.nextInt(0x20, 0x80);     // ASCII, quotes and backslashes among them
-                    case 2 -> random.nextInt(0x80, 0x10000);  // the rest of the BMP, lone surrogates too
-                    default -> "\"\\<>&/".charAt(random.nextInt(6));
-                });
+                sb.append((char)
+                        switch (random.nextInt(4)) {
+                            case 0 -> random.nextInt(0x20); // controls
+                            case 1 -> random.nextInt(0x20, 0x80); // ASCII, quotes and backslashes among them
+                            case 2 -> random.nextInt(0x80, 0x10000); // the rest of the BMP, lone surrogates too
+                            default -> "\"\\<>&/".charAt(random.nextInt(6));
+                        });
             }
             String s = sb.toString();
             assertThat(Json.parseFlatObject(Json.object("type", "line", "text", s)))
-                    .as("round %d", round).isEqualTo(Map.of("type", "line", "text", s));
+                    .as("round %d", round)
+                    .isEqualTo(Map.of("type", "line", "text", s));
         }
     }
 
@@ -59,9 +61,12 @@ class JsonTest {
     void refusesAnythingElseSayingWhere() {
         assertThatThrownBy(() -> Json.parseFlatObject("")).hasMessage("bad JSON at character 1: unexpected end");
         assertThatThrownBy(() -> Json.parseFlatObject("[1]")).hasMessage("bad JSON at character 1: '{' expected");
-        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":1}")).hasMessage("bad JSON at character 6: only string values are understood");
-        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"x\",\"a\":\"y\"}")).hasMessageContaining("appears twice");
-        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"x\"} {}")).hasMessageContaining("text after the object");
+        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":1}"))
+                .hasMessage("bad JSON at character 6: only string values are understood");
+        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"x\",\"a\":\"y\"}"))
+                .hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"x\"} {}"))
+                .hasMessageContaining("text after the object");
         assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"\\u12\"}")).hasMessageContaining("four hex digits");
         assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"\\q\"}")).hasMessageContaining("unknown escape \\q");
         assertThatThrownBy(() -> Json.parseFlatObject("{\"a\":\"\n\"}")).hasMessageContaining("must be escaped");

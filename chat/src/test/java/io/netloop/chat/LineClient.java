@@ -1,7 +1,6 @@
 package io.netloop.chat;
 
 import io.netloop.testing.Clients;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +64,7 @@ final class LineClient implements AutoCloseable {
     /** The next line, without CRLF; null at end of stream. */
     String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (;;) {
+        for (; ; ) {
             int b = in.read();
             if (b < 0) {
                 if (line.size() > 0) throw new IOException("end of stream inside a line: " + line);
@@ -89,7 +88,7 @@ final class LineClient implements AutoCloseable {
      * client did, whatever the other tests' clients are doing meanwhile.
      */
     String reply() throws IOException {
-        for (;;) {
+        for (; ; ) {
             String l = readLine();
             if (l == null || !PRESENCE.matcher(l).matches()) return l;
         }
@@ -97,7 +96,7 @@ final class LineClient implements AutoCloseable {
 
     /** Reads lines until one matches, skipping the others. */
     String expect(Predicate<String> wanted) throws IOException {
-        for (;;) {
+        for (; ; ) {
             String l = readLine();
             if (l == null) throw new AssertionError("end of stream before the expected line; read: " + seen);
             if (wanted.test(l)) return l;

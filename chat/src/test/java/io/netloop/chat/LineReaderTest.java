@@ -1,12 +1,11 @@
 package io.netloop.chat;
 
-import io.netloop.core.buffer.Buffer;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netloop.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class LineReaderTest {
     private final LineReader reader = new LineReader(16);
@@ -30,7 +29,8 @@ class LineReaderTest {
     void theLimitCountsBytesWithoutTheTerminator() throws Exception {
         assertThat(reader.next(bytes("é".repeat(8) + "\r\n"))).isEqualTo("é".repeat(8));
         assertThatThrownBy(() -> reader.next(bytes("x".repeat(17) + "\n")))
-                .isInstanceOfSatisfying(LineReader.Rejected.class, r -> assertThat(r.fatal()).isTrue())
+                .isInstanceOfSatisfying(
+                        LineReader.Rejected.class, r -> assertThat(r.fatal()).isTrue())
                 .hasMessage("a line has at most 16 bytes, and yours was longer");
     }
 
@@ -44,7 +44,8 @@ class LineReaderTest {
     void invalidUtf8DropsTheLineOnly() throws Exception {
         Buffer in = Buffer.of(new byte[] {(byte) 0xFF, 'a', '\n', 'o', 'k', '\n'});
         assertThatThrownBy(() -> reader.next(in))
-                .isInstanceOfSatisfying(LineReader.Rejected.class, r -> assertThat(r.fatal()).isFalse())
+                .isInstanceOfSatisfying(
+                        LineReader.Rejected.class, r -> assertThat(r.fatal()).isFalse())
                 .hasMessageStartingWith("that line was not valid UTF-8");
         assertThat(reader.next(in)).isEqualTo("ok");
     }

@@ -1,8 +1,8 @@
 package io.netloop.chat;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The rules the room applies, unit by unit: commands, nicknames, text. */
 class RulesTest {
@@ -33,10 +33,12 @@ class RulesTest {
     @Test
     void textHasNoControlCharactersAndABoundedLength() {
         assertThat(ChatText.problem("héllo 😀", 1024)).isNull();
-        assertThat(ChatText.problem("a\u0085b", 1024)).isEqualTo("control characters are not allowed (U+0085 at character 2)");
+        assertThat(ChatText.problem("a\u0085b", 1024))
+                .isEqualTo("control characters are not allowed (U+0085 at character 2)");
         assertThat(ChatText.problem("\u007f", 1024)).contains("U+007F");
         assertThat(ChatText.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
-        assertThat(ChatText.problem("😀".repeat(4), 15)).isEqualTo("a line has at most 15 bytes of UTF-8 (this one has 16)");
+        assertThat(ChatText.problem("😀".repeat(4), 15))
+                .isEqualTo("a line has at most 15 bytes of UTF-8 (this one has 16)");
     }
 
     @Test
@@ -45,18 +47,24 @@ class RulesTest {
         assertThat(ChatText.problem("pay \u202Eevil\u202C now", 1024))
                 .isEqualTo("bidirectional embeddings, overrides and isolates are not allowed (U+202E at character 5)");
         for (char c : new char[] {'\u202A', '\u202B', '\u202C', '\u202D', '\u2066', '\u2067', '\u2068', '\u2069'}) {
-            assertThat(ChatText.problem("x" + c, 1024)).as("U+%04X", (int) c).contains(String.format("U+%04X", (int) c));
+            assertThat(ChatText.problem("x" + c, 1024))
+                    .as("U+%04X", (int) c)
+                    .contains(String.format("U+%04X", (int) c));
         }
         // Marks reorder nothing beyond themselves, and right-to-left text itself is text.
         assertThat(ChatText.problem("\u200E\u200F\u061C שלום مرحبا", 1024)).isNull();
-        assertThat(ChatText.problem("a\uD83D", 1024)).isEqualTo("an unpaired surrogate is no text (U+D83D at character 2)");
+        assertThat(ChatText.problem("a\uD83D", 1024))
+                .isEqualTo("an unpaired surrogate is no text (U+D83D at character 2)");
         assertThat(ChatText.problem("\uDE00b", 1024)).contains("U+DE00 at character 1");
         assertThat(ChatText.problem("😀😀", 1024)).isNull();
     }
 
     @Test
     void theOutputBoundMustHoldTheEchoOfAFullCommandWindowTwice() {
-        assertThat(ChatLimits.DEFAULT.withMaxPendingCommands(8).withMaxQueuedOutputBytes(32 * 1024).maxQueuedOutputBytes())
+        assertThat(ChatLimits.DEFAULT
+                        .withMaxPendingCommands(8)
+                        .withMaxQueuedOutputBytes(32 * 1024)
+                        .maxQueuedOutputBytes())
                 .isEqualTo(32 * 1024);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChatLimits.DEFAULT.withMaxQueuedOutputBytes(32 * 1024))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,11 +1,8 @@
 package io.netloop.chat;
 
-import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.testing.LeakCheck;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A member that stops reading costs the server a bounded output queue, then its place: the
@@ -34,8 +33,10 @@ class SlowReaderTest {
 
     @BeforeEach
     void start() throws IOException {
-        ChatLimits limits = ChatLimits.DEFAULT.withMaxPendingCommands(8) // the smallest window keeps the bound small
-                .withMaxQueuedOutputBytes(BOUND).withCloseGrace(Duration.ofSeconds(30));
+        ChatLimits limits = ChatLimits.DEFAULT
+                .withMaxPendingCommands(8) // the smallest window keeps the bound small
+                .withMaxQueuedOutputBytes(BOUND)
+                .withCloseGrace(Duration.ofSeconds(30));
         chat = ChatServer.builder().port(0).httpPort(0).limits(limits).start();
     }
 
@@ -51,7 +52,8 @@ class SlowReaderTest {
         small.setReceiveBufferSize(4096); // before connecting: a small window, so the server's queue fills soon
         small.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         small.setSoTimeout(20_000);
-        try (LineClient slow = LineClient.join(small, "slowpoke"); LineClient flood = LineClient.join(port, "flood")) {
+        try (LineClient slow = LineClient.join(small, "slowpoke");
+                LineClient flood = LineClient.join(port, "flood")) {
             // From here on, slowpoke reads nothing.
             floodUntilLeft(flood, "slowpoke");
             // The slow reader, reading at last, finds the reason after what was queued, then the end.
@@ -63,7 +65,7 @@ class SlowReaderTest {
     @Test
     void aWebSocketMemberThatStopsReadingIsDisconnectedWithoutPassingTheBound() throws Exception {
         try (WebClient slow = WebClient.join(chat.httpAddress().getPort(), "slowweb");
-             LineClient flood = LineClient.join(chat.tcpAddress().getPort(), "flood")) {
+                LineClient flood = LineClient.join(chat.tcpAddress().getPort(), "flood")) {
             slow.stopReading();
             floodUntilLeft(flood, "slowweb");
         }
@@ -106,7 +108,8 @@ class SlowReaderTest {
             bytes += b.length;
         }
         String left = slowLeft.get(20, TimeUnit.SECONDS);
-        assertThat(left).matches("\\*\\*\\* " + slow + " left \\(not reading: \\d+ bytes of output were waiting for you\\)");
+        assertThat(left)
+                .matches("\\*\\*\\* " + slow + " left \\(not reading: \\d+ bytes of output were waiting for you\\)");
         assertThat(chat.stats().slowReadersDisconnected()).isEqualTo(1);
         assertThat(chat.stats().peakQueuedOutputBytes()).isPositive().isLessThanOrEqualTo(BOUND);
 

@@ -1,18 +1,17 @@
 package io.netloop.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The room's rules as a TCP client (nc) meets them. */
 @ExtendWith(LeakCheck.class)
@@ -42,7 +41,8 @@ class TcpChatTest {
 
     @Test
     void messagesReachEveryMemberWithTheSendersNick() throws IOException {
-        try (LineClient alice = LineClient.join(port, "alice1"); LineClient bob = LineClient.join(port, "bob1")) {
+        try (LineClient alice = LineClient.join(port, "alice1");
+                LineClient bob = LineClient.join(port, "bob1")) {
             alice.expect(l -> l.equals("*** bob1 joined"));
             alice.send("hello, bob");
             assertThat(bob.expect(l -> l.startsWith("<"))).isEqualTo("<alice1> hello, bob");
@@ -52,14 +52,16 @@ class TcpChatTest {
 
     @Test
     void nicknamesAreUniqueRegardlessOfCase() throws IOException {
-        try (LineClient first = LineClient.join(port, "Carol"); LineClient second = LineClient.connect(port)) {
+        try (LineClient first = LineClient.join(port, "Carol");
+                LineClient second = LineClient.connect(port)) {
             second.expect(l -> l.startsWith("*** welcome"));
             second.send("cAROL");
             assertThat(second.reply()).isEqualTo("!!! the nickname cAROL is taken; choose another");
             second.send("carol2");
             assertThat(second.reply()).startsWith("*** you are carol2;");
             second.send("/nick CAROL");
-            assertThat(second.expect(l -> l.startsWith("!!!"))).isEqualTo("!!! the nickname CAROL is taken; choose another");
+            assertThat(second.expect(l -> l.startsWith("!!!")))
+                    .isEqualTo("!!! the nickname CAROL is taken; choose another");
         }
     }
 
@@ -80,7 +82,8 @@ class TcpChatTest {
 
     @Test
     void whoListsTheMembersInTheOrderTheyJoined() throws IOException {
-        try (LineClient a = LineClient.join(port, "w1"); LineClient b = LineClient.join(port, "w2")) {
+        try (LineClient a = LineClient.join(port, "w1");
+                LineClient b = LineClient.join(port, "w2")) {
             b.send("/who");
             String online = b.expect(l -> l.startsWith("*** online"));
             assertThat(online).matches("\\*\\*\\* online \\(\\d+\\): .*");
@@ -90,7 +93,8 @@ class TcpChatTest {
 
     @Test
     void meSaysWhatTheMemberDoes() throws IOException {
-        try (LineClient a = LineClient.join(port, "me1"); LineClient b = LineClient.join(port, "me2")) {
+        try (LineClient a = LineClient.join(port, "me1");
+                LineClient b = LineClient.join(port, "me2")) {
             a.send("/me waves");
             assertThat(b.expect(l -> l.startsWith("* "))).isEqualTo("* me1 waves");
             a.send("/me");
@@ -100,7 +104,8 @@ class TcpChatTest {
 
     @Test
     void renamesAreAnnouncedToTheOthers() throws IOException {
-        try (LineClient a = LineClient.join(port, "ren1"); LineClient b = LineClient.join(port, "ren2")) {
+        try (LineClient a = LineClient.join(port, "ren1");
+                LineClient b = LineClient.join(port, "ren2")) {
             a.send("/nick Ren1x");
             assertThat(a.expect(l -> l.startsWith("*** you are"))).startsWith("*** you are Ren1x;");
             assertThat(b.expect(l -> l.contains("known as"))).isEqualTo("*** ren1 is now known as Ren1x");
@@ -122,7 +127,8 @@ class TcpChatTest {
 
     @Test
     void quitSaysGoodbyeAnnouncesTheLeaveAndCloses() throws IOException {
-        try (LineClient a = LineClient.join(port, "q1"); LineClient b = LineClient.join(port, "q2")) {
+        try (LineClient a = LineClient.join(port, "q1");
+                LineClient b = LineClient.join(port, "q2")) {
             b.send("/quit see you");
             assertThat(b.repliesToEnd()).containsExactly("*** disconnected: bye");
             assertThat(a.expect(l -> l.contains("q2 left"))).isEqualTo("*** q2 left (quit: see you)");
@@ -131,7 +137,8 @@ class TcpChatTest {
 
     @Test
     void linesAfterQuitAreIgnoredNotTakenForANickname() throws IOException {
-        try (LineClient a = LineClient.join(port, "after1"); LineClient b = LineClient.join(port, "after2")) {
+        try (LineClient a = LineClient.join(port, "after1");
+                LineClient b = LineClient.join(port, "after2")) {
             b.send("/quit\nzombie\nstill talking"); // one packet: the room reads all three before the goodbye is out
             assertThat(b.repliesToEnd()).containsExactly("*** disconnected: bye");
             a.send("/who"); // answered after anything the room did with b's lines
@@ -142,10 +149,11 @@ class TcpChatTest {
 
     @Test
     void anOverLongLineIsExplainedThenDisconnected() throws IOException {
-        try (LineClient a = LineClient.join(port, "long1"); LineClient b = LineClient.join(port, "long2")) {
+        try (LineClient a = LineClient.join(port, "long1");
+                LineClient b = LineClient.join(port, "long2")) {
             b.send("x".repeat(ChatLimits.DEFAULT.maxLineBytes() + 1));
-            assertThat(b.repliesToEnd()).containsExactly(
-                    "*** disconnected: a line has at most 1024 bytes, and yours was longer");
+            assertThat(b.repliesToEnd())
+                    .containsExactly("*** disconnected: a line has at most 1024 bytes, and yours was longer");
             assertThat(a.expect(l -> l.contains("long2 left")))
                     .isEqualTo("*** long2 left (a line has at most 1024 bytes, and yours was longer)");
         }
@@ -164,7 +172,8 @@ class TcpChatTest {
     void aNewlineThatNeverComesIsCaughtAtTheLimit() throws IOException {
         try (LineClient a = LineClient.join(port, "nonl")) {
             a.sendRaw("y".repeat(4000).getBytes(StandardCharsets.US_ASCII)); // no newline at all
-            assertThat(a.repliesToEnd()).containsExactly("*** disconnected: a line has at most 1024 bytes, and yours was longer");
+            assertThat(a.repliesToEnd())
+                    .containsExactly("*** disconnected: a line has at most 1024 bytes, and yours was longer");
         }
     }
 
@@ -172,7 +181,8 @@ class TcpChatTest {
     void invalidUtf8IsRefusedAndTheConnectionGoesOn() throws IOException {
         try (LineClient a = LineClient.join(port, "utf")) {
             a.sendRaw(new byte[] {'a', (byte) 0xC3, (byte) 0x28, '\n'});
-            assertThat(a.reply()).isEqualTo("!!! that line was not valid UTF-8 and was dropped; set your terminal to UTF-8");
+            assertThat(a.reply())
+                    .isEqualTo("!!! that line was not valid UTF-8 and was dropped; set your terminal to UTF-8");
             a.sendRaw(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'}); // an encoded surrogate
             assertThat(a.reply()).startsWith("!!! that line was not valid UTF-8");
             a.send("still here");
@@ -182,7 +192,8 @@ class TcpChatTest {
 
     @Test
     void controlCharactersAreRefused() throws IOException {
-        try (LineClient a = LineClient.join(port, "ctl"); LineClient b = LineClient.join(port, "ctl2")) {
+        try (LineClient a = LineClient.join(port, "ctl");
+                LineClient b = LineClient.join(port, "ctl2")) {
             a.send("\u001b[2Jgotcha");
             assertThat(a.reply()).isEqualTo("!!! control characters are not allowed (U+001B at character 1)");
             a.send("bell\u0007");
@@ -199,7 +210,10 @@ class TcpChatTest {
             a.expect(l -> l.equals("*** gone joined"));
             gone.close();
             assertThat(a.expect(l -> l.contains("gone left"))).startsWith("*** gone left (connection");
-            Clients.await(Duration.ofSeconds(10), "the room to forget gone", () -> chat.stats().members() == 1);
+            Clients.await(
+                    Duration.ofSeconds(10),
+                    "the room to forget gone",
+                    () -> chat.stats().members() == 1);
         }
     }
 

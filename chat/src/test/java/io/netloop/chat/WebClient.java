@@ -1,7 +1,5 @@
 package io.netloop.chat;
 
-import javax.net.ssl.SSLContext;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A WebSocket chat client on the JDK's {@link java.net.http.WebSocket}: sends the page's JSON
@@ -37,7 +36,8 @@ final class WebClient implements AutoCloseable {
 
     /** Over wss, trusting what {@code trusting} trusts. */
     static WebClient overTls(int httpPort, SSLContext trusting) {
-        return new WebClient(HttpClient.newBuilder().sslContext(trusting).build(),
+        return new WebClient(
+                HttpClient.newBuilder().sslContext(trusting).build(),
                 URI.create("wss://localhost:" + httpPort + ChatServer.WEBSOCKET_PATH));
     }
 
@@ -103,7 +103,7 @@ final class WebClient implements AutoCloseable {
 
     /** Reads messages until one matches, skipping the others. */
     String expect(Predicate<String> wanted) throws InterruptedException {
-        for (;;) {
+        for (; ; ) {
             String m = received.poll(20, TimeUnit.SECONDS);
             if (m == null) throw new AssertionError("timed out waiting for a message; received: " + seen);
             if (m.equals(CLOSED)) throw new AssertionError("the socket closed; received: " + seen);
@@ -125,8 +125,14 @@ final class WebClient implements AutoCloseable {
     @Override
     public void close() {
         if (reading && !ws.isOutputClosed()) { // a client that stopped reading would never see the answer
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-            closeCode.completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
+            closeCode
+                    .completeOnTimeout(-1, 10, TimeUnit.SECONDS)
+                    .exceptionally(e -> -1)
+                    .join();
         }
         ws.abort();
         http.close();

@@ -1,11 +1,10 @@
 package io.netloop.cli;
 
 import io.netloop.chat.ChatServer;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code netloop chat}: one chat room on a TCP port (nc, telnet) and on an HTTP port (the
@@ -15,18 +14,29 @@ import java.util.concurrent.Callable;
  * <p>Threading: the main thread waits; the room's loop and the servers' loops do the work;
  * the signal ends the wait and the main thread closes the server.
  */
-@Command(name = "chat", mixinStandardHelpOptions = true,
-        description = {"Chat room: line-based TCP (nc HOST PORT) and a browser page (http://HOST:HTTP-PORT/), one room.",
-                "With --tls-cert/--tls-key (or --tls-keystore) both ports speak TLS: openssl s_client -quiet -connect HOST:PORT, https:// and wss:// (docs/chat.md).",
-                "Ctrl-C or SIGTERM stops it."})
+@Command(
+        name = "chat",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Chat room: line-based TCP (nc HOST PORT) and a browser page (http://HOST:HTTP-PORT/), one room.",
+            "With --tls-cert/--tls-key (or --tls-keystore) both ports speak TLS: openssl s_client -quiet -connect"
+                    + " HOST:PORT, https:// and wss:// (docs/chat.md).",
+            "Ctrl-C or SIGTERM stops it."
+        })
 final class ChatCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Option(names = "--port", defaultValue = "9000", description = "TCP port for nc and telnet (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            defaultValue = "9000",
+            description = "TCP port for nc and telnet (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
             description = "HTTP port of the page and its WebSocket (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
@@ -39,18 +49,30 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChatServer chat = ChatServer.builder()
-                .host(server.host).port(port).httpPort(httpPort)
-                .io(server.io).threads(server.threads).accept(server.accept).idleTimeout(server.idleTimeout)
-                .tls(tls.config()).proxyProtocol(proxy.protocolOrNull())
+                .host(server.host)
+                .port(port)
+                .httpPort(httpPort)
+                .io(server.io)
+                .threads(server.threads)
+                .accept(server.accept)
+                .idleTimeout(server.idleTimeout)
+                .tls(tls.config())
+                .proxyProtocol(proxy.protocolOrNull())
                 .start();
         String tcp = Lifecycle.display(chat.tcpAddress());
-        String client = chat.isTls() ? "openssl s_client -quiet -connect " + tcp : "nc " + tcp.replaceFirst(":(\\d+)$", " $1");
+        String client =
+                chat.isTls() ? "openssl s_client -quiet -connect " + tcp : "nc " + tcp.replaceFirst(":(\\d+)$", " $1");
         String http = Lifecycle.display(chat.httpAddress());
-        String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at " + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
+        String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at "
+                + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
         if (proxy.proxyProtocol) web += " behind PROXY protocol from " + proxy.trustedProxies;
-        Lifecycle.runUntilSignalled(chat, "chat room on tcp " + tcp + " (" + client + ") and " + web
-                + " (tls " + (chat.isTls() ? "on" : "off") + ", " + chat.tcp().loop().transport().name()
-                + ", " + chat.tcp().loops().size() + " loop(s) per side and one for the room); Ctrl-C stops it");
+        Lifecycle.runUntilSignalled(
+                chat,
+                "chat room on tcp " + tcp + " (" + client + ") and " + web
+                        + " (tls " + (chat.isTls() ? "on" : "off") + ", "
+                        + chat.tcp().loop().transport().name()
+                        + ", " + chat.tcp().loops().size()
+                        + " loop(s) per side and one for the room); Ctrl-C stops it");
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import io.netloop.http.BodyWriter;
 import io.netloop.http.HttpServer;
 import io.netloop.http.Request;
 import io.netloop.http.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,8 +30,16 @@ final class DemoSite {
     static void install(HttpServer server) {
         byte[] index = resource("index.html");
         byte[] logo = resource("netloop.svg");
-        server.get("/", (req, res) -> res.type("text/html; charset=utf-8").setHeader("Cache-Control", "no-cache").send(index));
-        server.get("/netloop.svg", (req, res) -> res.type("image/svg+xml").setHeader("Cache-Control", "max-age=3600").send(logo));
+        server.get(
+                "/",
+                (req, res) -> res.type("text/html; charset=utf-8")
+                        .setHeader("Cache-Control", "no-cache")
+                        .send(index));
+        server.get(
+                "/netloop.svg",
+                (req, res) -> res.type("image/svg+xml")
+                        .setHeader("Cache-Control", "max-age=3600")
+                        .send(logo));
         server.get("/hello/{name}", (req, res) -> res.send("Hello, " + req.param("name") + "!\n"));
         // The plaintext benchmark's fixed answer (bench/http.sh): the same 13 bytes from every peer.
         server.get("/plaintext", (req, res) -> res.type("text/plain").send(HELLO));
@@ -41,7 +48,8 @@ final class DemoSite {
 
     /** 100 MiB written while the connection keeps up, continued when its output drains. */
     private static void download(Request req, Response res) {
-        BodyWriter out = res.type("application/octet-stream")
+        BodyWriter out = res
+                .type("application/octet-stream")
                 .setHeader("Content-Disposition", "attachment; filename=\"netloop-100MiB.bin\"")
                 .stream(DOWNLOAD_SIZE);
         new Runnable() {

@@ -1,10 +1,9 @@
 package io.netloop.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * Reads {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or a bare number of seconds.

@@ -1,12 +1,11 @@
 package io.netloop.cli;
 
-import io.netloop.core.tcp.TcpServer;
 import io.netloop.apps.echo.EchoServer;
+import io.netloop.core.tcp.TcpServer;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code netloop echo}: runs the echo server until SIGINT or SIGTERM.
@@ -14,7 +13,9 @@ import java.util.concurrent.Callable;
  * <p>Threading: the main thread waits; the server's loop thread does the work; the JVM's
  * shutdown-hook thread closes the server.
  */
-@Command(name = "echo", mixinStandardHelpOptions = true,
+@Command(
+        name = "echo",
+        mixinStandardHelpOptions = true,
         description = "Echo server: sends back every byte it receives. Ctrl-C or SIGTERM stops it.")
 final class EchoCommand implements Callable<Integer> {
     @Mixin
@@ -23,15 +24,24 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     HandlerOptions handlerOptions;
 
-    @Option(names = "--port", defaultValue = "7007", description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            defaultValue = "7007",
+            description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
     @Override
     public Integer call() throws Exception {
-        TcpServer s = handlerOptions.configure(server.configure(EchoServer.builder())).port(port).start();
-        Lifecycle.runUntilSignalled(s, "echo server listening on " + Lifecycle.display(s.localAddress())
-                + " (" + s.loop().transport().name() + ", " + s.loops().size() + " loop(s), accept " + s.acceptMode()
-                + ", handlers " + s.handlerMode() + "); Ctrl-C stops it");
+        TcpServer s = handlerOptions
+                .configure(server.configure(EchoServer.builder()))
+                .port(port)
+                .start();
+        Lifecycle.runUntilSignalled(
+                s,
+                "echo server listening on " + Lifecycle.display(s.localAddress())
+                        + " (" + s.loop().transport().name() + ", " + s.loops().size() + " loop(s), accept "
+                        + s.acceptMode()
+                        + ", handlers " + s.handlerMode() + "); Ctrl-C stops it");
         return 0;
     }
 }

@@ -11,11 +11,18 @@ import picocli.CommandLine.Option;
  * <p>Threading: filled by picocli on the main thread, then read-only.
  */
 final class HandlerOptions {
-    @Option(names = "--handlers", defaultValue = "loop", paramLabel = "MODE",
-            description = "Where handler code runs: loop (fastest, must not block), workers (a bounded pool) or virtual (virtual threads). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--handlers",
+            defaultValue = "loop",
+            paramLabel = "MODE",
+            description = "Where handler code runs: loop (fastest, must not block), workers (a bounded pool) or virtual"
+                    + " (virtual threads). Default: ${DEFAULT-VALUE}.")
     HandlerMode handlers;
 
-    @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--workers",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "Worker threads for --handlers workers; 0 for twice the processors (at least 4).")
     int workers;
 

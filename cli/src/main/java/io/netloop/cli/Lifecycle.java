@@ -22,13 +22,16 @@ final class Lifecycle {
         CountDownLatch stop = new CountDownLatch(1);
         boolean trapped = onStopSignal(stop::countDown) != null;
         if (!trapped) {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("netloop-shutdown").unstarted(() -> {
-                try {
-                    server.close();
-                } catch (Exception e) {
-                    System.err.println("netloop: error while stopping: " + e);
-                }
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(Thread.ofPlatform()
+                            .name("netloop-shutdown")
+                            .unstarted(() -> {
+                                try {
+                                    server.close();
+                                } catch (Exception e) {
+                                    System.err.println("netloop: error while stopping: " + e);
+                                }
+                            }));
         }
         System.out.println(banner);
         System.out.flush();
@@ -70,7 +73,8 @@ final class Lifecycle {
     }
 
     static String display(InetSocketAddress a) {
-        String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+        String host = a.getAddress() instanceof Inet6Address
+                ? "[" + a.getAddress().getHostAddress() + "]"
                 : a.getAddress().getHostAddress();
         return host + ":" + a.getPort();
     }

@@ -8,12 +8,20 @@ import picocli.CommandLine.Command;
  *
  * <p>Threading: runs on the main thread, which waits while the servers' loops work.
  */
-@Command(name = "netloop",
+@Command(
+        name = "netloop",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Event-driven network servers on epoll (through FFM) or JDK NIO.",
-        subcommands = {ServeCommand.class, EchoCommand.class, PeerCommand.class, UdpEchoCommand.class, UdpSendCommand.class, ChatCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            EchoCommand.class,
+            PeerCommand.class,
+            UdpEchoCommand.class,
+            UdpSendCommand.class,
+            ChatCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,8 +57,11 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"netloop " + (v != null ? v : "(development build)"),
-                    "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+            return new String[] {
+                "netloop " + (v != null ? v : "(development build)"),
+                "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")
+            };
         }
     }
 }

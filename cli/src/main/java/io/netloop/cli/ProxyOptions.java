@@ -1,8 +1,8 @@
 package io.netloop.cli;
 
-import io.netloop.core.tcp.ConnectionFilter;
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tcp.ConnectionFilter;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,12 +12,18 @@ import picocli.CommandLine.Option;
  * <p>Threading: filled by picocli on the main thread, then read-only.
  */
 final class ProxyOptions {
-    @Option(names = "--proxy-protocol",
-            description = "Every connection must start with a PROXY protocol header (v1 or v2, e.g. HAProxy's send-proxy-v2) from a --trusted-proxy; others are closed.")
+    @Option(
+            names = "--proxy-protocol",
+            description =
+                    "Every connection must start with a PROXY protocol header (v1 or v2, e.g. HAProxy's send-proxy-v2)"
+                            + " from a --trusted-proxy; others are closed.")
     boolean proxyProtocol;
 
-    @Option(names = "--trusted-proxy", paramLabel = "CIDR[,CIDR...]",
-            description = "Addresses allowed to send PROXY headers (and X-Forwarded-For where honoured): 127.0.0.1/32,::1,10.0.0.0/8.")
+    @Option(
+            names = "--trusted-proxy",
+            paramLabel = "CIDR[,CIDR...]",
+            description = "Addresses allowed to send PROXY headers (and X-Forwarded-For where honoured):"
+                    + " 127.0.0.1/32,::1,10.0.0.0/8.")
     String trustedProxies;
 
     TrustedProxies trusted() {
@@ -36,7 +42,9 @@ final class ProxyOptions {
 
     private ProxyProtocol protocol() {
         if (trustedProxies == null) {
-            throw new IllegalArgumentException("--proxy-protocol needs --trusted-proxy: say which proxies may send the header, e.g. --trusted-proxy 127.0.0.1,::1");
+            throw new IllegalArgumentException(
+                    "--proxy-protocol needs --trusted-proxy: say which proxies may send the header, e.g."
+                            + " --trusted-proxy 127.0.0.1,::1");
         }
         return ProxyProtocol.trusting(trusted());
     }

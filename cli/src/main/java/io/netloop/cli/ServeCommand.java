@@ -1,19 +1,18 @@
 package io.netloop.cli;
 
+import io.netloop.core.proxy.ProxyProtocol;
+import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tls.TlsConfig;
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
 import io.netloop.http.HttpsRedirect;
 import io.netloop.http.admin.Admin;
-import io.netloop.core.proxy.ProxyProtocol;
-import io.netloop.core.proxy.TrustedProxies;
-import io.netloop.core.tls.TlsConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code netloop serve}: the HTTP server, on a directory ({@code --root}) or on the built-in
@@ -25,78 +24,129 @@ import java.util.concurrent.Callable;
  * <p>Threading: the main thread waits; the server's loop thread serves; the access log has
  * its own writer thread.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key (docs/tls.md).",
-                "Ctrl-C or SIGTERM stops it gracefully."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key"
+                    + " (docs/tls.md).",
+            "Ctrl-C or SIGTERM stops it gracefully."
+        })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Serve the files under DIR. Default: the built-in demo site.")
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            description = "Serve the files under DIR. Default: the built-in demo site.")
     Path root;
 
     @Option(names = "--list-dirs", description = "List directories that have no index.html (off by default).")
     boolean listDirs;
 
-    @Option(names = "--access-log", defaultValue = "stdout", paramLabel = "stdout|FILE|off",
+    @Option(
+            names = "--access-log",
+            defaultValue = "stdout",
+            paramLabel = "stdout|FILE|off",
             description = "Where to log each request, in combined log format. Default: ${DEFAULT-VALUE}.")
     String accessLog;
 
     @Option(names = "--no-gzip", description = "Do not gzip responses.")
     boolean noGzip;
 
-    @Option(names = "--reuseport",
-            description = "Bind with SO_REUSEPORT, so that several netloop processes share the port (the kernel spreads connections).")
+    @Option(
+            names = "--reuseport",
+            description = "Bind with SO_REUSEPORT, so that several netloop processes share the port (the kernel spreads"
+                    + " connections).")
     boolean reusePort;
 
-    @Option(names = "--admin-path", defaultValue = "/_netloop", paramLabel = "PATH|off",
-            description = "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port, unless --admin-port is given. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--admin-path",
+            defaultValue = "/_netloop",
+            paramLabel = "PATH|off",
+            description =
+                    "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port, unless --admin-port"
+                            + " is given. Default: ${DEFAULT-VALUE}.")
     String adminPath;
 
-    @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Serve the admin endpoints at the root of this port instead (0 picks a free one). Default: off.")
+    @Option(
+            names = "--admin-port",
+            paramLabel = "PORT",
+            description =
+                    "Serve the admin endpoints at the root of this port instead (0 picks a free one). Default: off.")
     Integer adminPort;
 
-    @Option(names = "--admin-host", paramLabel = "ADDR", description = "Address of --admin-port. Default: the --host address.")
+    @Option(
+            names = "--admin-host",
+            paramLabel = "ADDR",
+            description = "Address of --admin-port. Default: the --host address.")
     String adminHost;
 
-    @Option(names = "--drain-delay", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "On SIGTERM, how long /readyz fails before accepting stops: the load balancer's time to notice (5s is a good start behind one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--drain-delay",
+            defaultValue = "0s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "On SIGTERM, how long /readyz fails before accepting stops: the load balancer's time to notice (5s"
+                            + " is a good start behind one). Default: ${DEFAULT-VALUE}.")
     Duration drainDelay;
 
-    @Option(names = "--drain-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Then how long requests in flight may take to finish before their connections are closed. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "Then how long requests in flight may take to finish before their connections are closed. Default:"
+                            + " ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
     @Mixin
     TlsOptions tls;
 
-    @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT",
-            description = "With TLS: the HTTPS port, used instead of --port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--https-port",
+            defaultValue = "8443",
+            paramLabel = "PORT",
+            description =
+                    "With TLS: the HTTPS port, used instead of --port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int httpsPort;
 
-    @Option(names = "--redirect-http-port", paramLabel = "PORT",
-            description = "With TLS: also listen for plain HTTP on PORT and answer 308 to https://host[:https-port]/path.")
+    @Option(
+            names = "--redirect-http-port",
+            paramLabel = "PORT",
+            description =
+                    "With TLS: also listen for plain HTTP on PORT and answer 308 to https://host[:https-port]/path.")
     Integer redirectHttpPort;
 
     @Mixin
     ProxyOptions proxy;
 
-    @Option(names = "--forwarded-for",
-            description = "Take the client's address from X-Forwarded-For on requests from a --trusted-proxy (the rightmost untrusted entry).")
+    @Option(
+            names = "--forwarded-for",
+            description =
+                    "Take the client's address from X-Forwarded-For on requests from a --trusted-proxy (the rightmost"
+                            + " untrusted entry).")
     boolean forwardedFor;
 
     @Override
     public Integer call() throws Exception {
         TlsConfig tlsConfig = tls.config();
         if (redirectHttpPort != null && tlsConfig == null) {
-            throw new IllegalArgumentException("--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore too");
+            throw new IllegalArgumentException(
+                    "--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore too");
         }
         if (forwardedFor && proxy.trustedProxies == null) {
-            throw new IllegalArgumentException("--forwarded-for needs --trusted-proxy: say whose X-Forwarded-For to believe");
+            throw new IllegalArgumentException(
+                    "--forwarded-for needs --trusted-proxy: say whose X-Forwarded-For to believe");
         }
         ProxyProtocol proxyProtocol = proxy.protocolOrNull();
         TrustedProxies forwarders = forwardedFor ? proxy.trusted() : null;
@@ -107,8 +157,7 @@ final class ServeCommand implements Callable<Integer> {
         };
         HttpServer.Builder builder = HttpServer.builder();
         if (!server.idleTimeout.isZero()) builder.idleTimeout(server.idleTimeout);
-        HttpServer http = builder
-                .host(server.host)
+        HttpServer http = builder.host(server.host)
                 .port(tlsConfig != null ? httpsPort : port)
                 .tls(tlsConfig)
                 .proxyProtocol(proxyProtocol)
@@ -121,7 +170,8 @@ final class ServeCommand implements Callable<Integer> {
                 .accessLog(log)
                 .reusePort(reusePort)
                 .build();
-        Admin admin = adminPort != null ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
+        Admin admin = adminPort != null
+                ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
                 : adminPath.equals("off") ? null : Admin.onPath(http, adminPath);
         String what;
         if (root != null) {
@@ -136,9 +186,18 @@ final class ServeCommand implements Callable<Integer> {
             http.start();
             if (admin != null) admin.start();
             if (redirectHttpPort != null) {
-                redirect = HttpServer.builder().host(server.host).port(redirectHttpPort).io(server.io).threads(1).build();
-                HttpsRedirect.install(redirect, http.port(), http.localAddress().getAddress().isAnyLocalAddress()
-                        ? "localhost" : http.localAddress().getAddress().getHostAddress());
+                redirect = HttpServer.builder()
+                        .host(server.host)
+                        .port(redirectHttpPort)
+                        .io(server.io)
+                        .threads(1)
+                        .build();
+                HttpsRedirect.install(
+                        redirect,
+                        http.port(),
+                        http.localAddress().getAddress().isAnyLocalAddress()
+                                ? "localhost"
+                                : http.localAddress().getAddress().getHostAddress());
                 redirect.start();
             }
         } catch (Exception e) {
@@ -149,24 +208,40 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         String url = (tlsConfig != null ? "https://" : "http://") + Lifecycle.display(http.localAddress()) + "/";
-        if (redirect != null) url += " (plain HTTP on " + Lifecycle.display(redirect.localAddress()) + " redirects there)";
+        if (redirect != null)
+            url += " (plain HTTP on " + Lifecycle.display(redirect.localAddress()) + " redirects there)";
         if (proxy.proxyProtocol) url += " behind PROXY protocol from " + proxy.trustedProxies;
-        String adminUrl = admin == null ? "" : "; health, metrics and dashboard at http://" + Lifecycle.display(
-                new java.net.InetSocketAddress(adminPort != null && adminHost != null ? adminHost
-                        : http.localAddress().getAddress().getHostAddress(), admin.port())) + admin.prefix() + "/";
+        String adminUrl = admin == null
+                ? ""
+                : "; health, metrics and dashboard at http://"
+                        + Lifecycle.display(new java.net.InetSocketAddress(
+                                adminPort != null && adminHost != null
+                                        ? adminHost
+                                        : http.localAddress().getAddress().getHostAddress(),
+                                admin.port()))
+                        + admin.prefix() + "/";
         HttpServer redirecting = redirect;
-        Lifecycle.runUntilSignalled(() -> {
-            if (redirecting != null) redirecting.close();
-            System.err.println("netloop: draining: /readyz fails now, accepting stops in " + drainDelay.toMillis() + " ms");
-            boolean clean = http.drain(drainDelay, drainTimeout);
-            if (admin != null) admin.close();
-            if (!clean) System.err.println("netloop: closed connections still busy after " + drainTimeout.toMillis() + " ms");
-            if (log != null) {
-                log.close();
-                if (log.droppedCount() > 0) System.err.println("netloop: the access log dropped " + log.droppedCount() + " lines");
-            }
-        }, "serving " + what + " at " + url + " (" + http.tcp().loop().transport().name() + ", " + http.tcp().loops().size() + " loop(s), accept "
-                + http.tcp().acceptMode() + (reusePort ? ", SO_REUSEPORT" : "") + ")" + adminUrl + "; Ctrl-C stops it");
+        Lifecycle.runUntilSignalled(
+                () -> {
+                    if (redirecting != null) redirecting.close();
+                    System.err.println("netloop: draining: /readyz fails now, accepting stops in "
+                            + drainDelay.toMillis() + " ms");
+                    boolean clean = http.drain(drainDelay, drainTimeout);
+                    if (admin != null) admin.close();
+                    if (!clean)
+                        System.err.println(
+                                "netloop: closed connections still busy after " + drainTimeout.toMillis() + " ms");
+                    if (log != null) {
+                        log.close();
+                        if (log.droppedCount() > 0)
+                            System.err.println("netloop: the access log dropped " + log.droppedCount() + " lines");
+                    }
+                },
+                "serving " + what + " at " + url + " ("
+                        + http.tcp().loop().transport().name() + ", "
+                        + http.tcp().loops().size() + " loop(s), accept "
+                        + http.tcp().acceptMode() + (reusePort ? ", SO_REUSEPORT" : "") + ")" + adminUrl
+                        + "; Ctrl-C stops it");
         return 0;
     }
 }

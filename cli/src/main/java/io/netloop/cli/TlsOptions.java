@@ -1,10 +1,9 @@
 package io.netloop.cli;
 
 import io.netloop.core.tls.TlsConfig;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
  * TLS options a server command can mix in: a certificate from PEM files or a PKCS#12 key
@@ -13,17 +12,30 @@ import java.nio.file.Path;
  * <p>Threading: filled by picocli on the main thread, then read-only.
  */
 final class TlsOptions {
-    @Option(names = "--tls-cert", paramLabel = "FILE",
-            description = "PEM certificate chain (server certificate first, then intermediates); with --tls-key turns TLS on.")
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description =
+                    "PEM certificate chain (server certificate first, then intermediates); with --tls-key turns TLS"
+                            + " on.")
     Path cert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key for --tls-cert: unencrypted PKCS#8 (BEGIN PRIVATE KEY), RSA or EC.")
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            description = "PEM private key for --tls-cert: unencrypted PKCS#8 (BEGIN PRIVATE KEY), RSA or EC.")
     Path key;
 
-    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS#12 key store with the certificate and key (instead of --tls-cert/--tls-key).")
+    @Option(
+            names = "--tls-keystore",
+            paramLabel = "FILE",
+            description = "PKCS#12 key store with the certificate and key (instead of --tls-cert/--tls-key).")
     Path keyStore;
 
-    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "File whose first line is the --tls-keystore password.")
+    @Option(
+            names = "--tls-password-file",
+            paramLabel = "FILE",
+            description = "File whose first line is the --tls-keystore password.")
     Path passwordFile;
 
     boolean enabled() {
@@ -33,15 +45,20 @@ final class TlsOptions {
     /** @return the configuration, or null without TLS options */
     TlsConfig config() throws IOException {
         if (!enabled()) {
-            if (passwordFile != null) throw new IllegalArgumentException("--tls-password-file goes with --tls-keystore");
+            if (passwordFile != null)
+                throw new IllegalArgumentException("--tls-password-file goes with --tls-keystore");
             return null;
         }
         if (keyStore != null) {
-            if (cert != null || key != null) throw new IllegalArgumentException("give either --tls-keystore or --tls-cert with --tls-key, not both");
-            if (passwordFile == null) throw new IllegalArgumentException("--tls-keystore needs --tls-password-file FILE (the password on its first line)");
+            if (cert != null || key != null)
+                throw new IllegalArgumentException("give either --tls-keystore or --tls-cert with --tls-key, not both");
+            if (passwordFile == null)
+                throw new IllegalArgumentException(
+                        "--tls-keystore needs --tls-password-file FILE (the password on its first line)");
             return TlsConfig.fromKeyStore(keyStore, TlsConfig.readPassword(passwordFile));
         }
-        if (cert == null || key == null) throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
+        if (cert == null || key == null)
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
         return TlsConfig.fromPem(cert, key);
     }
 }

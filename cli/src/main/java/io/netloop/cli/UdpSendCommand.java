@@ -1,18 +1,17 @@
 package io.netloop.cli;
 
-import io.netloop.core.loop.IoMode;
 import io.netloop.apps.udp.UdpClient;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
+import io.netloop.core.loop.IoMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code netloop udp-send HOST:PORT MESSAGE}: sends one datagram and prints the reply; exits
@@ -20,23 +19,37 @@ import java.util.concurrent.Callable;
  *
  * <p>Threading: the main thread waits for the reply; the client's own loop does the I/O.
  */
-@Command(name = "udp-send", mixinStandardHelpOptions = true,
-        description = "Sends MESSAGE as one UDP datagram to HOST:PORT and prints the reply (exit 1 when none comes in time).")
+@Command(
+        name = "udp-send",
+        mixinStandardHelpOptions = true,
+        description =
+                "Sends MESSAGE as one UDP datagram to HOST:PORT and prints the reply (exit 1 when none comes in time).")
 final class UdpSendCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST:PORT", description = "Where to send: 127.0.0.1:9009, localhost:9009, [::1]:9009.")
+    @Parameters(
+            index = "0",
+            paramLabel = "HOST:PORT",
+            description = "Where to send: 127.0.0.1:9009, localhost:9009, [::1]:9009.")
     String target;
 
     @Parameters(index = "1", paramLabel = "MESSAGE", description = "The datagram's text (UTF-8).")
     String message;
 
-    @Option(names = "--timeout", defaultValue = "2s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "2s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How long to wait for the reply: 500ms, 2s. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--io", defaultValue = "auto", paramLabel = "MODE", description = "I/O model: auto, epoll, epoll-et or nio. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--io",
+            defaultValue = "auto",
+            paramLabel = "MODE",
+            description = "I/O model: auto, epoll, epoll-et or nio. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     @Override
@@ -59,7 +72,8 @@ final class UdpSendCommand implements Callable<Integer> {
             // reported below
         }
         if (host.isEmpty() || port < 1 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "'" + s + "' is not HOST:PORT: use e.g. 127.0.0.1:9009, localhost:9009 or [::1]:9009");
         }
         return new InetSocketAddress(InetAddress.getByName(host), port);

@@ -1,11 +1,8 @@
 package io.netloop.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.TestCertificate;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import javax.net.ssl.SSLContext;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -19,8 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ChatCommandTest {
     @Test
@@ -29,19 +27,33 @@ class ChatCommandTest {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         assertThat(cl.execute("chat", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: netloop chat", "--port", "--http-port", "--threads", "--io", "--host",
-                "--tls-cert", "--tls-key", "--tls-keystore", "--tls-password-file");
+        assertThat(out.toString())
+                .contains(
+                        "Usage: netloop chat",
+                        "--port",
+                        "--http-port",
+                        "--threads",
+                        "--io",
+                        "--host",
+                        "--tls-cert",
+                        "--tls-key",
+                        "--tls-keystore",
+                        "--tls-password-file");
     }
 
     @Test
     void theChatCommandServesBothSidesAndStopsCleanlyOnASignal() throws Exception {
         try (CommandProcess p = new CommandProcess("chat", "--port", "0", "--http-port", "0", "--threads", "1")) {
             String banner = p.readLine();
-            Matcher m = Pattern.compile("chat room on tcp 127\\.0\\.0\\.1:(\\d+) \\(nc 127\\.0\\.0\\.1 \\1\\) and "
-                    + "http://127\\.0\\.0\\.1:(\\d+)/ with its socket at ws://127\\.0\\.0\\.1:\\2/ws \\(tls off, epoll-lt, 1 loop\\(s\\) per side and one for the room\\); Ctrl-C stops it").matcher(banner);
+            Matcher m = Pattern.compile("chat room on tcp 127\\.0\\.0\\.1:(\\d+) \\(nc 127\\.0\\.0\\.1 \\1\\) and"
+                            + " http://127\\.0\\.0\\.1:(\\d+)/ with its socket at ws://127\\.0\\.0\\.1:\\2/ws"
+                            + " \\(tls off, epoll-lt, 1 loop\\(s\\) per side and one for the room\\); Ctrl-C stops"
+                            + " it")
+                    .matcher(banner);
             assertThat(m.matches()).as(banner).isTrue();
             try (Socket s = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).startsWith("*** welcome to netloop chat");
                 s.getOutputStream().write("cli\nhi\n".getBytes(StandardCharsets.UTF_8));
                 assertThat(in.readLine()).startsWith("*** you are cli;");
@@ -61,16 +73,29 @@ class ChatCommandTest {
     @Test
     void withACertificateBothPortsSpeakTls() throws Exception {
         TestCertificate cert = TestCertificate.generate("EC");
-        try (CommandProcess p = new CommandProcess("chat", "--port", "0", "--http-port", "0", "--threads", "1",
-                "--tls-cert", cert.certPem().toString(), "--tls-key", cert.keyPem().toString())) {
+        try (CommandProcess p = new CommandProcess(
+                "chat",
+                "--port",
+                "0",
+                "--http-port",
+                "0",
+                "--threads",
+                "1",
+                "--tls-cert",
+                cert.certPem().toString(),
+                "--tls-key",
+                cert.keyPem().toString())) {
             String banner = p.readLine();
-            Matcher m = Pattern.compile("chat room on tcp 127\\.0\\.0\\.1:(\\d+) \\(openssl s_client -quiet -connect 127\\.0\\.0\\.1:\\1\\) and "
-                    + "https://127\\.0\\.0\\.1:(\\d+)/ with its socket at wss://127\\.0\\.0\\.1:\\2/ws \\(tls on, .*").matcher(String.valueOf(banner));
+            Matcher m = Pattern.compile("chat room on tcp 127\\.0\\.0\\.1:(\\d+) \\(openssl s_client -quiet -connect"
+                            + " 127\\.0\\.0\\.1:\\1\\) and https://127\\.0\\.0\\.1:(\\d+)/ with its socket at"
+                            + " wss://127\\.0\\.0\\.1:\\2/ws \\(tls on, .*")
+                    .matcher(String.valueOf(banner));
             assertThat(m.matches()).as(banner).isTrue();
             SSLContext trusting = cert.clientContext();
             try (Socket s = trusting.getSocketFactory().createSocket("localhost", Integer.parseInt(m.group(1)))) {
                 s.setSoTimeout(20_000);
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).startsWith("*** welcome to netloop chat");
                 s.getOutputStream().write("secure\nhi\n".getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();
@@ -78,8 +103,11 @@ class ChatCommandTest {
                 assertThat(in.readLine()).isEqualTo("*** online (1): secure");
                 assertThat(in.readLine()).isEqualTo("<secure> hi");
             }
-            try (HttpClient client = HttpClient.newBuilder().sslContext(trusting).build()) {
-                HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(2) + "/")).build(),
+            try (HttpClient client =
+                    HttpClient.newBuilder().sslContext(trusting).build()) {
+                HttpResponse<String> page = client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(2) + "/"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(page.statusCode()).isEqualTo(200);
                 assertThat(page.body()).contains("<title>netloop chat</title>");

@@ -1,15 +1,14 @@
 package io.netloop.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@code netloop} command in a JVM of its own, as a user starts it: read its banner, talk to
@@ -33,7 +32,9 @@ final class CommandProcess implements AutoCloseable {
 
     /** Sends {@code signal} (TERM, INT) and checks a clean stop: exit 0, "stopped", no warning. */
     void stopWith(String signal) throws Exception {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .start()
+                .waitFor();
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         StringBuilder rest = new StringBuilder();
         for (String l; (l = output.readLine()) != null; ) rest.append(l).append('\n');

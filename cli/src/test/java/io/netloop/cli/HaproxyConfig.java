@@ -21,32 +21,38 @@ final class HaproxyConfig {
     static String of(int front, boolean proxyV2, int... backends) {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < backends.length; i++) {
-            servers.append("    server n").append(i + 1).append(" 127.0.0.1:").append(backends[i]).append(" check")
-                    .append(proxyV2 ? " send-proxy-v2" : "").append('\n');
+            servers.append("    server n")
+                    .append(i + 1)
+                    .append(" 127.0.0.1:")
+                    .append(backends[i])
+                    .append(" check")
+                    .append(proxyV2 ? " send-proxy-v2" : "")
+                    .append('\n');
         }
         return """
-                global
-                    maxconn 4096
+            global
+                maxconn 4096
 
-                defaults
-                    mode http
-                    timeout connect 2s
-                    timeout client 30s
-                    timeout server 30s
-                    timeout check 2s
-                    retries 3
-                    option redispatch
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 30s
+                timeout server 30s
+                timeout check 2s
+                retries 3
+                option redispatch
 
-                frontend www
-                    bind 127.0.0.1:%d
-                    default_backend netloop
+            frontend www
+                bind 127.0.0.1:%d
+                default_backend netloop
 
-                backend netloop
-                    balance roundrobin
-                    option httpchk GET /_netloop/readyz
-                    http-check expect status 200
-                    default-server inter 500ms fall 1 rise 2
-                %s""".formatted(front, servers);
+            backend netloop
+                balance roundrobin
+                option httpchk GET /_netloop/readyz
+                http-check expect status 200
+                default-server inter 500ms fall 1 rise 2
+            %s\
+            """.formatted(front, servers);
     }
 
     static String of(int front, int... backends) {

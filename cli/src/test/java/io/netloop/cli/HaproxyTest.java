@@ -1,16 +1,15 @@
 package io.netloop.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.netloop.core.loop.IoMode;
-import io.netloop.http.AccessLog;
-import io.netloop.http.HttpServer;
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.http.AccessLog;
+import io.netloop.http.HttpServer;
 import io.netloop.http.admin.Admin;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,14 +30,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.HashMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two netloop instances behind a real HAProxy with the configuration of docs/deploy.md:
@@ -51,11 +50,17 @@ class HaproxyTest {
     @Test
     void theDeploymentGuideShowsTheConfigurationThisTestRuns() throws IOException {
         String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("<!-- haproxy\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(doc);
-        assertThat(m.find()).as("docs/deploy.md has a block after <!-- haproxy.cfg -->").isTrue();
+        Matcher m = Pattern.compile("<!-- haproxy\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL)
+                .matcher(doc);
+        assertThat(m.find())
+                .as("docs/deploy.md has a block after <!-- haproxy.cfg -->")
+                .isTrue();
         assertThat(m.group(1)).isEqualTo(HaproxyConfig.of(8080, 8081, 8082));
-        Matcher v2 = Pattern.compile("<!-- haproxy-proxy-v2\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(doc);
-        assertThat(v2.find()).as("docs/deploy.md has a block after <!-- haproxy-proxy-v2.cfg -->").isTrue();
+        Matcher v2 = Pattern.compile("<!-- haproxy-proxy-v2\\.cfg -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL)
+                .matcher(doc);
+        assertThat(v2.find())
+                .as("docs/deploy.md has a block after <!-- haproxy-proxy-v2.cfg -->")
+                .isTrue();
         assertThat(v2.group(1)).isEqualTo(HaproxyConfig.of(8080, true, 8081, 8082));
     }
 
@@ -69,10 +74,15 @@ class HaproxyTest {
         HttpServer b = proxiedInstance("b", x -> x.proxyProtocol(fromHaproxy));
         int front = freePort();
         try (Haproxy proxy = Haproxy.start(dir, HaproxyConfig.of(front, true, a.port(), b.port()));
-             HttpClient client = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
-            Map<String, Integer> seen = proxy.answersUntil(client, "http://127.0.0.1:" + front + "/who", m -> m.size() == 2);
+                HttpClient client = HttpClient.newBuilder()
+                        .localAddress(InetAddress.getByName("127.0.0.2"))
+                        .build()) {
+            Map<String, Integer> seen =
+                    proxy.answersUntil(client, "http://127.0.0.1:" + front + "/who", m -> m.size() == 2);
             assertThat(seen).containsOnlyKeys("a from 127.0.0.2", "b from 127.0.0.2");
-            assertThat(proxy.log()).as("health checks pass through the PROXY listener").doesNotContain("is DOWN");
+            assertThat(proxy.log())
+                    .as("health checks pass through the PROXY listener")
+                    .doesNotContain("is DOWN");
         } finally {
             a.close();
             b.close();
@@ -80,8 +90,13 @@ class HaproxyTest {
         }
         // Requests show the client; HAProxy's own health checks (PROXY v2 LOCAL) show HAProxy.
         List<String> lines = Files.readAllLines(accessLog);
-        assertThat(lines).filteredOn(l -> l.contains("GET /who ")).isNotEmpty().allMatch(l -> l.startsWith("127.0.0.2 - - ["));
-        assertThat(lines).filteredOn(l -> l.contains("GET /_netloop/readyz ")).allMatch(l -> l.startsWith("127.0.0.1 - - ["));
+        assertThat(lines)
+                .filteredOn(l -> l.contains("GET /who "))
+                .isNotEmpty()
+                .allMatch(l -> l.startsWith("127.0.0.2 - - ["));
+        assertThat(lines)
+                .filteredOn(l -> l.contains("GET /_netloop/readyz "))
+                .allMatch(l -> l.startsWith("127.0.0.1 - - ["));
     }
 
     @Test
@@ -92,9 +107,10 @@ class HaproxyTest {
         AtomicBoolean loading = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         try (Haproxy proxy = Haproxy.start(dir, HaproxyConfig.of(front, a.port(), b.port()));
-             HttpClient client = HttpClient.newHttpClient()) {
+                HttpClient client = HttpClient.newHttpClient()) {
             String url = "http://127.0.0.1:" + front + "/who";
-            Map<String, Integer> seen = proxy.answersUntil(client, url, m -> m.size() == 2 && m.values().stream().allMatch(n -> n >= 5));
+            Map<String, Integer> seen = proxy.answersUntil(
+                    client, url, m -> m.size() == 2 && m.values().stream().allMatch(n -> n >= 5));
             assertThat(seen).containsOnlyKeys("a", "b");
 
             // A steady load through HAProxy while instance a drains.
@@ -109,7 +125,8 @@ class HaproxyTest {
                             try {
                                 HttpResponse<String> r = get(c, url);
                                 if (r.statusCode() != 200) failures.add(r.statusCode() + " " + r.body());
-                                answers.computeIfAbsent(r.body(), k -> new AtomicLong()).incrementAndGet();
+                                answers.computeIfAbsent(r.body(), k -> new AtomicLong())
+                                        .incrementAndGet();
                                 if (drained.get()) lastAnswers.add(r.body());
                             } catch (IOException | InterruptedException e) {
                                 failures.add(e.toString());
@@ -127,7 +144,10 @@ class HaproxyTest {
 
             assertThat(failures).as("failed requests").isEmpty();
             assertThat(answers.get("a").get()).as("a served until taken out").isPositive();
-            assertThat(lastAnswers).as("after the drain only b answers").isNotEmpty().containsOnly("b");
+            assertThat(lastAnswers)
+                    .as("after the drain only b answers")
+                    .isNotEmpty()
+                    .containsOnly("b");
             assertThat(proxy.log()).as("HAProxy saw a's readiness fail").contains("netloop/n1 is DOWN");
         } finally {
             loading.set(false);
@@ -144,7 +164,9 @@ class HaproxyTest {
             Files.writeString(cfg, config);
             Path log = dir.resolve("haproxy.log");
             Process p = new ProcessBuilder(haproxy().toString(), "-db", "-f", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             return new Haproxy(p, log);
         }
 
@@ -153,11 +175,13 @@ class HaproxyTest {
         }
 
         /** Asks {@code url} until the answers counted so far are {@code enough} (HAProxy may still be starting). */
-        Map<String, Integer> answersUntil(HttpClient client, String url, Predicate<Map<String, Integer>> enough) throws Exception {
+        Map<String, Integer> answersUntil(HttpClient client, String url, Predicate<Map<String, Integer>> enough)
+                throws Exception {
             Map<String, Integer> seen = new HashMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (!enough.test(seen)) {
-                if (System.nanoTime() > deadline || !process.isAlive()) fail("HAProxy did not reach the instances: " + seen + "\n" + log());
+                if (System.nanoTime() > deadline || !process.isAlive())
+                    fail("HAProxy did not reach the instances: " + seen + "\n" + log());
                 try {
                     seen.merge(get(client, url).body(), 1, Integer::sum);
                 } catch (IOException notListeningYet) {
@@ -170,7 +194,8 @@ class HaproxyTest {
         @Override
         public void close() throws InterruptedException {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor();
         }
     }
 
@@ -183,15 +208,23 @@ class HaproxyTest {
     }
 
     /** An instance behind PROXY protocol that says its name and its client's address at /who. */
-    private static HttpServer proxiedInstance(String name, UnaryOperator<HttpServer.Builder> options) throws IOException {
-        HttpServer s = options.apply(HttpServer.builder().port(0).io(IoMode.AUTO)).build();
-        s.get("/who", (req, res) -> res.send(name + " from " + req.remoteAddress().getAddress().getHostAddress()));
+    private static HttpServer proxiedInstance(String name, UnaryOperator<HttpServer.Builder> options)
+            throws IOException {
+        HttpServer s =
+                options.apply(HttpServer.builder().port(0).io(IoMode.AUTO)).build();
+        s.get(
+                "/who",
+                (req, res) -> res.send(
+                        name + " from " + req.remoteAddress().getAddress().getHostAddress()));
         Admin.onPath(s, "/_netloop");
         return s.start();
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -199,7 +232,8 @@ class HaproxyTest {
         for (String p : new String[] {"/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy"}) {
             if (Files.isExecutable(Path.of(p))) return Path.of(p);
         }
-        return fail("this test runs HAProxy in front of two servers: run scripts/install-test-deps.sh (Debian package haproxy)");
+        return fail("this test runs HAProxy in front of two servers: run scripts/install-test-deps.sh (Debian package"
+                + " haproxy)");
     }
 
     static int freePort() throws IOException {

@@ -1,17 +1,15 @@
 package io.netloop.cli;
 
-import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.testing.LeakCheck;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
@@ -19,13 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
 
 /** {@code netloop peer} as a user runs it: in a process of its own, typed into through a pipe. */
 @ExtendWith(LeakCheck.class)
 class PeerCommandTest {
-    private static final String BANNER = "\\* you are %s, listening on 127\\.0\\.0\\.1:(\\d+) \\(epoll-lt, input on the poller\\); /help lists the commands";
+    private static final String BANNER =
+            "\\* you are %s, listening on 127\\.0\\.0\\.1:(\\d+) \\(epoll-lt, input on the poller\\); /help lists the"
+                    + " commands";
 
     @Test
     void helpListsTheOptions() {
@@ -50,21 +51,28 @@ class PeerCommandTest {
     void runsInProcessOnStreamsPassedIn() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
-        InputStream typed = new ByteArrayInputStream("/list\nnobody here\n/exit\nnot read\n".getBytes(StandardCharsets.UTF_8));
+        InputStream typed =
+                new ByteArrayInputStream("/list\nnobody here\n/exit\nnot read\n".getBytes(StandardCharsets.UTF_8));
         CommandLine cl = Main.commandLine(new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
-                return type == PeerCommand.class ? type.cast(new PeerCommand(typed, -1, printed))
+                return type == PeerCommand.class
+                        ? type.cast(new PeerCommand(typed, -1, printed))
                         : CommandLine.defaultFactory().create(type);
             }
         });
         assertThat(cl.execute("peer", "--port", "0", "--name", "solo")).isZero();
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-        Matcher banner = Pattern.compile("\\* you are solo, listening on (127\\.0\\.0\\.1:\\d+) \\(.*, input on a reader thread\\); .*")
+        Matcher banner = Pattern.compile(
+                        "\\* you are solo, listening on (127\\.0\\.0\\.1:\\d+) \\(.*, input on a reader thread\\); .*")
                 .matcher(lines.getFirst());
         assertThat(banner.matches()).as(lines.getFirst()).isTrue();
-        assertThat(lines.subList(1, lines.size())).containsExactly("* you: solo, listening on " + banner.group(1),
-                "* no peers: /connect HOST:PORT to add one", "* nobody to send to: /connect HOST:PORT first", "* bye");
+        assertThat(lines.subList(1, lines.size()))
+                .containsExactly(
+                        "* you: solo, listening on " + banner.group(1),
+                        "* no peers: /connect HOST:PORT to add one",
+                        "* nobody to send to: /connect HOST:PORT first",
+                        "* bye");
     }
 
     /** Standard input is a pipe here, so the loop's poller watches it. */
@@ -88,7 +96,10 @@ class PeerCommandTest {
                 assertThat(carol.readLine()).isNull();
             }
             assertThat(alice.awaitExit()).as(alice.output()).isZero();
-            assertThat(alice.output()).endsWith("* bye").doesNotContain("WARNING").doesNotContain("Exception");
+            assertThat(alice.output())
+                    .endsWith("* bye")
+                    .doesNotContain("WARNING")
+                    .doesNotContain("Exception");
         }
     }
 
@@ -96,8 +107,9 @@ class PeerCommandTest {
     @Test
     void aKilledPeerIsNoticedAndTheOtherCarriesOnWithAThird() throws Exception {
         try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice");
-             PeerProcess bob = new PeerProcess("--port", "0", "--name", "bob")) {
-            int alicePort = Integer.parseInt(alice.await(BANNER.formatted("alice")).group(1));
+                PeerProcess bob = new PeerProcess("--port", "0", "--name", "bob")) {
+            int alicePort =
+                    Integer.parseInt(alice.await(BANNER.formatted("alice")).group(1));
             int bobPort = Integer.parseInt(bob.await(BANNER.formatted("bob")).group(1));
             bob.type("/connect 127.0.0.1:" + alicePort);
             bob.await("\\* #1 alice joined from 127\\.0\\.0\\.1:" + alicePort + " \\(out\\)");
@@ -123,7 +135,8 @@ class PeerCommandTest {
         static Talker join(int port, String expectedName, String name) throws IOException {
             Socket s = new Socket("127.0.0.1", port);
             s.setSoTimeout(20_000);
-            Talker t = new Talker(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
+            Talker t = new Talker(
+                    s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)));
             assertThat(t.readLine()).isEqualTo("hello: " + expectedName);
             t.send("hello: " + name);
             return t;

@@ -34,7 +34,8 @@ final class PeerProcess implements AutoCloseable {
     }
 
     private void collect() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l; (l = r.readLine()) != null; ) {
                 synchronized (this) {
                     lines.add(l);
@@ -59,7 +60,7 @@ final class PeerProcess implements AutoCloseable {
     synchronized Matcher await(String regex) throws InterruptedException {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (;;) {
+        for (; ; ) {
             for (String l : lines) {
                 Matcher m = p.matcher(l);
                 if (m.matches()) return m;

@@ -1,6 +1,6 @@
 package io.netloop.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,8 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The main job as a user runs it: {@code netloop serve}, a browser-like client, then SIGTERM. */
 class ServeCommandTest {
@@ -18,16 +17,20 @@ class ServeCommandTest {
     void serveShowsTheDemoSiteAndStopsWithExitZeroOnSigterm() throws Exception {
         try (ServeProcess p = ServeProcess.start("serve", "--port", "0", "--access-log", "off")) {
             String banner = p.banner();
-            Matcher m = Pattern.compile("serving the demo site at (http://127\\.0\\.0\\.1:\\d+/) \\(epoll-lt, \\d+ loop\\(s\\).*")
+            Matcher m = Pattern.compile(
+                            "serving the demo site at (http://127\\.0\\.0\\.1:\\d+/) \\(epoll-lt, \\d+ loop\\(s\\).*")
                     .matcher(String.valueOf(banner));
             assertThat(m.matches()).as(banner).isTrue();
             try (HttpClient client = HttpClient.newHttpClient()) {
-                HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(m.group(1))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> page = client.send(
+                        HttpRequest.newBuilder(URI.create(m.group(1))).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(page.statusCode()).isEqualTo(200);
-                assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+                assertThat(page.headers().firstValue("content-type"))
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
                 assertThat(page.body()).contains("netloop");
-                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(m.group(1) + "plaintext")).build(),
+                HttpResponse<String> plain = client.send(
+                        HttpRequest.newBuilder(URI.create(m.group(1) + "plaintext"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(plain.body()).isEqualTo("Hello, World!");
             }

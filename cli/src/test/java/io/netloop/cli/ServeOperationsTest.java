@@ -1,6 +1,6 @@
 package io.netloop.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,22 +9,34 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code netloop serve} in production: the admin port, a drain on SIGTERM, and processes sharing a port. */
 class ServeOperationsTest {
 
     private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void sigtermFailsReadinessForTheDrainDelayThenExitsZero() throws Exception {
-        try (ServeProcess p = ServeProcess.start("serve", "--port", "0", "--admin-port", "0", "--access-log", "off",
-                "--drain-delay", "2s", "--drain-timeout", "5s");
-             HttpClient client = HttpClient.newHttpClient()) {
+        try (ServeProcess p = ServeProcess.start(
+                        "serve",
+                        "--port",
+                        "0",
+                        "--admin-port",
+                        "0",
+                        "--access-log",
+                        "off",
+                        "--drain-delay",
+                        "2s",
+                        "--drain-timeout",
+                        "5s");
+                HttpClient client = HttpClient.newHttpClient()) {
             String site = p.url(0);
             String admin = p.url(1);
             assertThat(admin).isNotEqualTo(site);
@@ -54,15 +66,19 @@ class ServeOperationsTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        try (ServeProcess a = ServeProcess.start("serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1");
-             ServeProcess b = ServeProcess.start("serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1")) {
+        try (ServeProcess a =
+                        ServeProcess.start("serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1");
+                ServeProcess b = ServeProcess.start(
+                        "serve", "--port", Integer.toString(port), "--reuseport", "--threads", "1")) {
             assertThat(a.banner()).contains("SO_REUSEPORT");
             assertThat(b.banner()).startsWith("serving ");
             int n = 40;
             for (int i = 0; i < n; i++) {
                 // A new connection each time: the kernel picks a listener per connection.
                 try (HttpClient client = HttpClient.newHttpClient()) {
-                    assertThat(get(client, "http://127.0.0.1:" + port + "/hello/n" + i).statusCode()).isEqualTo(200);
+                    assertThat(get(client, "http://127.0.0.1:" + port + "/hello/n" + i)
+                                    .statusCode())
+                            .isEqualTo(200);
                 }
             }
             long deadline = System.nanoTime() + 5_000_000_000L;

@@ -1,18 +1,17 @@
 package io.netloop.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code netloop} in a child JVM on the test's class path, as a user runs it: its first line
@@ -30,6 +29,7 @@ final class ServeProcess implements AutoCloseable {
     private String banner;
     /** Lines printed after the banner (the access log on stdout, messages on stderr). */
     final List<String> output = new CopyOnWriteArrayList<>();
+
     private Thread reader;
 
     private ServeProcess(Process process) {
@@ -40,20 +40,24 @@ final class ServeProcess implements AutoCloseable {
     /** Starts {@code netloop args...} ({@code "serve", "--port", "0"}). */
     static ServeProcess start(String... args) throws IOException {
         List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS, "-Xmx128m"), args);
-        return new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new ServeProcess(
+                new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
     /** The first line; the rest is collected into {@link #output} from then on. */
     String banner() throws IOException {
         if (banner == null) {
             banner = String.valueOf(out.readLine());
-            reader = Thread.ofPlatform().daemon().name("netloop-output-" + process.pid()).start(() -> {
-                try {
-                    for (String l; (l = out.readLine()) != null; ) output.add(l);
-                } catch (IOException closed) {
-                    // the process ended
-                }
-            });
+            reader = Thread.ofPlatform()
+                    .daemon()
+                    .name("netloop-output-" + process.pid())
+                    .start(() -> {
+                        try {
+                            for (String l; (l = out.readLine()) != null; ) output.add(l);
+                        } catch (IOException closed) {
+                            // the process ended
+                        }
+                    });
         }
         return banner;
     }
@@ -68,7 +72,9 @@ final class ServeProcess implements AutoCloseable {
     }
 
     void sigterm() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid()))
+                .start()
+                .waitFor();
     }
 
     /** Waits for the exit and returns its status (-1 after 30 s without one). */

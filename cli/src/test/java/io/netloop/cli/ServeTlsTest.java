@@ -1,8 +1,8 @@
 package io.netloop.cli;
 
-import io.netloop.testing.TestCertificate;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.testing.TestCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,8 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code netloop serve} with TLS options, as a user runs it. */
 class ServeTlsTest {
@@ -25,20 +24,37 @@ class ServeTlsTest {
         TestCertificate cert = TestCertificate.generate("EC");
         Path passwordFile = cert.dir().resolve("password");
         Files.writeString(passwordFile, new String(cert.password()) + "\n");
-        try (ServeProcess p = ServeProcess.start("serve", "--https-port", "0", "--redirect-http-port", "0", "--access-log", "off",
-                "--tls-keystore", cert.keyStore().toString(), "--tls-password-file", passwordFile.toString())) {
+        try (ServeProcess p = ServeProcess.start(
+                "serve",
+                "--https-port",
+                "0",
+                "--redirect-http-port",
+                "0",
+                "--access-log",
+                "off",
+                "--tls-keystore",
+                cert.keyStore().toString(),
+                "--tls-password-file",
+                passwordFile.toString())) {
             String banner = p.banner();
-            Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ \\(plain HTTP on 127\\.0\\.0\\.1:(\\d+) redirects there\\).*")
+            Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ \\(plain HTTP on"
+                            + " 127\\.0\\.0\\.1:(\\d+) redirects there\\).*")
                     .matcher(String.valueOf(banner));
             assertThat(m.matches()).as(banner).isTrue();
-            try (HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
-                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(1) + "/plaintext")).build(),
+            try (HttpClient client =
+                    HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
+                HttpResponse<String> plain = client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(1) + "/plaintext"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(plain.body()).isEqualTo("Hello, World!");
-                HttpResponse<String> moved = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + m.group(2) + "/plaintext?x=1")).build(),
+                HttpResponse<String> moved = client.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + m.group(2) + "/plaintext?x=1"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(moved.statusCode()).isEqualTo(308);
-                assertThat(moved.headers().firstValue("location")).hasValue("https://localhost:" + m.group(1) + "/plaintext?x=1");
+                assertThat(moved.headers().firstValue("location"))
+                        .hasValue("https://localhost:" + m.group(1) + "/plaintext?x=1");
             }
             p.stopAndExpectExitZero();
         } finally {
@@ -49,10 +65,13 @@ class ServeTlsTest {
     @Test
     void optionMistakesSayWhatToDo() {
         assertThat(run("serve", "--tls-cert", "cert.pem")).contains("--tls-cert and --tls-key go together");
-        assertThat(run("serve", "--redirect-http-port", "8080")).contains("give --tls-cert/--tls-key or --tls-keystore");
+        assertThat(run("serve", "--redirect-http-port", "8080"))
+                .contains("give --tls-cert/--tls-key or --tls-keystore");
         assertThat(run("serve", "--proxy-protocol")).contains("--proxy-protocol needs --trusted-proxy");
-        assertThat(run("serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem")).contains("/nonexistent/cert.pem");
-        assertThat(run("serve", "--proxy-protocol", "--trusted-proxy", "proxy.example")).contains("'proxy.example'");
+        assertThat(run("serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"))
+                .contains("/nonexistent/cert.pem");
+        assertThat(run("serve", "--proxy-protocol", "--trusted-proxy", "proxy.example"))
+                .contains("'proxy.example'");
     }
 
     private static String run(String... args) {

@@ -1,13 +1,9 @@
 package io.netloop.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.ChildJvm;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -20,8 +16,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** {@code netloop udp-echo} in a process of its own, and {@code netloop udp-send} against it. */
 @ExtendWith(LeakCheck.class)
@@ -38,13 +37,24 @@ class UdpCommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     void udpSendPrintsTheReplyOfUdpEcho(String io) throws Exception {
-        Process p = new ProcessBuilder(ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS),
-                "udp-echo", "--port", "0", "--io", io, "--threads", "2"))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(ChildJvm.command(
+                        Main.class,
+                        List.of(ChildJvm.NATIVE_ACCESS),
+                        "udp-echo",
+                        "--port",
+                        "0",
+                        "--io",
+                        io,
+                        "--threads",
+                        "2"))
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String banner = r.readLine();
-            Matcher m = Pattern.compile("udp echo server on 127\\.0\\.0\\.1:(\\d+) \\((epoll-lt|nio), 2 loop\\(s\\)\\).*").matcher(banner);
+            Matcher m = Pattern.compile(
+                            "udp echo server on 127\\.0\\.0\\.1:(\\d+) \\((epoll-lt|nio), 2 loop\\(s\\)\\).*")
+                    .matcher(banner);
             assertThat(m.matches()).as(banner).isTrue();
 
             Run send = run("udp-send", "127.0.0.1:" + m.group(1), "hello, datagram", "--io", io);
@@ -55,7 +65,9 @@ class UdpCommandsTest {
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(rest).isZero();
-            assertThat(rest).contains("netloop: stopped", "netloop: datagrams received 1, sent 1, dropped 0").doesNotContain("WARNING");
+            assertThat(rest)
+                    .contains("netloop: stopped", "netloop: datagrams received 1, sent 1, dropped 0")
+                    .doesNotContain("WARNING");
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -70,8 +82,9 @@ class UdpCommandsTest {
             Run r = run("udp-send", "127.0.0.1:" + port, "anyone?", "--timeout", "300ms");
             assertThat(r.code).isEqualTo(1);
             assertThat(r.out).isEmpty();
-            assertThat(r.err.strip()).isEqualTo("netloop udp-send: no reply from 127.0.0.1:" + port
-                    + " within 300 ms: is a UDP server listening there? (UDP says nothing when nobody is)");
+            assertThat(r.err.strip())
+                    .isEqualTo("netloop udp-send: no reply from 127.0.0.1:" + port
+                            + " within 300 ms: is a UDP server listening there? (UDP says nothing when nobody is)");
         }
     }
 

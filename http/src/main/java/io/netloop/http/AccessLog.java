@@ -48,13 +48,18 @@ public final class AccessLog implements AutoCloseable {
 
     /** Logs to {@code stream} (e.g. System.out), which stays open. */
     public static AccessLog to(OutputStream stream) {
-        return new AccessLog(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024), false);
+        return new AccessLog(
+                new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024), false);
     }
 
     /** Appends to {@code file}, creating it. */
     public static AccessLog toFile(Path file) throws IOException {
-        Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        Writer w = Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
         return new AccessLog(w, true);
     }
 
@@ -71,7 +76,10 @@ public final class AccessLog implements AutoCloseable {
     /** Formats and queues the line for one response. Loop thread. */
     void log(Request req, Response res, String remoteHost, String time) {
         StringBuilder b = new StringBuilder(160);
-        b.append(remoteHost == null ? "-" : remoteHost).append(" - - [").append(time).append("] \"");
+        b.append(remoteHost == null ? "-" : remoteHost)
+                .append(" - - [")
+                .append(time)
+                .append("] \"");
         if (req != null) {
             escaped(b, req.method().name());
             b.append(' ');

@@ -2,7 +2,6 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.Timer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -149,12 +148,15 @@ public final class BodyWriter {
      */
     public void every(Duration period, Runnable task) {
         connection.assertInLoop();
-        if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive: " + period);
+        if (period.isNegative() || period.isZero())
+            throw new IllegalArgumentException("period must be positive: " + period);
         if (ticker != null) throw new IllegalStateException("this body already has a periodic task");
         if (ended || !connection.isOpen()) return;
-        ticker = connection.every(() -> {
-            if (!ended && isReady()) task.run();
-        }, period.toNanos());
+        ticker = connection.every(
+                () -> {
+                    if (!ended && isReady()) task.run();
+                },
+                period.toNanos());
     }
 
     /** Runs {@code task} once if the connection closes before {@link #end} (the client went away). Loop thread. */

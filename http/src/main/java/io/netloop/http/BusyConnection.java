@@ -1,10 +1,9 @@
 package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.Timer;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
-import io.netloop.core.loop.Timer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +25,8 @@ final class BusyConnection implements ConnectionHandler {
     static final long LINGER_MILLIS = 1_000;
     static final int MAX_DISCARD = 64 * 1024;
     static final String RETRY_AFTER_SECONDS = "1";
-    private static final byte[] BODY = (503 + " " + Status.reason(503) + "\n" + Status.advice(503) + "\n")
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BODY =
+            (503 + " " + Status.reason(503) + "\n" + Status.advice(503) + "\n").getBytes(StandardCharsets.US_ASCII);
 
     private final DateCache dates;
     private Timer linger;

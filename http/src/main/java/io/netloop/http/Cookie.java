@@ -14,7 +14,10 @@ import java.util.Objects;
  */
 public final class Cookie {
     /** The SameSite attribute (RFC 6265bis): when a browser sends the cookie with cross-site requests. */
-    public enum SameSite { STRICT("Strict"), LAX("Lax"), NONE("None");
+    public enum SameSite {
+        STRICT("Strict"),
+        LAX("Lax"),
+        NONE("None");
         private final String text;
 
         SameSite(String text) {
@@ -49,7 +52,8 @@ public final class Cookie {
             char c = value.charAt(i);
             // RFC 6265 §4.1.1 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
             if (c < 0x21 || c > 0x7E || c == '"' || c == ',' || c == ';' || c == '\\') {
-                throw new IllegalArgumentException("cookie value holds '" + c + "'; percent- or base64-encode it first");
+                throw new IllegalArgumentException(
+                        "cookie value holds '" + c + "'; percent- or base64-encode it first");
             }
         }
         return new Cookie(name, value);
@@ -99,7 +103,8 @@ public final class Cookie {
     private static String checkAttribute(String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c < 0x20 || c == ';' || c == 0x7F) throw new IllegalArgumentException("cookie attribute holds a control character or ';'");
+            if (c < 0x20 || c == ';' || c == 0x7F)
+                throw new IllegalArgumentException("cookie attribute holds a control character or ';'");
         }
         return v;
     }

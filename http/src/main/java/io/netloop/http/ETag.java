@@ -14,7 +14,8 @@ final class ETag {
     private ETag() {}
 
     static String forFile(long inode, long size, long mtimeNanos) {
-        return "\"" + Long.toHexString(inode) + "-" + Long.toHexString(size) + "-" + Long.toHexString(mtimeNanos) + "\"";
+        return "\"" + Long.toHexString(inode) + "-" + Long.toHexString(size) + "-" + Long.toHexString(mtimeNanos)
+                + "\"";
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.netloop.http;
 
 import io.netloop.core.proxy.TrustedProxies;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -50,7 +50,8 @@ final class HostSyntax {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                if (i + 2 >= to || HttpChars.hexValue(s.charAt(i + 1)) < 0 || HttpChars.hexValue(s.charAt(i + 2)) < 0) return false;
+                if (i + 2 >= to || HttpChars.hexValue(s.charAt(i + 1)) < 0 || HttpChars.hexValue(s.charAt(i + 2)) < 0)
+                    return false;
                 i += 2;
             } else if (!(isAlphaNum(c) || "-._~!$&'()*+,;=".indexOf(c) >= 0)) {
                 return false;

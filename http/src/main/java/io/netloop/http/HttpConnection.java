@@ -2,11 +2,10 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
-import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.loop.Timer;
-
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.TcpConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +37,11 @@ final class HttpConnection implements ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     /** Pipelined input buffered while a response is pending, before reading pauses. */
     static final int MAX_PENDING_INPUT = 64 * 1024;
+
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Input discarded after a closing response before closing without waiting: an endless upload is not read on. */
     static final int MAX_LINGER_DISCARD = 256 * 1024;
+
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Phase {
@@ -56,7 +57,13 @@ final class HttpConnection implements ConnectionHandler {
         UPGRADED
     }
 
-    private enum Deadline { NONE, HEADER, BODY, IDLE, LINGER }
+    private enum Deadline {
+        NONE,
+        HEADER,
+        BODY,
+        IDLE,
+        LINGER
+    }
 
     private final HttpServer server;
     private final HttpServer.Settings settings;
@@ -72,10 +79,12 @@ final class HttpConnection implements ConnectionHandler {
     private boolean driving;
     /** This drive() corked the connection: pipelined responses leave together when it ends. */
     private boolean corked;
+
     private boolean outputBlocked;
     private boolean peerClosed;
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
     private boolean streaming;
+
     private int requests;
     /** When the current request's head was complete (or its refusal began): the start of its latency. */
     private long requestStart;
@@ -258,7 +267,8 @@ final class HttpConnection implements ConnectionHandler {
         phase = Phase.BODY;
         requests++;
         requestStart = loop.nowNanos();
-        InetSocketAddress client = settings.forwardedFor() == null ? remoteAddress()
+        InetSocketAddress client = settings.forwardedFor() == null
+                ? remoteAddress()
                 : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
         request = new Request(head, client);
         response = new Response(this, request);
@@ -437,7 +447,10 @@ final class HttpConnection implements ConnectionHandler {
     }
 
     private void handlerFailed(Response res, Throwable e) {
-        LOG.log(System.Logger.Level.WARNING, "handler of " + match.route() + " failed on " + request + "; answered 500", e);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "handler of " + match.route() + " failed on " + request + "; answered 500",
+                e);
         if (res.isFinished() || !conn.isOpen()) return;
         if (res.isCommitted()) {
             conn.close(); // part of the response is out: only closing tells the client it is broken
@@ -483,8 +496,11 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         phase = Phase.IDLE;
-        setDeadline(Deadline.IDLE, server.isDraining() ? Math.min(LINGER_NANOS, settings.idleTimeoutNanos())
-                : settings.idleTimeoutNanos());
+        setDeadline(
+                Deadline.IDLE,
+                server.isDraining()
+                        ? Math.min(LINGER_NANOS, settings.idleTimeoutNanos())
+                        : settings.idleTimeoutNanos());
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
     }
 
@@ -495,7 +511,11 @@ final class HttpConnection implements ConnectionHandler {
         if (log != null) {
             // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
             InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
-            log.log(res.request(), res, remote == null ? null : remote.getAddress().getHostAddress(), resources.dates().log());
+            log.log(
+                    res.request(),
+                    res,
+                    remote == null ? null : remote.getAddress().getHostAddress(),
+                    resources.dates().log());
         }
         request = null;
         response = null;
@@ -506,7 +526,8 @@ final class HttpConnection implements ConnectionHandler {
     boolean mustClose() {
         // A response sent before its request's body is read ends the connection: the rest of
         // the body would otherwise be taken for the next request.
-        return server.isDraining() || (phase == Phase.BODY && request != null && request.head().hasBody())
+        return server.isDraining()
+                || (phase == Phase.BODY && request != null && request.head().hasBody())
                 || requests >= settings.maxRequestsPerConnection()
                 || (request != null && !request.head().isKeepAlive());
     }
@@ -590,7 +611,7 @@ final class HttpConnection implements ConnectionHandler {
                 if (conn.queuedOutputBytes() > 0) setDeadline(Deadline.LINGER, LINGER_NANOS);
                 else conn.close();
             }
-            case NONE -> { }
+            case NONE -> {}
         }
     }
 

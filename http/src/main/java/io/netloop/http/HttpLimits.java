@@ -35,7 +35,8 @@ public record HttpLimits(
         positive("maxHeaderFields", maxHeaderFields);
         if (maxBodySize < 0) throw new IllegalArgumentException("maxBodySize must not be negative: " + maxBodySize);
         if (maxChunkExtensionLength < 0) {
-            throw new IllegalArgumentException("maxChunkExtensionLength must not be negative: " + maxChunkExtensionLength);
+            throw new IllegalArgumentException(
+                    "maxChunkExtensionLength must not be negative: " + maxChunkExtensionLength);
         }
     }
 

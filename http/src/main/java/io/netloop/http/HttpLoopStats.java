@@ -19,7 +19,10 @@ public final class HttpLoopStats {
      * Upper bounds of the latency buckets, in seconds: 0.5 ms to 10 s, roughly
      * 1-2.5-5 per decade, as Prometheus' defaults but reaching down to the loop's scale.
      */
-    static final double[] BOUNDS_SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    static final double[] BOUNDS_SECONDS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
     private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
 
     static {
@@ -32,6 +35,7 @@ public final class HttpLoopStats {
     private final long[] byClass = new long[5];
     /** Not cumulative: slot i counts latencies in (bound[i-1], bound[i]]; the last slot is above every bound. */
     private final long[] buckets = new long[BOUNDS_NANOS.length + 1];
+
     private long latencySumNanos;
 
     void connectionOpened() {
@@ -93,8 +97,12 @@ public final class HttpLoopStats {
 
         /** What happened between {@code earlier} and this snapshot (for rates and recent percentiles). */
         public Snapshot minus(Snapshot earlier) {
-            return new Snapshot(opened - earlier.opened, closed - earlier.closed, diff(byClass, earlier.byClass),
-                    diff(latencyBuckets, earlier.latencyBuckets), latencySumNanos - earlier.latencySumNanos);
+            return new Snapshot(
+                    opened - earlier.opened,
+                    closed - earlier.closed,
+                    diff(byClass, earlier.byClass),
+                    diff(latencyBuckets, earlier.latencyBuckets),
+                    latencySumNanos - earlier.latencySumNanos);
         }
 
         public Snapshot plus(Snapshot o) {
@@ -136,8 +144,12 @@ public final class HttpLoopStats {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Snapshot s && opened == s.opened && closed == s.closed && latencySumNanos == s.latencySumNanos
-                    && Arrays.equals(byClass, s.byClass) && Arrays.equals(latencyBuckets, s.latencyBuckets);
+            return o instanceof Snapshot s
+                    && opened == s.opened
+                    && closed == s.closed
+                    && latencySumNanos == s.latencySumNanos
+                    && Arrays.equals(byClass, s.byClass)
+                    && Arrays.equals(latencyBuckets, s.latencyBuckets);
         }
 
         @Override
@@ -147,8 +159,9 @@ public final class HttpLoopStats {
 
         @Override
         public String toString() {
-            return "HttpLoopStats.Snapshot[opened=" + opened + ", closed=" + closed + ", byClass=" + Arrays.toString(byClass)
-                    + ", buckets=" + Arrays.toString(latencyBuckets) + ", sumNanos=" + latencySumNanos + "]";
+            return "HttpLoopStats.Snapshot[opened=" + opened + ", closed=" + closed + ", byClass="
+                    + Arrays.toString(byClass) + ", buckets=" + Arrays.toString(latencyBuckets) + ", sumNanos="
+                    + latencySumNanos + "]";
         }
     }
 }

@@ -56,8 +56,16 @@ public final class HttpParser {
     private static final int MAX_CHUNK_SIZE_DIGITS = 16;
 
     private enum State {
-        REQUEST_LINE, HEADER_LINE, BODY_START, FIXED_BODY,
-        CHUNK_SIZE_LINE, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER_LINE, FAILED
+        REQUEST_LINE,
+        HEADER_LINE,
+        BODY_START,
+        FIXED_BODY,
+        CHUNK_SIZE_LINE,
+        CHUNK_DATA,
+        CHUNK_DATA_CR,
+        CHUNK_DATA_LF,
+        TRAILER_LINE,
+        FAILED
     }
 
     private final HttpLimits limits;
@@ -207,8 +215,14 @@ public final class HttpParser {
     // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
     private ParseResult readVersion(byte[] a, int start, int end) {
         if (end - start != 8
-                || a[start] != 'H' || a[start + 1] != 'T' || a[start + 2] != 'T' || a[start + 3] != 'P' || a[start + 4] != '/'
-                || !HttpChars.isDigit(a[start + 5]) || a[start + 6] != '.' || !HttpChars.isDigit(a[start + 7])) {
+                || a[start] != 'H'
+                || a[start + 1] != 'T'
+                || a[start + 2] != 'T'
+                || a[start + 3] != 'P'
+                || a[start + 4] != '/'
+                || !HttpChars.isDigit(a[start + 5])
+                || a[start + 6] != '.'
+                || !HttpChars.isDigit(a[start + 7])) {
             return fatal(400, "malformed HTTP version");
         }
         int major = a[start + 5] - '0';
@@ -228,7 +242,8 @@ public final class HttpParser {
             return trailer ? completeMessage() : completeHead();
         }
         HttpHeaders fields = trailer ? request.trailers() : headers;
-        if (fields.size() == limits.maxHeaderFields()) return fatal(431, trailer ? "too many trailer fields" : "too many header fields");
+        if (fields.size() == limits.maxHeaderFields())
+            return fatal(431, trailer ? "too many trailer fields" : "too many header fields");
         int start = in.readerIndex();
         ParseResult failure = readFieldLine(in.array(), start, start + len, fields);
         if (failure != null) return failure;

@@ -21,7 +21,13 @@ public final class HttpRequest {
     private final boolean keepAlive;
     private final boolean expectsContinue;
 
-    HttpRequest(Method method, RequestTarget target, HttpVersion version, HttpHeaders headers, long contentLength, boolean chunked) {
+    HttpRequest(
+            Method method,
+            RequestTarget target,
+            HttpVersion version,
+            HttpHeaders headers,
+            long contentLength,
+            boolean chunked) {
         this.method = method;
         this.target = target;
         this.version = version;
@@ -33,7 +39,8 @@ public final class HttpRequest {
         this.host = !target.authority().isEmpty() ? target.authority() : hostField == null ? "" : hostField;
         // RFC 9112 §9.3: HTTP/1.1 is persistent unless "close" is sent; HTTP/1.0 only with "keep-alive".
         boolean close = headers.containsToken("Connection", "close");
-        this.keepAlive = !close && (version == HttpVersion.HTTP_1_1 || headers.containsToken("Connection", "keep-alive"));
+        this.keepAlive =
+                !close && (version == HttpVersion.HTTP_1_1 || headers.containsToken("Connection", "keep-alive"));
         // RFC 9110 §10.1.1: a server MUST ignore a 100-continue expectation in an HTTP/1.0 request.
         this.expectsContinue = version == HttpVersion.HTTP_1_1 && headers.containsToken("Expect", "100-continue");
     }

@@ -1,26 +1,25 @@
 package io.netloop.http;
 
-import io.netloop.core.tcp.AcceptMode;
-import io.netloop.core.tcp.ConnectionConfig;
-import io.netloop.core.tcp.ConnectionFilter;
 import io.netloop.core.loop.IoMode;
-import io.netloop.core.transport.NetOption;
-import io.netloop.core.tcp.HandlerMode;
-import io.netloop.core.tcp.TcpServer;
 import io.netloop.core.loop.WorkerPool;
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.tcp.ConnectionFilter;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.tcp.TcpServer;
 import io.netloop.core.tls.TlsConfig;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-
-import java.util.concurrent.ConcurrentHashMap;
+import io.netloop.core.transport.NetOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * An HTTP/1.1 server (RFC 9110, RFC 9112) on the reactor: a {@link TcpServer} whose
@@ -53,15 +52,23 @@ public final class HttpServer implements AutoCloseable {
      *
      * <p>Threading: immutable.
      */
-    record Settings(HttpLimits limits, long headerTimeoutNanos, long idleTimeoutNanos, int maxRequestsPerConnection,
-                    boolean gzip, int gzipMinSize, AccessLog accessLog, TrustedProxies forwardedFor, int minBodyRate) {}
+    record Settings(
+            HttpLimits limits,
+            long headerTimeoutNanos,
+            long idleTimeoutNanos,
+            int maxRequestsPerConnection,
+            boolean gzip,
+            int gzipMinSize,
+            AccessLog accessLog,
+            TrustedProxies forwardedFor,
+            int minBodyRate) {}
 
     private final Builder builder;
     private final Settings settings;
     private final Router router = new Router();
     /** One per loop thread: each loop's connections share its Date cache, compressor and scratch buffer. */
-    private final ConcurrentHashMap<Thread, LoopResources> resources =
-            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Thread, LoopResources> resources = new ConcurrentHashMap<>();
+
     private volatile TcpServer tcp;
     private volatile boolean draining;
     /** False from the start of a {@link #drain}: load balancers are told to stop sending work. */
@@ -70,13 +77,22 @@ public final class HttpServer implements AutoCloseable {
     private final java.util.List<StaticFiles> staticFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Made on first use by a route of that mode; closed with the server. */
     private WorkerPool workers;
+
     private ExecutorService virtualThreads;
     private volatile boolean closed;
 
     private HttpServer(Builder b) {
         this.builder = b;
-        this.settings = new Settings(b.limits, b.headerTimeout.toNanos(), b.idleTimeout.toNanos(),
-                b.maxRequestsPerConnection, b.gzip, b.gzipMinSize, b.accessLog, b.forwardedFor, b.minBodyRate);
+        this.settings = new Settings(
+                b.limits,
+                b.headerTimeout.toNanos(),
+                b.idleTimeout.toNanos(),
+                b.maxRequestsPerConnection,
+                b.gzip,
+                b.gzipMinSize,
+                b.accessLog,
+                b.forwardedFor,
+                b.minBodyRate);
     }
 
     public static Builder builder() {
@@ -137,7 +153,9 @@ public final class HttpServer implements AutoCloseable {
                 .connectionConfig(builder.connectionConfig.withWriteTimeout(builder.writeTimeout, builder.minSendRate))
                 .threads(builder.threads)
                 .accept(builder.accept)
-                .maxConnections(builder.maxConnections, () -> new BusyConnection(loopResources().dates()))
+                .maxConnections(
+                        builder.maxConnections,
+                        () -> new BusyConnection(loopResources().dates()))
                 // Called on the loop thread that will own the connection (both accept modes).
                 .handler(() -> new HttpConnection(this, loopResources()));
         if (builder.reusePort) t.listenOption(NetOption.SO_REUSEPORT, true);
@@ -271,7 +289,8 @@ public final class HttpServer implements AutoCloseable {
             }
             case VIRTUAL -> {
                 if (virtualThreads == null) {
-                    virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-http-", 0).factory());
+                    virtualThreads = Executors.newThreadPerTaskExecutor(
+                            Thread.ofVirtual().name("netloop-http-", 0).factory());
                 }
                 yield virtualThreads;
             }
@@ -357,7 +376,8 @@ public final class HttpServer implements AutoCloseable {
 
         /** The pool for routes in {@link HandlerMode#WORKERS} mode: threads and queue capacity. */
         public Builder workers(int threads, int queueCapacity) {
-            if (threads <= 0 || queueCapacity <= 0) throw new IllegalArgumentException("workers and queue must be positive");
+            if (threads <= 0 || queueCapacity <= 0)
+                throw new IllegalArgumentException("workers and queue must be positive");
             this.workerThreads = threads;
             this.workerQueue = queueCapacity;
             return this;
@@ -428,7 +448,8 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder writeTimeout(Duration window, int minBytesPerSecond) {
             this.writeTimeout = positive(window, "writeTimeout");
-            if (minBytesPerSecond < 0) throw new IllegalArgumentException("minBytesPerSecond must not be negative: " + minBytesPerSecond);
+            if (minBytesPerSecond < 0)
+                throw new IllegalArgumentException("minBytesPerSecond must not be negative: " + minBytesPerSecond);
             this.minSendRate = minBytesPerSecond;
             return this;
         }
@@ -441,7 +462,8 @@ public final class HttpServer implements AutoCloseable {
          * Default 1024 bytes/s.
          */
         public Builder minBodyRate(int bytesPerSecond) {
-            if (bytesPerSecond < 0) throw new IllegalArgumentException("minBodyRate must not be negative: " + bytesPerSecond);
+            if (bytesPerSecond < 0)
+                throw new IllegalArgumentException("minBodyRate must not be negative: " + bytesPerSecond);
             this.minBodyRate = bytesPerSecond;
             return this;
         }

@@ -1,22 +1,22 @@
 package io.netloop.http;
 
 import io.netloop.core.loop.LoopStats;
-
 import java.util.List;
 
 /**
  * An {@link HttpServer}'s statistics at one moment, per event loop: the loop's own counters
  * (wake-ups, tasks, bytes) and its HTTP counters (connections, responses, latency).
  *
+ * <p>Threading: immutable.
+ *
  * @param ready whether the server takes new work ({@link HttpServer#isReady()})
  * @param draining whether a graceful stop has begun
  * @param workerQueueDepth handler tasks waiting for a worker (routes in WORKERS mode)
  * @param connectionsRejected connections over the connection limit since start (answered 503 or closed at once)
  * @param loops one entry per loop, in the server's loop order
- *
- * <p>Threading: immutable.
  */
-public record HttpStats(boolean ready, boolean draining, int workerQueueDepth, long connectionsRejected, List<Loop> loops) {
+public record HttpStats(
+        boolean ready, boolean draining, int workerQueueDepth, long connectionsRejected, List<Loop> loops) {
     public HttpStats {
         loops = List.copyOf(loops);
     }

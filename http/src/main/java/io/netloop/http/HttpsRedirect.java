@@ -23,16 +23,24 @@ public final class HttpsRedirect {
      * @param fallbackHost for requests that name no host (HTTP/1.0 without Host)
      */
     public static void install(HttpServer plain, int httpsPort, String fallbackHost) {
-        plain.any("/*", (req, res) -> res.status(308).header("Location", location(req.head(), httpsPort, fallbackHost))
-                .type("text/plain; charset=utf-8").send("use HTTPS\n"));
+        plain.any(
+                "/*",
+                (req, res) -> res.status(308)
+                        .header("Location", location(req.head(), httpsPort, fallbackHost))
+                        .type("text/plain; charset=utf-8")
+                        .send("use HTTPS\n"));
     }
 
     static String location(HttpRequest head, int httpsPort, String fallbackHost) {
         String host = withoutPort(head.host());
-        if (host.isEmpty()) host = fallbackHost.indexOf(':') >= 0 && !fallbackHost.startsWith("[") ? "[" + fallbackHost + "]" : fallbackHost;
+        if (host.isEmpty())
+            host = fallbackHost.indexOf(':') >= 0 && !fallbackHost.startsWith("[")
+                    ? "[" + fallbackHost + "]"
+                    : fallbackHost;
         RequestTarget t = head.target();
         String path = t.rawPath().isEmpty() || t.rawPath().equals("*") ? "/" : t.rawPath();
-        return "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + path + (t.query().isEmpty() ? "" : "?" + t.query());
+        return "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + path
+                + (t.query().isEmpty() ? "" : "?" + t.query());
     }
 
     private static String withoutPort(String authority) {

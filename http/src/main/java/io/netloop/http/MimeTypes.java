@@ -66,8 +66,13 @@ public final class MimeTypes {
     public static boolean isCompressible(String contentType) {
         if (contentType == null) return false;
         String t = contentType.toLowerCase(Locale.ROOT);
-        return t.startsWith("text/") || t.startsWith("application/json") || t.startsWith("application/xml")
-                || t.startsWith("application/javascript") || t.startsWith("image/svg+xml") || t.startsWith("application/wasm")
-                || t.contains("+json") || t.contains("+xml");
+        return t.startsWith("text/")
+                || t.startsWith("application/json")
+                || t.startsWith("application/xml")
+                || t.startsWith("application/javascript")
+                || t.startsWith("image/svg+xml")
+                || t.startsWith("application/wasm")
+                || t.contains("+json")
+                || t.contains("+xml");
     }
 }

@@ -42,7 +42,8 @@ public final class PathDecoder {
      * @throws MalformedPathException if the path is malformed or climbs above the root
      */
     public static DecodedPath decode(String rawPath) {
-        if (rawPath.isEmpty() || rawPath.charAt(0) != '/') throw new MalformedPathException("path does not start with '/'");
+        if (rawPath.isEmpty() || rawPath.charAt(0) != '/')
+            throw new MalformedPathException("path does not start with '/'");
         List<String> segments = new ArrayList<>();
         boolean encodedSlash = false;
         boolean backslash = false;
@@ -78,7 +79,8 @@ public final class PathDecoder {
         boolean encoded = false;
         for (int i = from; i < to; i++) {
             char c = raw.charAt(i);
-            if (c <= 0x20 || c >= 0x7F || c == '?' || c == '#') throw new MalformedPathException("invalid character in path");
+            if (c <= 0x20 || c >= 0x7F || c == '?' || c == '#')
+                throw new MalformedPathException("invalid character in path");
             if (c == '%') encoded = true;
         }
         if (!encoded) return raw.substring(from, to);
@@ -99,7 +101,8 @@ public final class PathDecoder {
             bytes[n++] = (byte) b;
             i += 2;
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {

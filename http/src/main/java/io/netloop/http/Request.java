@@ -136,8 +136,8 @@ public final class Request {
     public Map<String, List<String>> formParams() {
         if (form == null) {
             String type = header("Content-Type");
-            boolean isForm = type != null
-                    && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+            boolean isForm =
+                    type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
             form = UrlEncoded.parse(isForm ? new String(body, StandardCharsets.ISO_8859_1) : "");
         }
         return form;

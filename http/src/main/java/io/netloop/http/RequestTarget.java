@@ -16,7 +16,8 @@ import java.util.Locale;
  *                    application's to choose); empty when there is none
  * @param decodedPath the path after {@link PathDecoder}
  */
-public record RequestTarget(Form form, String raw, String authority, String rawPath, String query, DecodedPath decodedPath) {
+public record RequestTarget(
+        Form form, String raw, String authority, String rawPath, String query, DecodedPath decodedPath) {
 
     /** The four forms of RFC 9112 §3.2. */
     public enum Form {
@@ -43,7 +44,8 @@ public record RequestTarget(Form form, String raw, String authority, String rawP
      */
     public static RequestTarget parse(Method method, String raw) {
         if (method.equals(Method.CONNECT)) {
-            if (!HostSyntax.isValidAuthority(raw, true)) throw new MalformedTargetException("CONNECT needs an authority-form target");
+            if (!HostSyntax.isValidAuthority(raw, true))
+                throw new MalformedTargetException("CONNECT needs an authority-form target");
             return new RequestTarget(Form.AUTHORITY, raw, raw, "", "", new DecodedPath("", false, false));
         }
         if (raw.equals("*")) {
@@ -59,14 +61,17 @@ public record RequestTarget(Form form, String raw, String authority, String rawP
     private static RequestTarget absolute(String raw, int schemeEnd) {
         // Only http and https have the authority and path semantics this server serves (RFC 9110 §4.2).
         String scheme = raw.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) throw new MalformedTargetException("unsupported URI scheme");
+        if (!scheme.equals("http") && !scheme.equals("https"))
+            throw new MalformedTargetException("unsupported URI scheme");
         int authorityStart = schemeEnd + 3;
         int authorityEnd = authorityStart;
-        while (authorityEnd < raw.length() && raw.charAt(authorityEnd) != '/' && raw.charAt(authorityEnd) != '?') authorityEnd++;
+        while (authorityEnd < raw.length() && raw.charAt(authorityEnd) != '/' && raw.charAt(authorityEnd) != '?')
+            authorityEnd++;
         String authority = raw.substring(authorityStart, authorityEnd);
         // RFC 9110 §4.2.4: userinfo in an http(s) URI is to be treated as an error.
         if (authority.indexOf('@') >= 0) throw new MalformedTargetException("userinfo in request target");
-        if (!HostSyntax.isValidAuthority(authority, false)) throw new MalformedTargetException("invalid authority in request target");
+        if (!HostSyntax.isValidAuthority(authority, false))
+            throw new MalformedTargetException("invalid authority in request target");
         String rest = raw.substring(authorityEnd);
         // RFC 9110 §4.2.3: an empty path is equivalent to "/".
         if (rest.isEmpty() || rest.charAt(0) == '?') rest = "/" + rest;

@@ -2,7 +2,6 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,16 +59,21 @@ public final class Response {
      */
     public Response header(String name, String value) {
         checkOpen();
-        if (!HttpChars.isToken(name)) throw new IllegalArgumentException("header name must be a token: \"" + name + "\"");
+        if (!HttpChars.isToken(name))
+            throw new IllegalArgumentException("header name must be a token: \"" + name + "\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0 || c > 0xFF) {
-                throw new IllegalArgumentException("header value of " + name + " holds CR, LF, NUL or a non-Latin-1 character");
+                throw new IllegalArgumentException(
+                        "header value of " + name + " holds CR, LF, NUL or a non-Latin-1 character");
             }
         }
-        if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
-                || name.equalsIgnoreCase("Date") || name.equalsIgnoreCase("Server")) {
-            throw new IllegalArgumentException(name + " is written by the server; choose the body with send/stream/file instead");
+        if (name.equalsIgnoreCase("Content-Length")
+                || name.equalsIgnoreCase("Transfer-Encoding")
+                || name.equalsIgnoreCase("Date")
+                || name.equalsIgnoreCase("Server")) {
+            throw new IllegalArgumentException(
+                    name + " is written by the server; choose the body with send/stream/file instead");
         }
         if (name.equalsIgnoreCase("Connection")) {
             if (value.toLowerCase(java.util.Locale.ROOT).contains("close")) closeAfter = true;
@@ -256,10 +260,12 @@ public final class Response {
     public boolean switchProtocols(String protocol, UpgradeHandler next) {
         checkOpen();
         connection.assertInLoop();
-        if (!HttpChars.isToken(protocol)) throw new IllegalArgumentException("protocol must be a token: \"" + protocol + "\"");
+        if (!HttpChars.isToken(protocol))
+            throw new IllegalArgumentException("protocol must be a token: \"" + protocol + "\"");
         java.util.Objects.requireNonNull(next, "next");
         if (!connection.isAnswering(this)) {
-            throw new IllegalStateException("switchProtocols answers a whole request, from a handler that runs on the loop");
+            throw new IllegalStateException(
+                    "switchProtocols answers a whole request, from a handler that runs on the loop");
         }
         if (connection.isDraining()) {
             sendError(503);
@@ -339,7 +345,10 @@ public final class Response {
 
     private byte[] maybeCompress(byte[] body) {
         HttpServer.Settings s = connection.settings();
-        if (!s.gzip() || body.length < s.gzipMinSize() || status != 200 || header("Content-Encoding") != null
+        if (!s.gzip()
+                || body.length < s.gzipMinSize()
+                || status != 200
+                || header("Content-Encoding") != null
                 || !MimeTypes.isCompressible(header("Content-Type"))) {
             return body;
         }

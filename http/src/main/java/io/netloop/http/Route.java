@@ -1,7 +1,6 @@
 package io.netloop.http;
 
 import io.netloop.core.tcp.HandlerMode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,9 +45,11 @@ public final class Route {
         boolean wildcard = parts.getLast().equals("*");
         if (wildcard) parts.removeLast();
         for (String p : parts) {
-            if (p.contains("*")) throw new IllegalArgumentException("'*' may only be the last segment of a pattern: " + pattern);
+            if (p.contains("*"))
+                throw new IllegalArgumentException("'*' may only be the last segment of a pattern: " + pattern);
             if (p.startsWith("{") != p.endsWith("}") || (p.startsWith("{") && p.length() < 3)) {
-                throw new IllegalArgumentException("malformed parameter segment '" + p + "' in " + pattern + "; write {name}");
+                throw new IllegalArgumentException(
+                        "malformed parameter segment '" + p + "' in " + pattern + "; write {name}");
             }
         }
         this.segments = parts.toArray(String[]::new);

@@ -3,7 +3,6 @@ package io.netloop.http;
 import io.netloop.core.file.FileRoot;
 import io.netloop.core.file.FileStat;
 import io.netloop.core.file.OpenFile;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -94,7 +93,8 @@ public final class StaticFiles implements Handler, AutoCloseable {
     /** RFC 3986 §5.2: relative links in an index resolve against the slash-ended path. */
     private static void redirectToSlash(Request req, Response res) {
         String query = req.head().query();
-        res.status(301).setHeader("Location", req.head().target().rawPath() + "/" + (query.isEmpty() ? "" : "?" + query));
+        res.status(301)
+                .setHeader("Location", req.head().target().rawPath() + "/" + (query.isEmpty() ? "" : "?" + query));
         res.send();
     }
 
@@ -117,7 +117,8 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 rel = rel.isEmpty() ? "index.html" : rel + "/index.html";
                 file = openUnderRoot(rel, res, false);
                 if (file == null) {
-                    if (listDirectories) sendListing(req, res, root.path().resolve(rel).getParent());
+                    if (listDirectories)
+                        sendListing(req, res, root.path().resolve(rel).getParent());
                     else res.sendError(404);
                     return;
                 }
@@ -178,7 +179,9 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 return;
             }
             String type = MimeTypes.forName(path.getFileName().toString());
-            OpenFile g = MimeTypes.isCompressible(type) ? openSibling(path.resolveSibling(path.getFileName() + ".gz")) : null;
+            OpenFile g = MimeTypes.isCompressible(type)
+                    ? openSibling(path.resolveSibling(path.getFileName() + ".gz"))
+                    : null;
             try {
                 FileInfo gz = null;
                 if (g != null) {
@@ -205,7 +208,11 @@ public final class StaticFiles implements Handler, AutoCloseable {
     /** What is served: an open file, its length, its modification time and its validator. */
     private record FileInfo(OpenFile file, long size, long mtimeSeconds, String etag) {
         static FileInfo of(OpenFile f, FileStat st) {
-            return new FileInfo(f, st.size(), st.mtimeNanos() / 1_000_000_000L, ETag.forFile(st.inode(), st.size(), st.mtimeNanos()));
+            return new FileInfo(
+                    f,
+                    st.size(),
+                    st.mtimeNanos() / 1_000_000_000L,
+                    ETag.forFile(st.inode(), st.size(), st.mtimeNanos()));
         }
     }
 
@@ -239,7 +246,8 @@ public final class StaticFiles implements Handler, AutoCloseable {
 
         // RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since; If-None-Match, else If-Modified-Since; then Range.
         String ifMatch = req.header("If-Match");
-        if (ifMatch != null ? !ETag.matches(ifMatch, info.etag())
+        if (ifMatch != null
+                ? !ETag.matches(ifMatch, info.etag())
                 : modifiedSince(req.header("If-Unmodified-Since"), info)) {
             preconditionFailed(res);
             return;
@@ -316,7 +324,8 @@ public final class StaticFiles implements Handler, AutoCloseable {
         long total = 0;
         for (RangeRequest.Span s : spans) {
             byte[] h = ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: "
-                    + s.contentRange(info.size()) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                            + s.contentRange(info.size()) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             heads.add(h);
             total += h.length + s.length();
         }
@@ -337,9 +346,16 @@ public final class StaticFiles implements Handler, AutoCloseable {
         }
         names.sort(String::compareTo);
         StringBuilder html = new StringBuilder("<!doctype html><meta charset=utf-8><title>Index of ")
-                .append(escape(req.path())).append("</title><h1>Index of ").append(escape(req.path())).append("</h1><ul>");
+                .append(escape(req.path()))
+                .append("</title><h1>Index of ")
+                .append(escape(req.path()))
+                .append("</h1><ul>");
         for (String n : names) {
-            html.append("<li><a href=\"").append(escape(PathEncoder.encodeSegment(n))).append("\">").append(escape(n)).append("</a>");
+            html.append("<li><a href=\"")
+                    .append(escape(PathEncoder.encodeSegment(n)))
+                    .append("\">")
+                    .append(escape(n))
+                    .append("</a>");
         }
         html.append("</ul>\n");
         res.type("text/html; charset=utf-8").send(html.toString());
@@ -357,10 +373,14 @@ public final class StaticFiles implements Handler, AutoCloseable {
             StringBuilder b = new StringBuilder();
             for (byte x : n.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
                 int c = x & 0xFF;
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                if ((c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || "-._~".indexOf(c) >= 0) {
                     b.append((char) c);
                 } else {
-                    b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    b.append('%')
+                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                             .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
                 }
             }

@@ -42,7 +42,9 @@ final class UrlEncoded {
             char c = s.charAt(i);
             if (c == '+') {
                 bytes.write(' ');
-            } else if (c == '%' && i + 2 < s.length() && HttpChars.hexValue(s.charAt(i + 1)) >= 0
+            } else if (c == '%'
+                    && i + 2 < s.length()
+                    && HttpChars.hexValue(s.charAt(i + 1)) >= 0
                     && HttpChars.hexValue(s.charAt(i + 2)) >= 0) {
                 bytes.write(HttpChars.hexValue(s.charAt(i + 1)) << 4 | HttpChars.hexValue(s.charAt(i + 2)));
                 i += 2;

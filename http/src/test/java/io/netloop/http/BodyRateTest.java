@@ -1,15 +1,14 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The minimum body rate: a body trickled slower than it gets 408 even though no single pause
@@ -21,7 +20,9 @@ class BodyRateTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(IoMode.AUTO, TestServers::demoRoutes,
+        server = TestServers.start(
+                IoMode.AUTO,
+                TestServers::demoRoutes,
                 b -> b.headerTimeout(Duration.ofMillis(800)).minBodyRate(1000));
     }
 
@@ -49,7 +50,9 @@ class BodyRateTest {
             if (r == null) r = c.read();
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(r.status()).isEqualTo(408);
-            assertThat(millis).as("cut off after the header timeout's grace and what the few bytes bought").isLessThan(10_000);
+            assertThat(millis)
+                    .as("cut off after the header timeout's grace and what the few bytes bought")
+                    .isLessThan(10_000);
         }
     }
 

@@ -1,12 +1,9 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A real client: curl, for GET, HEAD, Range and gzip. curl is installed by scripts/install-test-deps.sh. */
 @ExtendWith(LeakCheck.class)
@@ -50,8 +49,10 @@ class CurlTest {
         try {
             p = new ProcessBuilder(cmd).start();
         } catch (java.io.IOException e) {
-            throw new AssertionError("curl is missing: run ./netloop test (it installs curl through "
-                    + "scripts/install-test-deps.sh) or install curl yourself", e);
+            throw new AssertionError(
+                    "curl is missing: run ./netloop test (it installs curl through "
+                            + "scripts/install-test-deps.sh) or install curl yourself",
+                    e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p.getInputStream().transferTo(out);
@@ -68,21 +69,29 @@ class CurlTest {
     void curlGetsAPage() throws Exception {
         Result r = curl("-i", url("/files/page.html"));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("HTTP/1.1 200 OK").contains("Content-Type: text/html; charset=utf-8").endsWith(PAGE);
+        assertThat(r.out())
+                .startsWith("HTTP/1.1 200 OK")
+                .contains("Content-Type: text/html; charset=utf-8")
+                .endsWith(PAGE);
     }
 
     @Test
     void curlHeadGetsOnlyTheHead() throws Exception {
         Result r = curl("-I", url("/files/page.html"));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + PAGE.length()).doesNotContain("<p>");
+        assertThat(r.out())
+                .startsWith("HTTP/1.1 200 OK")
+                .contains("Content-Length: " + PAGE.length())
+                .doesNotContain("<p>");
     }
 
     @Test
     void curlRangeGetsPartialContent() throws Exception {
         Result r = curl("-i", "-r", "3-19", url("/files/page.html"));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("HTTP/1.1 206 Partial Content").contains("Content-Range: bytes 3-19/" + PAGE.length())
+        assertThat(r.out())
+                .startsWith("HTTP/1.1 206 Partial Content")
+                .contains("Content-Range: bytes 3-19/" + PAGE.length())
                 .endsWith(PAGE.substring(3, 20));
     }
 

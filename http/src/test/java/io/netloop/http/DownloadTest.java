@@ -1,12 +1,10 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -14,8 +12,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A 100 MiB file through sendfile(2): whole, checked by digest, and resumed with Range after a cut. */
 @ExtendWith(LeakCheck.class)
@@ -58,15 +57,22 @@ class DownloadTest {
                 InputStream in = c.input();
                 String head = readHead(in);
                 assertThat(head).startsWith("HTTP/1.1 200 ").contains("Content-Length: " + SIZE);
-                etag = head.lines().filter(l -> l.startsWith("ETag: ")).findFirst().orElseThrow().substring(6);
+                etag = head.lines()
+                        .filter(l -> l.startsWith("ETag: "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(6);
                 copy(in, md, cut);
             }
             // Resume where it stopped, only if the file is still the same.
             try (RawClient c = RawClient.connect(s)) {
-                c.send("GET /big.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=" + cut + "-\r\nIf-Range: " + etag + "\r\n\r\n");
+                c.send("GET /big.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=" + cut + "-\r\nIf-Range: " + etag
+                        + "\r\n\r\n");
                 InputStream in = c.input();
                 String head = readHead(in);
-                assertThat(head).startsWith("HTTP/1.1 206 ").contains("Content-Range: bytes " + cut + "-" + (SIZE - 1) + "/" + SIZE);
+                assertThat(head)
+                        .startsWith("HTTP/1.1 206 ")
+                        .contains("Content-Range: bytes " + cut + "-" + (SIZE - 1) + "/" + SIZE);
                 copy(in, md, SIZE - cut);
                 assertThat(HexFormat.of().formatHex(md.digest())).isEqualTo(digest);
                 assertThat(c.get("/big.bin").body()).hasSize(SIZE); // and whole, on the same connection

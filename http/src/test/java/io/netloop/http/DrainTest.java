@@ -1,12 +1,11 @@
 package io.netloop.http;
 
-import io.netloop.core.tcp.HandlerMode;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.HandlerMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link HttpServer#drain}: readiness first, a pause, then no new connections, and nothing in flight lost. */
 @ExtendWith(LeakCheck.class)
@@ -29,14 +28,19 @@ class DrainTest {
     @Test
     void noRequestInFlightFailsAndNewConnectionsAreRefusedAfterThePause() throws Exception {
         CountDownLatch slowStarted = new CountDownLatch(3);
-        HttpServer s = TestServers.start(IoMode.AUTO, x -> {
-            x.get("/fast", (req, res) -> res.send("ok"));
-            x.get("/slow", (req, res) -> {
-                slowStarted.countDown();
-                Thread.sleep(PAUSE.toMillis() + 500); // still running when the pause ends and accepting stops
-                res.send("slow done");
-            }).mode(HandlerMode.VIRTUAL);
-        }, b -> b.threads(2));
+        HttpServer s = TestServers.start(
+                IoMode.AUTO,
+                x -> {
+                    x.get("/fast", (req, res) -> res.send("ok"));
+                    x.get("/slow", (req, res) -> {
+                                slowStarted.countDown();
+                                Thread.sleep(PAUSE.toMillis()
+                                        + 500); // still running when the pause ends and accepting stops
+                                res.send("slow done");
+                            })
+                            .mode(HandlerMode.VIRTUAL);
+                },
+                b -> b.threads(2));
         int port = s.port();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger answered = new AtomicInteger();
@@ -52,13 +56,15 @@ class DrainTest {
                 RawClient c = new RawClient(port);
                 slowClients.add(c);
                 c.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
-                slow.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return c.read();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }, threads));
+                slow.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return c.read();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        },
+                        threads));
             }
             // A steady load: keep-alive clients sending request after request until told Connection: close.
             CountDownLatch loadRunning = new CountDownLatch(4);
@@ -68,7 +74,8 @@ class DrainTest {
                         boolean counted = false;
                         while (true) {
                             RawClient.Resp r = c.get("/fast");
-                            if (r.status() != 200 || !r.text().equals("ok")) failures.add("answered " + r.statusLine() + " " + r.text());
+                            if (r.status() != 200 || !r.text().equals("ok"))
+                                failures.add("answered " + r.statusLine() + " " + r.text());
                             answered.incrementAndGet();
                             if (!counted) {
                                 counted = true;
@@ -89,15 +96,18 @@ class DrainTest {
             assertThat(s.isReady()).isTrue();
 
             long drainStart = System.nanoTime();
-            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return s.drain(PAUSE, Duration.ofSeconds(10));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads);
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return s.drain(PAUSE, Duration.ofSeconds(10));
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads);
             Clients.await(Duration.ofSeconds(5), "readiness to fail", () -> !s.isReady());
-            // During the pause the server still accepts (this connect would be refused after it), and says Connection: close.
+            // During the pause the server still accepts (this connect would be refused after it), and says Connection:
+            // close.
             try (RawClient late = new RawClient(port)) {
                 RawClient.Resp r = late.get("/fast");
                 assertThat(r.status()).isEqualTo(200);
@@ -110,10 +120,17 @@ class DrainTest {
                 RawClient.Resp r = f.get(10, TimeUnit.SECONDS);
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.text()).isEqualTo("slow done");
-                assertThat(r.says("Connection", "close")).as(r.statusLine() + " " + r.headers().stream().map(h -> h[0] + ": " + h[1]).toList()).isTrue();
+                assertThat(r.says("Connection", "close"))
+                        .as(r.statusLine() + " "
+                                + r.headers().stream()
+                                        .map(h -> h[0] + ": " + h[1])
+                                        .toList())
+                        .isTrue();
             }
             for (Thread t : clients) t.join(10_000);
-            assertThat(drained.get(10, TimeUnit.SECONDS)).as("every connection finished within the timeout").isTrue();
+            assertThat(drained.get(10, TimeUnit.SECONDS))
+                    .as("every connection finished within the timeout")
+                    .isTrue();
             assertThat(failures).as("failed requests").isEmpty();
             assertThat(toldToClose.get()).isEqualTo(4);
             assertThat(answered.get()).isGreaterThan(4);

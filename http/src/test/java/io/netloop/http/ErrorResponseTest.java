@@ -1,13 +1,13 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every kind of parser refusal becomes a well-formed response with the right status, then close. */
 @ExtendWith(LeakCheck.class)
@@ -16,8 +16,13 @@ class ErrorResponseTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(IoMode.AUTO, TestServers::demoRoutes,
-                b -> b.limits(HttpLimits.DEFAULT.withMaxRequestLineLength(1024).withMaxHeaderSectionSize(2048).withMaxBodySize(1000)));
+        server = TestServers.start(
+                IoMode.AUTO,
+                TestServers::demoRoutes,
+                b -> b.limits(HttpLimits.DEFAULT
+                        .withMaxRequestLineLength(1024)
+                        .withMaxHeaderSectionSize(2048)
+                        .withMaxBodySize(1000)));
     }
 
     @AfterAll
@@ -32,18 +37,23 @@ class ErrorResponseTest {
             assertThat(r.status()).as(r.statusLine()).isEqualTo(status);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(r.body().length));
-            assertThat(c.closedByServer()).as("connection closed after " + status).isTrue();
+            assertThat(c.closedByServer())
+                    .as("connection closed after " + status)
+                    .isTrue();
         }
     }
 
     @Test
     void contentLengthWithTransferEncodingIs400() throws Exception {
-        refusedAndClosed("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+        refusedAndClosed(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                400);
     }
 
     @Test
     void aBadChunkSizeIs400() throws Exception {
-        refusedAndClosed("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400);
+        refusedAndClosed(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 400);
     }
 
     @Test

@@ -1,13 +1,10 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -20,8 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Running the server out of what it has: connections (503 over the limit), descriptors and
@@ -36,8 +35,8 @@ class ExhaustionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(IoMode.AUTO, TestServers::demoRoutes,
-                b -> b.limits(HttpLimits.DEFAULT.withMaxBodySize(BODY_LIMIT)));
+        server = TestServers.start(
+                IoMode.AUTO, TestServers::demoRoutes, b -> b.limits(HttpLimits.DEFAULT.withMaxBodySize(BODY_LIMIT)));
     }
 
     @AfterAll
@@ -46,13 +45,17 @@ class ExhaustionTest {
     }
 
     private static void awaitNoConnections() throws InterruptedException {
-        Clients.await(Duration.ofSeconds(10), "every connection to close", () -> server.tcp().openCount() == 0);
+        Clients.await(
+                Duration.ofSeconds(10),
+                "every connection to close",
+                () -> server.tcp().openCount() == 0);
     }
 
     @Test
     void overTheConnectionLimitAClientGets503WithRetryAfterAndTheConnectionCloses() throws Exception {
         List<RawClient> held = new ArrayList<>();
-        try (HttpServer server = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.maxConnections(LIMIT))) {
+        try (HttpServer server =
+                TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.maxConnections(LIMIT))) {
             for (int i = 0; i < LIMIT; i++) {
                 RawClient c = RawClient.connect(server);
                 held.add(c);
@@ -67,10 +70,16 @@ class ExhaustionTest {
                 assertThat(over.closedByServer()).isTrue();
             }
             assertThat(server.tcp().rejectedCount()).isEqualTo(1);
-            for (RawClient c : held) assertThat(c.get("/hello").status()).as("those within the limit are still served").isEqualTo(200);
+            for (RawClient c : held)
+                assertThat(c.get("/hello").status())
+                        .as("those within the limit are still served")
+                        .isEqualTo(200);
 
             held.removeFirst().close();
-            Clients.await(Duration.ofSeconds(5), "a place to free up", () -> server.tcp().openCount() < LIMIT);
+            Clients.await(
+                    Duration.ofSeconds(5),
+                    "a place to free up",
+                    () -> server.tcp().openCount() < LIMIT);
             try (RawClient again = RawClient.connect(server)) {
                 assertThat(again.get("/hello").status()).isEqualTo(200);
             }
@@ -104,16 +113,29 @@ class ExhaustionTest {
             for (Future<?> f : all) f.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Clients.await(Duration.ofSeconds(10), "every connection to close", () -> flooded.tcp().openCount() == 0);
+        Clients.await(
+                Duration.ofSeconds(10),
+                "every connection to close",
+                () -> flooded.tcp().openCount() == 0);
         int fdsServing = LeakCheck.ioDescriptors().size();
         flooded.close();
         long heapAfter = heapAfterGc();
-        System.out.printf("ExhaustionTest: %d short connections (connect, GET, close) in %.1f s (%.0f/s); io descriptors %d before,"
-                        + " %d after with the server still up (its listener, loop and wake-up), %d after it closed;"
-                        + " heap after GC %d MiB before, %d MiB after%n",
-                total, seconds, total / seconds, fdsBefore, fdsServing, LeakCheck.ioDescriptors().size(), heapBefore >> 20, heapAfter >> 20);
+        System.out.printf(
+                "ExhaustionTest: %d short connections (connect, GET, close) in %.1f s (%.0f/s); io descriptors %d"
+                        + " before, %d after with the server still up (its listener, loop and wake-up), %d after it"
+                        + " closed; heap after GC %d MiB before, %d MiB after%n",
+                total,
+                seconds,
+                total / seconds,
+                fdsBefore,
+                fdsServing,
+                LeakCheck.ioDescriptors().size(),
+                heapBefore >> 20,
+                heapAfter >> 20);
         assertThat(ok.get()).isEqualTo(total);
-        assertThat(fdsServing - fdsBefore).as("descriptors held by the idle server after the flood").isLessThanOrEqualTo(4);
+        assertThat(fdsServing - fdsBefore)
+                .as("descriptors held by the idle server after the flood")
+                .isLessThanOrEqualTo(4);
         assertThat(heapAfter).as("heap after GC").isLessThan(heapBefore + (32L << 20));
     }
 
@@ -140,7 +162,9 @@ class ExhaustionTest {
             assertThat(r.header("Connection")).isEqualTo("close");
             uploader.join(Duration.ofSeconds(15));
             assertThat(uploader.isAlive()).as("the server cut the upload off").isFalse();
-            System.out.printf("ExhaustionTest: an endless upload was cut off after %d bytes (body limit %d)%n", sent.get(), BODY_LIMIT);
+            System.out.printf(
+                    "ExhaustionTest: an endless upload was cut off after %d bytes (body limit %d)%n",
+                    sent.get(), BODY_LIMIT);
             // The limit, what the server reads and throws away after answering, and the two kernels' buffers.
             assertThat(sent.get()).isLessThan(BODY_LIMIT + HttpConnection.MAX_LINGER_DISCARD + (48L << 20));
         }
@@ -149,7 +173,8 @@ class ExhaustionTest {
     @Test
     void aHugeDeclaredBodyGets413WithoutBeingRead() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000000\r\n\r\n").read();
+            RawClient.Resp r = c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000000\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(413);
             assertThat(c.closedByServer()).isTrue();
         }
@@ -182,11 +207,14 @@ class ExhaustionTest {
                     return got;
                 }));
             }
-            for (Future<List<Integer>> f : statuses) assertThat(f.get()).hasSize(bombs / clients).containsOnly(431);
+            for (Future<List<Integer>> f : statuses)
+                assertThat(f.get()).hasSize(bombs / clients).containsOnly(431);
         }
         double millis = (System.nanoTime() - start) / 1e6;
         long heapAfter = heapAfterGc();
-        System.out.printf("ExhaustionTest: %d header bombs of 10,000 fields (%d bytes each) answered 431 in %.0f ms in all; heap after GC %d MiB before, %d after%n",
+        System.out.printf(
+                "ExhaustionTest: %d header bombs of 10,000 fields (%d bytes each) answered 431 in %.0f ms in all; heap"
+                        + " after GC %d MiB before, %d after%n",
                 bombs, bomb.length(), millis, heapBefore >> 20, heapAfter >> 20);
         assertThat(heapAfter).isLessThan(heapBefore + (32L << 20));
     }

@@ -1,8 +1,16 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,16 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Clients that fail: a reset (SO_LINGER 0) in the middle of a request or of a large response
@@ -30,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(LeakCheck.class)
 class FaultsTest {
     private static final long DOWNLOAD = 8L << 20;
+
     @TempDir
     static Path root;
+
     private static Path file;
     private static HttpServer server;
 
@@ -63,7 +63,10 @@ class FaultsTest {
     }
 
     private static void servedAfterwards() throws Exception {
-        Clients.await(Duration.ofSeconds(5), "the failed connection to be closed", () -> server.tcp().openCount() == 0);
+        Clients.await(
+                Duration.ofSeconds(5),
+                "the failed connection to be closed",
+                () -> server.tcp().openCount() == 0);
         try (RawClient c = RawClient.connect(server)) {
             assertThat(c.get("/hello").status()).isEqualTo(200);
         }
@@ -72,12 +75,13 @@ class FaultsTest {
     private static long openFileDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(p -> {
-                try {
-                    return Files.readSymbolicLink(p).toString().startsWith(root.toString());
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).count();
+                        try {
+                            return Files.readSymbolicLink(p).toString().startsWith(root.toString());
+                        } catch (IOException gone) {
+                            return false;
+                        }
+                    })
+                    .count();
         }
     }
 
@@ -85,7 +89,10 @@ class FaultsTest {
     void aResetInTheMiddleOfARequestHeadClosesTheConnection() throws Exception {
         RawClient c = RawClient.connect(server);
         c.send("GET /hello HTTP/1.1\r\nHost: t\r\nX-Half");
-        Clients.await(Duration.ofSeconds(5), "the server to see the connection", () -> server.tcp().openCount() == 1);
+        Clients.await(
+                Duration.ofSeconds(5),
+                "the server to see the connection",
+                () -> server.tcp().openCount() == 1);
         reset(c.socket);
         servedAfterwards();
     }
@@ -94,7 +101,10 @@ class FaultsTest {
     void aResetInTheMiddleOfARequestBodyClosesTheConnection() throws Exception {
         RawClient c = RawClient.connect(server);
         c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(5000));
-        Clients.await(Duration.ofSeconds(5), "the server to see the connection", () -> server.tcp().openCount() == 1);
+        Clients.await(
+                Duration.ofSeconds(5),
+                "the server to see the connection",
+                () -> server.tcp().openCount() == 1);
         reset(c.socket);
         servedAfterwards();
     }
@@ -108,7 +118,9 @@ class FaultsTest {
         Clients.readExactly(c.input(), 1 << 20); // a MiB in, then the client is gone
         reset(c.socket);
         servedAfterwards();
-        assertThat(openFileDescriptors()).as("the file's descriptor is closed with the connection").isEqualTo(filesBefore);
+        assertThat(openFileDescriptors())
+                .as("the file's descriptor is closed with the connection")
+                .isEqualTo(filesBefore);
     }
 
     /** Half-closes after {@code sent}: the server must close without waiting for a timeout, answering nothing it cannot finish. */
@@ -120,21 +132,27 @@ class FaultsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "GET /hello HTTP/1.1\r\n",                                                   // after the request line
-            "GET /hello HTTP/1.1\r\nHost: t\r\n",                                        // in the header section
-            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n",              // after the head, before the body
-            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabcd",          // in the body
-            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab"}) // in a chunk
+    @ValueSource(
+            strings = {
+                "GET /hello HTTP/1.1\r\n", // after the request line
+                "GET /hello HTTP/1.1\r\nHost: t\r\n", // in the header section
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n", // after the head, before the body
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabcd", // in the body
+                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab"
+            }) // in a chunk
     void aHalfCloseBeforeTheRequestIsCompleteClosesAtOnceWithoutA2xx(String sent) throws Exception {
         long start = System.nanoTime();
         try (RawClient c = halfClosedAfter(sent)) {
             byte[] rest = c.input().readAllBytes(); // up to the server's close
             long millis = (System.nanoTime() - start) / 1_000_000;
             String answer = new String(rest, java.nio.charset.StandardCharsets.ISO_8859_1);
-            assertThat(answer).as("nothing, or an error status").satisfiesAnyOf(
-                    a -> assertThat(a).isEmpty(), a -> assertThat(a).startsWith("HTTP/1.1 4"));
-            assertThat(millis).as("closed at the half-close, not at the 10 s header timeout").isLessThan(5_000);
+            assertThat(answer)
+                    .as("nothing, or an error status")
+                    .satisfiesAnyOf(
+                            a -> assertThat(a).isEmpty(), a -> assertThat(a).startsWith("HTTP/1.1 4"));
+            assertThat(millis)
+                    .as("closed at the half-close, not at the 10 s header timeout")
+                    .isLessThan(5_000);
         }
         servedAfterwards();
     }

@@ -1,18 +1,17 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.ChildJvm;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The descriptor limit reached and recovered from, for HTTP: a server in a child JVM with
@@ -34,20 +33,27 @@ class FdExhaustionHttpTest {
                 for (int i = 0; i < FLOOD; i++) {
                     Socket s = new Socket();
                     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-                    s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: f\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write("GET /hello HTTP/1.1\r\nHost: f\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     flood.add(s);
                 }
                 Thread.sleep(1_000); // the server meets the limit and settles
                 long before = child.cpuTicks();
                 Thread.sleep(2_000);
                 double cpuSeconds = (child.cpuTicks() - before) / 100.0;
-                System.out.printf("FdExhaustionHttpTest: %d connections against a limit of %s descriptors: %.2f CPU-seconds in 2 s at the limit%n",
+                System.out.printf(
+                        "FdExhaustionHttpTest: %d connections against a limit of %s descriptors: %.2f CPU-seconds in 2"
+                                + " s at the limit%n",
                         FLOOD, ready[3], cpuSeconds);
-                assertThat(cpuSeconds).as("server CPU seconds during 2 s at the limit (a spin burns ~2)").isLessThan(0.5);
+                assertThat(cpuSeconds)
+                        .as("server CPU seconds during 2 s at the limit (a spin burns ~2)")
+                        .isLessThan(0.5);
             } finally {
                 for (Socket s : flood) s.close();
             }
-            assertThat(answersSoon(port)).as("requests are answered again once descriptors are free: %s", child.output()).isTrue();
+            assertThat(answersSoon(port))
+                    .as("requests are answered again once descriptors are free: %s", child.output())
+                    .isTrue();
             assertThat(child.stop()).as("child output: %s", child.output()).isZero();
         }
     }
@@ -58,8 +64,11 @@ class FdExhaustionHttpTest {
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(1_000);
-                s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: f\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                if (new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) return true;
+                s.getOutputStream()
+                        .write("GET /hello HTTP/1.1\r\nHost: f\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                if (new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"))
+                    return true;
             } catch (IOException stillRecovering) {
                 // closed or timed out: try again
             }

@@ -1,8 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.loop.IoMode;
 import io.netloop.core.file.DescriptorLimit;
-
+import io.netloop.core.loop.IoMode;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +24,11 @@ public final class FdLimitedHttpMain {
             server.start();
             // One exchange first, so every class the server needs is loaded (loading may need descriptors).
             try (Socket s = new Socket("127.0.0.1", server.port())) {
-                s.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                if (!new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) {
+                s.getOutputStream()
+                        .write("GET /hello HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                if (!new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                        .startsWith("HTTP/1.1 200")) {
                     throw new IOException("warm-up request failed");
                 }
             }

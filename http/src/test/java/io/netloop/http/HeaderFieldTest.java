@@ -24,16 +24,18 @@ class HeaderFieldTest {
     @Test
     void fieldsKeepTheirOrderAndSpelling() {
         HttpRequest r = parseHead(head("GET / HTTP/1.1", "Host: a", "X-First: 1", "x-second: 2", "X-FIRST: 3"));
-        assertThat(r.headers().fields()).containsExactly(
-                new HeaderField("Host", "a"),
-                new HeaderField("X-First", "1"),
-                new HeaderField("x-second", "2"),
-                new HeaderField("X-FIRST", "3"));
+        assertThat(r.headers().fields())
+                .containsExactly(
+                        new HeaderField("Host", "a"),
+                        new HeaderField("X-First", "1"),
+                        new HeaderField("x-second", "2"),
+                        new HeaderField("X-FIRST", "3"));
     }
 
     @Test
     void namesAreLookedUpCaseInsensitively() {
-        HttpHeaders h = parseHead(head("GET / HTTP/1.1", "Host: a", "Content-Type: text/plain")).headers();
+        HttpHeaders h = parseHead(head("GET / HTTP/1.1", "Host: a", "Content-Type: text/plain"))
+                .headers();
         assertThat(h.get("content-type")).isEqualTo("text/plain");
         assertThat(h.get("CONTENT-TYPE")).isEqualTo("text/plain");
         assertThat(h.contains("cOnTeNt-TyPe")).isTrue();
@@ -41,7 +43,8 @@ class HeaderFieldTest {
 
     @Test
     void repeatedFieldsKeepEveryValueInOrder() {
-        HttpHeaders h = parseHead(head("GET / HTTP/1.1", "Host: a", "Accept: a", "Other: x", "accept: b")).headers();
+        HttpHeaders h = parseHead(head("GET / HTTP/1.1", "Host: a", "Accept: a", "Other: x", "accept: b"))
+                .headers();
         assertThat(h.get("Accept")).isEqualTo("a");
         assertThat(h.getAll("ACCEPT")).containsExactly("a", "b");
     }
@@ -56,22 +59,32 @@ class HeaderFieldTest {
 
     @Test
     void whitespaceAroundValueIsRemoved() {
-        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X:  \t v  a \t ")).headers().get("X")).isEqualTo("v  a");
+        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X:  \t v  a \t "))
+                        .headers()
+                        .get("X"))
+                .isEqualTo("v  a");
     }
 
     @Test
     void emptyValueIsAccepted() {
-        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X:")).headers().get("X")).isEmpty();
+        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X:")).headers().get("X"))
+                .isEmpty();
     }
 
     @Test
     void htabInsideValueIsAccepted() {
-        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X: a\tb")).headers().get("X")).isEqualTo("a\tb");
+        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X: a\tb"))
+                        .headers()
+                        .get("X"))
+                .isEqualTo("a\tb");
     }
 
     @Test
     void obsTextInValueIsKeptByteForByte() {
-        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X: caf\u00e9\u00ff")).headers().get("X")).isEqualTo("caf\u00e9\u00ff");
+        assertThat(parseHead(head("GET / HTTP/1.1", "Host: a", "X: caf\u00e9\u00ff"))
+                        .headers()
+                        .get("X"))
+                .isEqualTo("caf\u00e9\u00ff");
     }
 
     @ParameterizedTest
@@ -108,20 +121,31 @@ class HeaderFieldTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"X: a\u0000b", "X: \u0000", "X: a\u0001", "X: a\u001bb", "X: a\u007f", "X: a\u000bb", "X: a\u000cb"})
+    @ValueSource(
+            strings = {
+                "X: a\u0000b",
+                "X: \u0000",
+                "X: a\u0001",
+                "X: a\u001bb",
+                "X: a\u007f",
+                "X: a\u000bb",
+                "X: a\u000cb"
+            })
     void controlCharacterInFieldValueIsRefused(String line) {
         assertFatal400(refusalOfField(line));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "GET / HTTP/1.1\r\r\nHost: a\r\n\r\n",
-            "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
-            "GET / HTTP/1.1\r\nHo\rst: a\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\r\n\rX: b\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\r\n\r\r\n",
-            "\rGET / HTTP/1.1\r\nHost: a\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "GET / HTTP/1.1\r\r\nHost: a\r\n\r\n",
+                "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+                "GET / HTTP/1.1\r\nHo\rst: a\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\n\rX: b\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\n\r\r\n",
+                "\rGET / HTTP/1.1\r\nHost: a\r\n\r\n"
+            })
     void bareCrInTheHeadIsRefused(String request) {
         assertFatal400(refusal(request));
     }
@@ -129,12 +153,14 @@ class HeaderFieldTest {
     // RFC 9112 §2.2 lets a recipient accept a bare LF as a line terminator; we don't, so that no
     // front-end that splits lines differently can make us see a different header section.
     @ParameterizedTest
-    @ValueSource(strings = {
-            "GET / HTTP/1.1\nHost: a\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\r\n\n",
-            "GET / HTTP/1.1\nHost: a\n\n",
-            "\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "GET / HTTP/1.1\nHost: a\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\n\n",
+                "GET / HTTP/1.1\nHost: a\n\n",
+                "\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"
+            })
     void bareLfLineEndingIsRefused(String request) {
         assertFatal400(refusal(request));
     }

@@ -41,19 +41,41 @@ class HostFieldTest {
 
     @Test
     void sameHostTwiceIsRefused() {
-        assertThat(refusal(head("GET / HTTP/1.1", "Host: a.example", "host: a.example")).status()).isEqualTo(400);
+        assertThat(refusal(head("GET / HTTP/1.1", "Host: a.example", "host: a.example"))
+                        .status())
+                .isEqualTo(400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"exa mple.com", "user@example.com", "example.com:http", "example.com:99999", "[::1",
-            "example.com/path", "example.com:", ":80", "a.example, b.example", "[fe80::1%25eth0]"})
+    @ValueSource(
+            strings = {
+                "exa mple.com",
+                "user@example.com",
+                "example.com:http",
+                "example.com:99999",
+                "[::1",
+                "example.com/path",
+                "example.com:",
+                ":80",
+                "a.example, b.example",
+                "[fe80::1%25eth0]"
+            })
     void invalidHostIsRefused(String host) {
         assertThat(refusal(head("GET / HTTP/1.1", "Host: " + host)).status()).isEqualTo(400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example.com", "example.com:8080", "127.0.0.1:80", "[::1]:8080", "[2001:db8::1]",
-            "xn--bcher-kva.example", "my_host.local", "caf%C3%A9.example"})
+    @ValueSource(
+            strings = {
+                "example.com",
+                "example.com:8080",
+                "127.0.0.1:80",
+                "[::1]:8080",
+                "[2001:db8::1]",
+                "xn--bcher-kva.example",
+                "my_host.local",
+                "caf%C3%A9.example"
+            })
     void validHostIsAccepted(String host) {
         assertThat(parseHead(head("GET / HTTP/1.1", "Host: " + host)).host()).isEqualTo(host);
     }

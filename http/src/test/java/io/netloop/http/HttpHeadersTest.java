@@ -24,13 +24,15 @@ class HttpHeadersTest {
 
     @Test
     void containsTokenMatchesWholeElementsOnly() {
-        assertThat(headers("Connection", "closed").containsToken("Connection", "close")).isFalse();
+        assertThat(headers("Connection", "closed").containsToken("Connection", "close"))
+                .isFalse();
     }
 
     @Test
     void fieldsCannotBeChangedFromOutside() {
         HttpHeaders h = headers("A", "1");
-        assertThatThrownBy(() -> h.fields().add(new HeaderField("B", "2"))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> h.fields().add(new HeaderField("B", "2")))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

@@ -88,7 +88,9 @@ class HttpLimitsTest {
 
     @Test
     void headerSectionAtTheLimitIsAccepted() {
-        assertThat(feed(requestWithHeaderSectionOf(LIMITS.maxHeaderSectionSize())).errors()).isEmpty();
+        assertThat(feed(requestWithHeaderSectionOf(LIMITS.maxHeaderSectionSize()))
+                        .errors())
+                .isEmpty();
     }
 
     @Test

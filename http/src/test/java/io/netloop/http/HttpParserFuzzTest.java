@@ -28,45 +28,76 @@ import java.util.Locale;
  * </ul>
  */
 class HttpParserFuzzTest {
-    private static final List<HttpLimits> LIMITS = List.of(
-            HttpLimits.DEFAULT,
-            new HttpLimits(64, 128, 8, 64, 16),
-            new HttpLimits(16, 40, 2, 8, 0));
+    private static final List<HttpLimits> LIMITS =
+            List.of(HttpLimits.DEFAULT, new HttpLimits(64, 128, 8, 64, 16), new HttpLimits(16, 40, 2, 8, 0));
     private static final int MAX_CUTS = 8;
     // Each end checked for leaks costs a parse of the rest; a few are enough to see a leak.
     private static final int MAX_ENDS_CHECKED = 4;
 
     @FuzzTest(maxDuration = "5m")
     // libFuzzer's dictionary syntax: \xHH for bytes, \" for a quote.
-    @DictionaryEntries({"\\x0D\\x0A", "\\x0D\\x0A\\x0D\\x0A", " HTTP/1.1\\x0D\\x0A", " HTTP/1.0\\x0D\\x0A", "GET ", "POST ",
-            "OPTIONS * ", "CONNECT ", "Host: ", "Content-Length: ", "Transfer-Encoding: ", "chunked", "Connection: ", "close",
-            "keep-alive", "Expect: 100-continue", "0\\x0D\\x0A\\x0D\\x0A", ";ext=\\\"v\\\"", "http://", "%2e%2E", "/../", "\\x09",
-            "\\x0B", "\\x00", ","})
+    @DictionaryEntries({
+        "\\x0D\\x0A",
+        "\\x0D\\x0A\\x0D\\x0A",
+        " HTTP/1.1\\x0D\\x0A",
+        " HTTP/1.0\\x0D\\x0A",
+        "GET ",
+        "POST ",
+        "OPTIONS * ",
+        "CONNECT ",
+        "Host: ",
+        "Content-Length: ",
+        "Transfer-Encoding: ",
+        "chunked",
+        "Connection: ",
+        "close",
+        "keep-alive",
+        "Expect: 100-continue",
+        "0\\x0D\\x0A\\x0D\\x0A",
+        ";ext=\\\"v\\\"",
+        "http://",
+        "%2e%2E",
+        "/../",
+        "\\x09",
+        "\\x0B",
+        "\\x00",
+        ","
+    })
     void anyInputGetsConsistentResultsWhereverItIsCut(FuzzedDataProvider data) {
         HttpLimits limits = data.pickValue(LIMITS);
         int[] cutFractions = new int[data.consumeInt(0, MAX_CUTS)];
         for (int i = 0; i < cutFractions.length; i++) cutFractions[i] = data.consumeInt(0, 1 << 16);
         byte[] input = data.consumeRemainingAsBytes();
-        int[] cuts = Arrays.stream(cutFractions).map(f -> (int) ((long) f * input.length >> 16)).sorted().toArray();
+        int[] cuts = Arrays.stream(cutFractions)
+                .map(f -> (int) ((long) f * input.length >> 16))
+                .sorted()
+                .toArray();
 
         HttpParser parser = new HttpParser(limits);
         ParserDriver.Transcript whole = ParserDriver.feed(parser, input);
-        assertThat(ParserDriver.feed(limits, input, cuts)).as("the input cut at %s", Arrays.toString(cuts)).isEqualTo(whole);
+        assertThat(ParserDriver.feed(limits, input, cuts))
+                .as("the input cut at %s", Arrays.toString(cuts))
+                .isEqualTo(whole);
 
         boolean closed = !whole.errors().isEmpty() && whole.errors().getLast().closeConnection();
         if (closed) {
             assertThat(parser.parse(Buffer.of(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))))
-                    .as("a parser that failed for good").isEqualTo(ParseResult.ERROR);
+                    .as("a parser that failed for good")
+                    .isEqualTo(ParseResult.ERROR);
         }
         for (ParserDriver.Message m : whole.messages()) {
             ParserDriver.Transcript again = ParserDriver.feed(limits, serialise(m));
             assertThat(again.errors()).as("errors re-reading %s", m).isEmpty();
-            assertThat(again.messages()).as("re-reading a request written out again").containsExactly(m);
+            assertThat(again.messages())
+                    .as("re-reading a request written out again")
+                    .containsExactly(m);
         }
         for (int i = 0; i < Math.min(MAX_ENDS_CHECKED, whole.ends().size()); i++) {
             ParserDriver.End end = whole.ends().get(i);
             byte[] rest = Arrays.copyOfRange(input, end.offset(), input.length);
-            assertThat(ParserDriver.feed(limits, rest)).as("the rest after %s on a fresh parser", end).isEqualTo(suffix(whole, i));
+            assertThat(ParserDriver.feed(limits, rest))
+                    .as("the rest after %s on a fresh parser", end)
+                    .isEqualTo(suffix(whole, i));
         }
     }
 
@@ -76,7 +107,8 @@ class HttpParserFuzzTest {
      */
     @FuzzTest(maxDuration = "5m")
     void validChunkedBodyDecodesToItsData(FuzzedDataProvider data) {
-        StringBuilder wire = new StringBuilder(ParserDriver.head("POST /c HTTP/1.1", "Host: a", "Transfer-Encoding: chunked"));
+        StringBuilder wire =
+                new StringBuilder(ParserDriver.head("POST /c HTTP/1.1", "Host: a", "Transfer-Encoding: chunked"));
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         int chunks = data.consumeInt(0, 6);
         for (int i = 0; i <= chunks; i++) {
@@ -93,7 +125,8 @@ class HttpParserFuzzTest {
         if (data.consumeBoolean()) wire.append("Trailer-Field: x\r\n");
         wire.append("\r\n");
 
-        ParserDriver.Transcript t = ParserDriver.feed(HttpLimits.DEFAULT, bytes(wire.toString()), data.consumeInt(0, wire.length()));
+        ParserDriver.Transcript t =
+                ParserDriver.feed(HttpLimits.DEFAULT, bytes(wire.toString()), data.consumeInt(0, wire.length()));
         assertThat(t.errors()).as("errors").isEmpty();
         assertThat(t.messages()).hasSize(1);
         assertThat(bytes(t.messages().getFirst().body())).isEqualTo(expected.toByteArray());
@@ -102,7 +135,12 @@ class HttpParserFuzzTest {
     /** The request as a client would write it from what the parser reported, in its shortest form. */
     static byte[] serialise(ParserDriver.Message m) {
         StringBuilder b = new StringBuilder();
-        b.append(m.method()).append(' ').append(m.target()).append(' ').append(m.version().text()).append("\r\n");
+        b.append(m.method())
+                .append(' ')
+                .append(m.target())
+                .append(' ')
+                .append(m.version().text())
+                .append("\r\n");
         boolean chunked = false;
         for (HeaderField f : m.headers()) {
             b.append(f.name()).append(':').append(f.value()).append("\r\n");
@@ -110,9 +148,14 @@ class HttpParserFuzzTest {
         }
         b.append("\r\n");
         if (!chunked) return bytes(b.append(m.body()).toString());
-        if (!m.body().isEmpty()) b.append(Integer.toHexString(m.body().length())).append("\r\n").append(m.body()).append("\r\n");
+        if (!m.body().isEmpty())
+            b.append(Integer.toHexString(m.body().length()))
+                    .append("\r\n")
+                    .append(m.body())
+                    .append("\r\n");
         b.append("0\r\n");
-        for (HeaderField f : m.trailers()) b.append(f.name()).append(':').append(f.value()).append("\r\n");
+        for (HeaderField f : m.trailers())
+            b.append(f.name()).append(':').append(f.value()).append("\r\n");
         return bytes(b.append("\r\n").toString());
     }
 
@@ -120,9 +163,12 @@ class HttpParserFuzzTest {
     private static ParserDriver.Transcript suffix(ParserDriver.Transcript t, int i) {
         ParserDriver.End end = t.ends().get(i);
         List<ParserDriver.End> ends = t.ends().subList(i + 1, t.ends().size()).stream()
-                .map(e -> new ParserDriver.End(e.offset() - end.offset(), e.messages() - end.messages(), e.errors() - end.errors()))
+                .map(e -> new ParserDriver.End(
+                        e.offset() - end.offset(), e.messages() - end.messages(), e.errors() - end.errors()))
                 .toList();
-        return new ParserDriver.Transcript(t.messages().subList(end.messages(), t.messages().size()),
-                t.errors().subList(end.errors(), t.errors().size()), ends);
+        return new ParserDriver.Transcript(
+                t.messages().subList(end.messages(), t.messages().size()),
+                t.errors().subList(end.errors(), t.errors().size()),
+                ends);
     }
 }

@@ -1,19 +1,18 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The request cycle of {@link HttpServer}, one rule per test, over a raw socket. */
 @ExtendWith(LeakCheck.class)
@@ -26,8 +25,15 @@ class HttpServerTest {
             TestServers.demoRoutes(s);
             s.get("/search", (req, res) -> res.send("q=" + req.query("q") + " page=" + req.query("page")));
             s.post("/form", (req, res) -> res.send("name=" + req.form("name") + " city=" + req.form("city")));
-            s.get("/cookies", (req, res) -> res.cookie(Cookie.of("seen", "yes").path("/").maxAge(Duration.ofHours(1))
-                    .httpOnly().secure().sameSite(Cookie.SameSite.LAX)).send("session=" + req.cookie("session")));
+            s.get(
+                    "/cookies",
+                    (req, res) -> res.cookie(Cookie.of("seen", "yes")
+                                    .path("/")
+                                    .maxAge(Duration.ofHours(1))
+                                    .httpOnly()
+                                    .secure()
+                                    .sameSite(Cookie.SameSite.LAX))
+                            .send("session=" + req.cookie("session")));
             s.put("/big", (req, res) -> res.send("got " + req.body().length)).maxBodySize(4 * 1024 * 1024);
             s.get("/empty", (req, res) -> res.status(202));
             s.get("/stream", (req, res) -> {
@@ -50,7 +56,8 @@ class HttpServerTest {
 
     @AllTransports
     void http11KeepsTheConnectionOpenByDefault(IoMode io) throws Exception {
-        try (HttpServer s = TestServers.start(io, TestServers::demoRoutes); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = TestServers.start(io, TestServers::demoRoutes);
+                RawClient c = RawClient.connect(s)) {
             RawClient.Resp first = c.get("/hello");
             RawClient.Resp second = c.get("/users/7");
             assertThat(first.status()).isEqualTo(200);
@@ -74,9 +81,13 @@ class HttpServerTest {
     @Test
     void http10KeepsAliveWhenItAsks() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .read();
             assertThat(r.header("Connection")).isEqualTo("keep-alive");
-            assertThat(c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                            .read()
+                            .status())
+                    .isEqualTo(200);
             assertThat(c.staysOpen(200)).isTrue();
         }
     }
@@ -84,7 +95,8 @@ class HttpServerTest {
     @Test
     void connectionCloseIsHonoured() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(c.closedByServer()).isTrue();
@@ -106,7 +118,8 @@ class HttpServerTest {
     @Test
     void optionsListsTheMethodsOfThePath() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("OPTIONS /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            RawClient.Resp r =
+                    c.send("OPTIONS /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
             assertThat(c.staysOpen(100)).isTrue();
@@ -125,7 +138,8 @@ class HttpServerTest {
     @Test
     void aMethodWithoutARouteGets405WithAllow() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            RawClient.Resp r =
+                    c.send("DELETE /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
             assertThat(c.staysOpen(100)).isTrue();
@@ -135,7 +149,8 @@ class HttpServerTest {
     @Test
     void traceIsRefusedWith405() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("TRACE /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            RawClient.Resp r =
+                    c.send("TRACE /hello HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.header("Allow")).doesNotContain("TRACE");
             assertThat(r.text()).doesNotContain("Host: t"); // nothing echoed
@@ -166,7 +181,8 @@ class HttpServerTest {
     @Test
     void anAbsoluteFormTargetIsRoutedByItsPath() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET http://example.com/users/42 HTTP/1.1\r\nHost: example.com\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET http://example.com/users/42 HTTP/1.1\r\nHost: example.com\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.text()).isEqualTo("user 42");
         }
@@ -192,8 +208,9 @@ class HttpServerTest {
 
     @Test
     void theRequestCapClosesTheConnectionOnItsLastResponse() throws Exception {
-        try (HttpServer s = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.maxRequestsPerConnection(3));
-             RawClient c = RawClient.connect(s)) {
+        try (HttpServer s =
+                        TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.maxRequestsPerConnection(3));
+                RawClient c = RawClient.connect(s)) {
             assertThat(c.get("/hello").header("Connection")).isNull();
             assertThat(c.get("/hello").header("Connection")).isNull();
             RawClient.Resp third = c.get("/hello");
@@ -215,8 +232,10 @@ class HttpServerTest {
     void aFormBodyIsDecoded() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
             String form = "name=J%C3%BCrgen+M&city=Z%C3%BCrich";
-            RawClient.Resp r = c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                    + "Content-Length: " + form.length() + "\r\n\r\n" + form).read();
+            RawClient.Resp r = c.send(
+                            "POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                    + "Content-Length: " + form.length() + "\r\n\r\n" + form)
+                    .read();
             assertThat(r.text()).isEqualTo("name=Jürgen M city=Zürich");
         }
     }
@@ -224,9 +243,12 @@ class HttpServerTest {
     @Test
     void cookiesAreReadAndSet() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /cookies HTTP/1.1\r\nHost: t\r\nCookie: theme=dark; session=\"abc123\"\r\n\r\n").read();
+            RawClient.Resp r = c.send(
+                            "GET /cookies HTTP/1.1\r\nHost: t\r\nCookie: theme=dark; session=\"abc123\"\r\n\r\n")
+                    .read();
             assertThat(r.text()).isEqualTo("session=abc123");
-            assertThat(r.header("Set-Cookie")).isEqualTo("seen=yes; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax");
+            assertThat(r.header("Set-Cookie"))
+                    .isEqualTo("seen=yes; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax");
         }
     }
 
@@ -234,7 +256,8 @@ class HttpServerTest {
     void aChunkedUploadIsAggregatedForTheHandler() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
             RawClient.Resp r = c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "5\r\nhello\r\n1;ext=1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: 1\r\n\r\n").read();
+                            + "5\r\nhello\r\n1;ext=1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: 1\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.text()).isEqualTo("hello world");
             assertThat(c.get("/hello").status()).isEqualTo(200);
@@ -245,7 +268,8 @@ class HttpServerTest {
     void aRouteMayRaiseTheBodyLimit() throws Exception {
         byte[] body = new byte[3 * 1024 * 1024];
         try (RawClient c = RawClient.connect(server)) {
-            c.send("PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
+            c.send("PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .send(body);
             assertThat(c.read().text()).isEqualTo("got " + body.length);
         }
         try (RawClient c = RawClient.connect(server)) {
@@ -292,7 +316,8 @@ class HttpServerTest {
     @Test
     void aStreamedBodyToHttp10EndsWithTheConnection() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .read();
             assertThat(r.header("Transfer-Encoding")).isNull();
             assertThat(r.text()).isEqualTo("one,two,three");
         }
@@ -301,7 +326,8 @@ class HttpServerTest {
     @Test
     void aCompressibleBodyIsGzippedWhenAccepted() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /page HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br;q=1, gzip;q=0.8\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /page HTTP/1.1\r\nHost: t\r\nAccept-Encoding: br;q=1, gzip;q=0.8\r\n\r\n")
+                    .read();
             assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
             assertThat(r.header("Vary")).isEqualTo("Accept-Encoding");
             byte[] plain = new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes();
@@ -323,7 +349,8 @@ class HttpServerTest {
     @Test
     void gzipRefusedWithQZero() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("GET /page HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip;q=0, *\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /page HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip;q=0, *\r\n\r\n")
+                    .read();
             assertThat(r.header("Content-Encoding")).isNull();
         }
     }
@@ -332,8 +359,10 @@ class HttpServerTest {
     void smallAndIncompressibleBodiesAreNotGzipped() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
             String ask = "HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\r\n";
-            assertThat(c.send("GET /tiny " + ask).read().header("Content-Encoding")).isNull();
-            assertThat(c.send("GET /image " + ask).read().header("Content-Encoding")).isNull();
+            assertThat(c.send("GET /tiny " + ask).read().header("Content-Encoding"))
+                    .isNull();
+            assertThat(c.send("GET /image " + ask).read().header("Content-Encoding"))
+                    .isNull();
         }
     }
 }

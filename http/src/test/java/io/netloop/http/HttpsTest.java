@@ -1,18 +1,13 @@
 package io.netloop.http;
 
-import io.netloop.core.tcp.HandlerMode;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.HandlerMode;
+import io.netloop.core.tls.TlsConfig;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import io.netloop.core.tls.TlsConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * HTTPS with real clients: curl (installed by scripts/install-test-deps.sh, built on OpenSSL)
@@ -53,15 +52,20 @@ class HttpsTest {
         new Random(7).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
         tls = TlsConfig.fromPem(cert.certPem(), cert.keyPem());
-        server = TestServers.start(IoMode.AUTO, s -> {
-            s.get("/hello", (req, res) -> res.send("hello"));
-            s.get("/stream", (req, res) -> { // blocking code on a virtual thread, streaming through TLS at the client's pace
-                BodyWriter w = res.type("application/octet-stream").stream();
-                for (int i = 0; i < 64; i++) w.write(chunk(i));
-                w.end();
-            }).mode(HandlerMode.VIRTUAL);
-            s.staticFiles("/files", root);
-        }, b -> b.tls(tls));
+        server = TestServers.start(
+                IoMode.AUTO,
+                s -> {
+                    s.get("/hello", (req, res) -> res.send("hello"));
+                    s.get("/stream", (req, res) -> { // blocking code on a virtual thread, streaming through TLS at the
+                                // client's pace
+                                BodyWriter w = res.type("application/octet-stream").stream();
+                                for (int i = 0; i < 64; i++) w.write(chunk(i));
+                                w.end();
+                            })
+                            .mode(HandlerMode.VIRTUAL);
+                    s.staticFiles("/files", root);
+                },
+                b -> b.tls(tls));
     }
 
     @AfterAll
@@ -77,13 +81,15 @@ class HttpsTest {
     }
 
     private static Result curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "--cacert", cert.certPem().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl", "-sS", "--max-time", "60", "--cacert", cert.certPem().toString()));
         cmd.addAll(List.of(args));
         Process p;
         try {
             p = new ProcessBuilder(cmd).start();
         } catch (java.io.IOException e) {
-            throw new AssertionError("curl is missing: run ./netloop test (scripts/install-test-deps.sh installs it)", e);
+            throw new AssertionError(
+                    "curl is missing: run ./netloop test (scripts/install-test-deps.sh installs it)", e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[][] errBytes = new byte[1][];
@@ -147,22 +153,33 @@ class HttpsTest {
     @Test
     void jdkHttpClientKeepsAliveAndGetsTheLargeFile() throws Exception {
         long acceptedBefore = server.tcp().acceptedCount();
-        try (HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build()) {
+        try (HttpClient client = HttpClient.newBuilder()
+                .sslContext(cert.clientContext())
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build()) {
             for (int i = 0; i < 5; i++) {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url("/hello"))).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(URI.create(url("/hello"))).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("hello");
             }
-            HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(URI.create(url("/files/big.bin"))).build(),
+            HttpResponse<byte[]> file = client.send(
+                    HttpRequest.newBuilder(URI.create(url("/files/big.bin"))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(sha256(file.body())).isEqualTo(sha256(big));
-            HttpResponse<String> range = client.send(HttpRequest.newBuilder(URI.create(url("/files/page.html")))
-                    .header("Range", "bytes=3-9").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> range = client.send(
+                    HttpRequest.newBuilder(URI.create(url("/files/page.html")))
+                            .header("Range", "bytes=3-9")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(range.statusCode()).isEqualTo(206);
             assertThat(range.body()).isEqualTo(PAGE.substring(3, 10));
         }
-        assertThat(server.tcp().acceptedCount() - acceptedBefore).as("one connection for all requests").isEqualTo(1);
+        assertThat(server.tcp().acceptedCount() - acceptedBefore)
+                .as("one connection for all requests")
+                .isEqualTo(1);
     }
 
     @Test
@@ -178,11 +195,13 @@ class HttpsTest {
 
     @Test
     void aGracefulShutdownDoesNotWaitForAConnectionStillInItsHandshake() throws Exception {
-        HttpServer s = TestServers.start(IoMode.AUTO, t -> t.get("/hello", (req, res) -> res.send("hello")),
-                b -> b.tls(tls));
+        HttpServer s =
+                TestServers.start(IoMode.AUTO, t -> t.get("/hello", (req, res) -> res.send("hello")), b -> b.tls(tls));
         try (RawClient silent = new RawClient(s.port())) {
             Clients.await(Duration.ofSeconds(10), "accepted", () -> s.tcp().openCount() == 1);
-            assertThat(s.shutdown(Duration.ofSeconds(8))).as("finished within the grace period").isTrue();
+            assertThat(s.shutdown(Duration.ofSeconds(8)))
+                    .as("finished within the grace period")
+                    .isTrue();
             assertThat(silent.closedByServer()).isTrue();
         } finally {
             s.close();
@@ -191,11 +210,13 @@ class HttpsTest {
 
     @Test
     void theRedirectListenerSendsPlainHttpToHttps() throws Exception {
-        try (HttpServer plain = TestServers.start(IoMode.AUTO, s -> HttpsRedirect.install(s, server.port(), "127.0.0.1"))) {
+        try (HttpServer plain =
+                TestServers.start(IoMode.AUTO, s -> HttpsRedirect.install(s, server.port(), "127.0.0.1"))) {
             String base = "http://127.0.0.1:" + plain.port();
             Result r = curl("-si", base + "/files/page.html?a=1&b=%20");
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.text()).startsWith("HTTP/1.1 308 ")
+            assertThat(r.text())
+                    .startsWith("HTTP/1.1 308 ")
                     .contains("Location: https://127.0.0.1:" + server.port() + "/files/page.html?a=1&b=%20\r\n");
             Result named = curl("-si", "-H", "Host: www.example.org:8080", base + "/x");
             assertThat(named.text()).contains("Location: https://www.example.org:" + server.port() + "/x\r\n");

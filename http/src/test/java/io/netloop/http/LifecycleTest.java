@@ -1,19 +1,18 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Graceful shutdown and the access log. */
 @ExtendWith(LeakCheck.class)
@@ -25,13 +24,19 @@ class LifecycleTest {
             TestServers.demoRoutes(x);
             x.get("/slow", (req, res) -> {
                 BodyWriter w = res.stream();
-                x.tcp().loop().schedule(() -> {
-                    w.write("finished");
-                    w.end();
-                }, 300, TimeUnit.MILLISECONDS);
+                x.tcp()
+                        .loop()
+                        .schedule(
+                                () -> {
+                                    w.write("finished");
+                                    w.end();
+                                },
+                                300,
+                                TimeUnit.MILLISECONDS);
             });
         });
-        try (RawClient idle = RawClient.connect(s); RawClient busy = RawClient.connect(s)) {
+        try (RawClient idle = RawClient.connect(s);
+                RawClient busy = RawClient.connect(s)) {
             assertThat(idle.get("/hello").status()).isEqualTo(200);
             busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
             Thread.sleep(50);
@@ -73,15 +78,17 @@ class LifecycleTest {
         Path file = dir.resolve("access.log");
         AccessLog log = AccessLog.toFile(file);
         try (HttpServer s = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.accessLog(log));
-             RawClient c = RawClient.connect(s)) {
-            c.send("GET /hello?x=\"1\" HTTP/1.1\r\nHost: t\r\nReferer: http://r/\r\nUser-Agent: test \"agent\"\r\n\r\n").read();
+                RawClient c = RawClient.connect(s)) {
+            c.send("GET /hello?x=\"1\" HTTP/1.1\r\nHost: t\r\nReferer: http://r/\r\nUser-Agent: test \"agent\"\r\n\r\n")
+                    .read();
             c.get("/nowhere");
         }
         log.close();
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).matches("127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\] "
-                + "\"GET /hello\\?x=\\\\\"1\\\\\" HTTP/1\\.1\" 200 5 \"http://r/\" \"test \\\\\"agent\\\\\"\"");
+        assertThat(lines.get(0))
+                .matches("127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\] "
+                        + "\"GET /hello\\?x=\\\\\"1\\\\\" HTTP/1\\.1\" 200 5 \"http://r/\" \"test \\\\\"agent\\\\\"\"");
         assertThat(lines.get(1)).contains("\"GET /nowhere HTTP/1.1\" 404 ");
         assertThat(log.droppedCount()).isZero();
     }

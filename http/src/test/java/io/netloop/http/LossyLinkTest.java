@@ -1,14 +1,10 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.testing.ChildJvm;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32C;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Byte-exact transfers over a lossy, slow link: the server runs in a child process inside
@@ -55,11 +54,16 @@ class LossyLinkTest {
     @BeforeAll
     static void setUp() throws Exception {
         for (String tool : List.of("ip", "tc", "nft")) {
-            assertThat(onPath(tool)).as("%s is not installed: run scripts/install-test-deps.sh (apt-get install iproute2 nftables)", tool).isTrue();
+            assertThat(onPath(tool))
+                    .as(
+                            "%s is not installed: run scripts/install-test-deps.sh (apt-get install iproute2 nftables)",
+                            tool)
+                    .isTrue();
         }
         String refused = run("ip", "netns", "add", NS);
         if (refused != null) {
-            String why = "LossyLinkTest skipped: the kernel refuses network namespaces here (ip netns add: " + refused.strip() + ")";
+            String why = "LossyLinkTest skipped: the kernel refuses network namespaces here (ip netns add: "
+                    + refused.strip() + ")";
             System.out.println(why);
             Assumptions.abort(why);
         }
@@ -72,8 +76,23 @@ class LossyLinkTest {
             inNs("ip", "link", "set", VETH_THERE, "up");
             inNs("ip", "link", "set", "lo", "up");
             // Slow: 40 Mbit/s each way, with up to 20 ms of queue before tail drops.
-            must("tc", "qdisc", "add", "dev", VETH_HERE, "root", "tbf", "rate", "40mbit", "burst", "32kb", "latency", "20ms");
-            inNs("tc", "qdisc", "add", "dev", VETH_THERE, "root", "tbf", "rate", "40mbit", "burst", "32kb", "latency", "20ms");
+            must(
+                    "tc", "qdisc", "add", "dev", VETH_HERE, "root", "tbf", "rate", "40mbit", "burst", "32kb", "latency",
+                    "20ms");
+            inNs(
+                    "tc",
+                    "qdisc",
+                    "add",
+                    "dev",
+                    VETH_THERE,
+                    "root",
+                    "tbf",
+                    "rate",
+                    "40mbit",
+                    "burst",
+                    "32kb",
+                    "latency",
+                    "20ms");
             // Lossy: 2 % of the packets in and out of the namespace dropped at random.
             inNs("nft", "add", "table", "inet", "lossy");
             inNs("nft", "add", "chain", "inet", "lossy", "in", "{ type filter hook input priority 0; }");
@@ -88,7 +107,8 @@ class LossyLinkTest {
     }
 
     private static void startServer() throws Exception {
-        server = ChildJvm.start(List.of("ip", "netns", "exec", NS), LossyLinkServerMain.class, "PORTS ", Long.toString(DOWNLOAD));
+        server = ChildJvm.start(
+                List.of("ip", "netns", "exec", NS), LossyLinkServerMain.class, "PORTS ", Long.toString(DOWNLOAD));
         String[] ready = server.awaitReady(); // PORTS http echo
         httpPort = Integer.parseInt(ready[1]);
         echoPort = Integer.parseInt(ready[2]);
@@ -101,7 +121,9 @@ class LossyLinkTest {
             server = null;
         }
         run("ip", "netns", "del", NS);
-        run("ip", "link", "del", VETH_HERE); // gone with the namespace's end, unless the kernel is still tearing it down
+        run(
+                "ip", "link", "del",
+                VETH_HERE); // gone with the namespace's end, unless the kernel is still tearing it down
     }
 
     private static Socket connect(int port) throws IOException {
@@ -118,7 +140,9 @@ class LossyLinkTest {
         CRC32C got = new CRC32C();
         long n = 0;
         try (Socket s = connect(httpPort)) {
-            s.getOutputStream().write(("GET /download HTTP/1.1\r\nHost: " + THERE + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /download HTTP/1.1\r\nHost: " + THERE + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             String head = readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200").contains("Content-Length: " + DOWNLOAD);
@@ -132,8 +156,11 @@ class LossyLinkTest {
         CRC32C expected = new CRC32C();
         byte[] pattern = new byte[251 * 1024];
         for (int i = 0; i < pattern.length; i++) pattern[i] = (byte) (i % 251);
-        for (long left = DOWNLOAD; left > 0; left -= pattern.length) expected.update(pattern, 0, (int) Math.min(pattern.length, left));
-        System.out.printf("LossyLinkTest: %d MiB download over the lossy link in %.1f s (%.1f MiB/s), %d segments retransmitted by the server%n",
+        for (long left = DOWNLOAD; left > 0; left -= pattern.length)
+            expected.update(pattern, 0, (int) Math.min(pattern.length, left));
+        System.out.printf(
+                "LossyLinkTest: %d MiB download over the lossy link in %.1f s (%.1f MiB/s), %d segments retransmitted"
+                        + " by the server%n",
                 DOWNLOAD >> 20, seconds, (DOWNLOAD >> 20) / seconds, retransmits() - retransmitsBefore);
         assertThat(n).isEqualTo(DOWNLOAD);
         assertThat(got.getValue()).as("CRC32C of the download").isEqualTo(expected.getValue());
@@ -149,7 +176,8 @@ class LossyLinkTest {
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
                     OutputStream out = s.getOutputStream();
-                    for (int off = 0; off < data.length; off += 16 * 1024) out.write(data, off, Math.min(16 * 1024, data.length - off));
+                    for (int off = 0; off < data.length; off += 16 * 1024)
+                        out.write(data, off, Math.min(16 * 1024, data.length - off));
                     s.shutdownOutput(); // the echo server finishes sending, then closes
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -180,8 +208,12 @@ class LossyLinkTest {
 
     /** TcpRetransSegs inside the namespace: the server's side of the link. */
     private static long retransmits() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", NS, "cat", "/proc/net/snmp").redirectErrorStream(true).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+        Process p = new ProcessBuilder("ip", "netns", "exec", NS, "cat", "/proc/net/snmp")
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .lines()
+                .toList();
         p.waitFor();
         for (int i = 0; i + 1 < lines.size(); i++) {
             if (lines.get(i).startsWith("Tcp:") && lines.get(i + 1).startsWith("Tcp:")) {
@@ -211,7 +243,9 @@ class LossyLinkTest {
     }
 
     private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        for (String d : System.getenv()
+                .getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(":")) {
             if (Files.isExecutable(Path.of(d, program))) return true;
         }
         return false;

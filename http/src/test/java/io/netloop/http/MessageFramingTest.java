@@ -17,12 +17,16 @@ class MessageFramingTest {
 
     private static void assertFramingRefused(ParseError error, int status) {
         assertThat(error.status()).isEqualTo(status);
-        assertThat(error.closeConnection()).as("close: the body's end is in doubt").isTrue();
+        assertThat(error.closeConnection())
+                .as("close: the body's end is in doubt")
+                .isTrue();
     }
 
     @Test
     void contentLengthBodyIsDelivered() {
-        assertThat(parseMessage(head("POST / HTTP/1.1", "Host: a", "Content-Length: 5") + "hello").body()).isEqualTo("hello");
+        assertThat(parseMessage(head("POST / HTTP/1.1", "Host: a", "Content-Length: 5") + "hello")
+                        .body())
+                .isEqualTo("hello");
     }
 
     @Test
@@ -40,26 +44,56 @@ class MessageFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 5\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 5"})
+    @ValueSource(
+            strings = {
+                "Content-Length: 5\r\nTransfer-Encoding: chunked",
+                "Transfer-Encoding: chunked\r\nContent-Length: 5"
+            })
     void contentLengthWithTransferEncodingIsRefused(String fields) {
         assertFramingRefused(refusal(head("POST / HTTP/1.1", "Host: a", fields) + "5\r\nhello\r\n0\r\n\r\n"), 400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 5\r\nContent-Length: 6", "Content-Length: 5, 6", "Content-Length: 5,5,6",
-            "Content-Length: 5\r\nContent-Length: 05", "Content-Length: 5,"})
+    @ValueSource(
+            strings = {
+                "Content-Length: 5\r\nContent-Length: 6",
+                "Content-Length: 5, 6",
+                "Content-Length: 5,5,6",
+                "Content-Length: 5\r\nContent-Length: 05",
+                "Content-Length: 5,"
+            })
     void differingContentLengthsAreRefused(String fields) {
         assertFramingRefused(refusal(head("POST / HTTP/1.1", "Host: a", fields) + "hello!"), 400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Content-Length: 5\r\nContent-Length: 5", "Content-Length: 5, 5", "Content-Length: 5,5\r\nContent-Length: 5"})
+    @ValueSource(
+            strings = {
+                "Content-Length: 5\r\nContent-Length: 5",
+                "Content-Length: 5, 5",
+                "Content-Length: 5,5\r\nContent-Length: 5"
+            })
     void identicalContentLengthsAreTakenAsOne(String fields) {
-        assertThat(parseMessage(head("POST / HTTP/1.1", "Host: a", fields) + "hello").body()).isEqualTo("hello");
+        assertThat(parseMessage(head("POST / HTTP/1.1", "Host: a", fields) + "hello")
+                        .body())
+                .isEqualTo("hello");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-5", "+5", "5a", "", " ", "0x5", "5.0", "1 2", "five", "99999999999999999999", "9223372036854775808"})
+    @ValueSource(
+            strings = {
+                "-5",
+                "+5",
+                "5a",
+                "",
+                " ",
+                "0x5",
+                "5.0",
+                "1 2",
+                "five",
+                "99999999999999999999",
+                "9223372036854775808"
+            })
     void invalidContentLengthIsRefused(String value) {
         assertFramingRefused(refusal(head("POST / HTTP/1.1", "Host: a", "Content-Length: " + value) + "hello"), 400);
     }
@@ -70,7 +104,13 @@ class MessageFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"chunked, gzip", "chunked, identity", "chunked\r\nTransfer-Encoding: gzip", "chunked, chunked, gzip"})
+    @ValueSource(
+            strings = {
+                "chunked, gzip",
+                "chunked, identity",
+                "chunked\r\nTransfer-Encoding: gzip",
+                "chunked, chunked, gzip"
+            })
     void chunkedThatIsNotTheFinalCodingIsRefused(String codings) {
         assertFramingRefused(refusal(head("POST / HTTP/1.1", "Host: a", "Transfer-Encoding: " + codings)), 400);
     }
@@ -108,14 +148,18 @@ class MessageFramingTest {
 
     @Test
     void bodyAtTheLimitIsAccepted() {
-        ParserDriver.Transcript t = feed(HttpLimits.DEFAULT.withMaxBodySize(10), head("POST / HTTP/1.1", "Host: a", "Content-Length: 10") + "0123456789");
+        ParserDriver.Transcript t = feed(
+                HttpLimits.DEFAULT.withMaxBodySize(10),
+                head("POST / HTTP/1.1", "Host: a", "Content-Length: 10") + "0123456789");
         assertThat(t.errors()).isEmpty();
         assertThat(t.messages().getFirst().body()).isEqualTo("0123456789");
     }
 
     @Test
     void bodyOverTheLimitGets413() {
-        ParseError error = refusal(HttpLimits.DEFAULT.withMaxBodySize(10), head("POST / HTTP/1.1", "Host: a", "Content-Length: 11") + "0123456789A");
+        ParseError error = refusal(
+                HttpLimits.DEFAULT.withMaxBodySize(10),
+                head("POST / HTTP/1.1", "Host: a", "Content-Length: 11") + "0123456789A");
         assertFramingRefused(error, 413);
     }
 
@@ -140,7 +184,8 @@ class MessageFramingTest {
     @Test
     void errorIsFinalOnceTheConnectionMustClose() {
         HttpParser parser = new HttpParser();
-        Buffer in = Buffer.of(bytes(head("GET / HTTP/1.1", "Host: a", "Content-Length: x") + head("GET / HTTP/1.1", "Host: a")));
+        Buffer in = Buffer.of(
+                bytes(head("GET / HTTP/1.1", "Host: a", "Content-Length: x") + head("GET / HTTP/1.1", "Host: a")));
         assertThat(parser.parse(in)).isEqualTo(ParseResult.ERROR);
         assertThat(parser.parse(in)).isEqualTo(ParseResult.ERROR);
         assertThat(parser.error().status()).isEqualTo(400);

@@ -19,7 +19,8 @@ final class OrdinaryClient {
      * A full GC stops every thread, the server's loop too: the ordinary client's requests that
      * overlap one are the measurement's own doing and are left out ({@link Latencies}).
      */
-    private static final java.util.concurrent.atomic.AtomicInteger GC_EPOCH = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger GC_EPOCH =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     static long heapAfterGc() {
         GC_EPOCH.incrementAndGet(); // odd: a forced GC is under way
@@ -35,7 +36,8 @@ final class OrdinaryClient {
     record Latencies(long requests, long connections, long failures, long p50Micros, long p99Micros, long maxMicros) {
         @Override
         public String toString() {
-            return requests + " requests on " + connections + " connections, " + failures + " failed, p50 " + p50Micros + " us, p99 " + p99Micros + " us, max " + maxMicros + " us";
+            return requests + " requests on " + connections + " connections, " + failures + " failed, p50 " + p50Micros
+                    + " us, p99 " + p99Micros + " us, max " + maxMicros + " us";
         }
     }
 
@@ -72,7 +74,12 @@ final class OrdinaryClient {
             if (client != null) client.close();
         }
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Latencies(sorted.length, connections, failures, sorted[sorted.length / 2] / 1000,
-                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1000, sorted[sorted.length - 1] / 1000);
+        return new Latencies(
+                sorted.length,
+                connections,
+                failures,
+                sorted[sorted.length / 2] / 1000,
+                sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1000,
+                sorted[sorted.length - 1] / 1000);
     }
 }

@@ -19,11 +19,25 @@ import java.util.List;
 final class ParserDriver {
 
     /** What one request amounted to, in values that compare by content. */
-    record Message(String method, String target, HttpVersion version, List<HeaderField> headers,
-                   String host, boolean keepAlive, String body, List<HeaderField> trailers) {
+    record Message(
+            String method,
+            String target,
+            HttpVersion version,
+            List<HeaderField> headers,
+            String host,
+            boolean keepAlive,
+            String body,
+            List<HeaderField> trailers) {
         static Message of(HttpRequest r, byte[] body) {
-            return new Message(r.method().name(), r.target().raw(), r.version(), List.copyOf(r.headers().fields()),
-                    r.host(), r.isKeepAlive(), latin1(body), List.copyOf(r.trailers().fields()));
+            return new Message(
+                    r.method().name(),
+                    r.target().raw(),
+                    r.version(),
+                    List.copyOf(r.headers().fields()),
+                    r.host(),
+                    r.isKeepAlive(),
+                    latin1(body),
+                    List.copyOf(r.trailers().fields()));
         }
     }
 
@@ -91,10 +105,12 @@ final class ParserDriver {
                 int readable = in.readableBytes();
                 int readerIndex = in.readerIndex();
                 ParseResult result = parser.parse(in);
-                assertThat(in.readableBytes()).as("readable bytes after %s", result).isBetween(0, readable);
+                assertThat(in.readableBytes())
+                        .as("readable bytes after %s", result)
+                        .isBetween(0, readable);
                 consumed += readable - in.readableBytes();
                 switch (result) {
-                    case NEED_MORE -> { }
+                    case NEED_MORE -> {}
                     case HEAD_COMPLETE -> {
                         request = parser.request();
                         body.reset();
@@ -103,7 +119,9 @@ final class ParserDriver {
                         assertThat(parser.bodyLength()).as("body slice length").isPositive();
                         assertThat(parser.bodyArray()).as("body slice array").isSameAs(in.array());
                         assertThat(parser.bodyOffset()).as("body slice start").isGreaterThanOrEqualTo(readerIndex);
-                        assertThat(parser.bodyOffset() + parser.bodyLength()).as("body slice end").isLessThanOrEqualTo(readerIndex + readable);
+                        assertThat(parser.bodyOffset() + parser.bodyLength())
+                                .as("body slice end")
+                                .isLessThanOrEqualTo(readerIndex + readable);
                         body.write(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
                     }
                     case MESSAGE_COMPLETE -> {

@@ -27,11 +27,15 @@ class PathDecoderFuzzTest {
      * input (RFC 3986 §6.2.2.2) changes nothing.
      */
     @FuzzTest(maxDuration = "5m")
-    @DictionaryEntries({"/", "//", "/./", "/../", "..", "%2e", "%2E", "%2f", "%2F", "%5c", "\\\\", "%00", "%C0%AE", "%25", "%"})
+    @DictionaryEntries({
+        "/", "//", "/./", "/../", "..", "%2e", "%2E", "%2f", "%2F", "%5c", "\\\\", "%00", "%C0%AE", "%25", "%"
+    })
     void decodedPathStaysBeneathTheRootAndIsANormalForm(byte[] input) {
         String raw = new String(input, StandardCharsets.ISO_8859_1);
         DecodedPath decoded = decodeOrNull(raw);
-        assertThat(decodeOrNull(encodeUnreserved(raw))).as("%s with its unreserved characters percent-encoded", raw).isEqualTo(decoded);
+        assertThat(decodeOrNull(encodeUnreserved(raw)))
+                .as("%s with its unreserved characters percent-encoded", raw)
+                .isEqualTo(decoded);
         if (decoded == null) return;
 
         String path = decoded.path();
@@ -39,13 +43,16 @@ class PathDecoderFuzzTest {
         if (decoded.isSafeForFileSystem()) {
             assertThat(segments(path)).as("segments of %s", path).doesNotContain(".", "..");
             assertThat(path).doesNotContain("//");
-            assertThat(decodeOrNull(encode(path))).as("%s decoded after percent-encoding it", path)
+            assertThat(decodeOrNull(encode(path)))
+                    .as("%s decoded after percent-encoding it", path)
                     .isEqualTo(new DecodedPath(path, false, false));
         }
         // With "%2F" decoded, the path has separators the first decoding did not split on.
         // The flags may be set by a segment that ".." removed (refusing too much is safe), never missed.
-        if (path.indexOf('\\') >= 0) assertThat(decoded.hasBackslash()).as("backslash flag of %s", raw).isTrue();
-        if (!decoded.hasEncodedSlash() && path.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '%' && c != '?' && c != '#')) {
+        if (path.indexOf('\\') >= 0)
+            assertThat(decoded.hasBackslash()).as("backslash flag of %s", raw).isTrue();
+        if (!decoded.hasEncodedSlash()
+                && path.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '%' && c != '?' && c != '#')) {
             DecodedPath again = decodeOrNull(path);
             assertThat(again).as("%s decoded again", path).isNotNull();
             assertThat(again.path()).as("%s decoded again", path).isEqualTo(path);
@@ -78,7 +85,9 @@ class PathDecoderFuzzTest {
                 String pathAndQuery = target.rawPath() + (raw.indexOf('?') >= 0 ? "?" + target.query() : "");
                 String afterAuthority = raw;
                 if (target.form() == RequestTarget.Form.ABSOLUTE) {
-                    assertThat(HostSyntax.isValidAuthority(target.authority(), false)).as("authority of %s", raw).isTrue();
+                    assertThat(HostSyntax.isValidAuthority(target.authority(), false))
+                            .as("authority of %s", raw)
+                            .isTrue();
                     String hierarchical = raw.substring(raw.indexOf("://") + 3);
                     assertThat(hierarchical).startsWith(target.authority());
                     afterAuthority = hierarchical.substring(target.authority().length());

@@ -25,30 +25,43 @@ class PathDecoderTest {
 
     @ParameterizedTest
     @CsvSource({
-            "/a/./b,        /a/b",
-            "/a/b/..,       /a/",
-            "/a/b/.,        /a/b/",
-            "/a/../b,       /b",
-            "/a/..,         /",
-            "/.,            /",
-            "/./,           /",
-            "/a//../b,      /b",
-            "/a/%2e/b,      /a/b",
-            "/a/%2E%2e/b,   /b",
-            "/a/b/%2e%2E/,  /a/",
-            "/a/b/,         /a/b/",
-            "/a//b,         /a/b",
-            "//a///b//,     /a/b/",
-            "//,            /",
-            "/...,          /...",
-            "/..a/.b,       /..a/.b"})
+        "/a/./b,        /a/b",
+        "/a/b/..,       /a/",
+        "/a/b/.,        /a/b/",
+        "/a/../b,       /b",
+        "/a/..,         /",
+        "/.,            /",
+        "/./,           /",
+        "/a//../b,      /b",
+        "/a/%2e/b,      /a/b",
+        "/a/%2E%2e/b,   /b",
+        "/a/b/%2e%2E/,  /a/",
+        "/a/b/,         /a/b/",
+        "/a//b,         /a/b",
+        "//a///b//,     /a/b/",
+        "//,            /",
+        "/...,          /...",
+        "/..a/.b,       /..a/.b"
+    })
     void dotSegmentsAreResolved(String raw, String expected) {
         assertThat(PathDecoder.decode(raw).path()).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/..", "/../", "/../etc/passwd", "/a/../..", "/a/b/../../../c", "/%2e%2e", "/%2E%2e/",
-            "/%2e%2E/etc/passwd", "/.%2e/x", "/%2e./x", "/./../x"})
+    @ValueSource(
+            strings = {
+                "/..",
+                "/../",
+                "/../etc/passwd",
+                "/a/../..",
+                "/a/b/../../../c",
+                "/%2e%2e",
+                "/%2E%2e/",
+                "/%2e%2E/etc/passwd",
+                "/.%2e/x",
+                "/%2e./x",
+                "/./../x"
+            })
     void climbingAboveTheRootIsRefused(String raw) {
         assertThatThrownBy(() -> PathDecoder.decode(raw)).isInstanceOf(MalformedPathException.class);
     }
@@ -81,7 +94,9 @@ class PathDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"/a%00b", "/%00", "/a/%00/..", "/%00%2e"})
     void encodedNulIsRefused(String raw) {
-        assertThatThrownBy(() -> PathDecoder.decode(raw)).isInstanceOf(MalformedPathException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> PathDecoder.decode(raw))
+                .isInstanceOf(MalformedPathException.class)
+                .hasMessageContaining("NUL");
     }
 
     @ParameterizedTest

@@ -1,37 +1,46 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Pipelining and long keep-alive: responses strictly in request order, on every poller. */
 @ExtendWith(LeakCheck.class)
 class PipelinedServerTest {
 
     private static HttpServer start(IoMode io) throws Exception {
-        return TestServers.start(io, s -> {
-            TestServers.demoRoutes(s);
-            // Answers later, from a timer: later requests must still wait for it.
-            s.get("/slow/{n}", (req, res) -> {
-                BodyWriter w = res.stream();
-                io.netloop.core.loop.EventLoop loop = s.tcp().loop();
-                loop.schedule(() -> {
-                    w.write("slow " + req.param("n"));
-                    w.end();
-                }, 20, TimeUnit.MILLISECONDS);
-            });
-            s.get("/bytes/{n}", (req, res) -> res.type("application/octet-stream").send(pattern(Integer.parseInt(req.param("n")))));
-        }, b -> b.maxRequestsPerConnection(20_000)); // above the 10,000 of the long keep-alive test
+        return TestServers.start(
+                io,
+                s -> {
+                    TestServers.demoRoutes(s);
+                    // Answers later, from a timer: later requests must still wait for it.
+                    s.get("/slow/{n}", (req, res) -> {
+                        BodyWriter w = res.stream();
+                        io.netloop.core.loop.EventLoop loop = s.tcp().loop();
+                        loop.schedule(
+                                () -> {
+                                    w.write("slow " + req.param("n"));
+                                    w.end();
+                                },
+                                20,
+                                TimeUnit.MILLISECONDS);
+                    });
+                    s.get(
+                            "/bytes/{n}",
+                            (req, res) -> res.type("application/octet-stream")
+                                    .send(pattern(Integer.parseInt(req.param("n")))));
+                },
+                b -> b.maxRequestsPerConnection(20_000)); // above the 10,000 of the long keep-alive test
     }
 
     @AllTransports
     void hundredPipelinedRequestsInOneWriteAreAnsweredInOrder(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
             StringBuilder all = new StringBuilder();
             for (int i = 0; i < 100; i++) {
                 String target = i % 10 == 5 ? "/slow/" + i : i % 10 == 7 ? "/boom" : "/users/" + i;
@@ -64,7 +73,8 @@ class PipelinedServerTest {
 
     @AllTransports
     void theResponsesToOneReadOfPipelinedRequestsLeaveInOneWrite(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
             assertThat(s.tcp().loops()).hasSize(1);
             // Request by request: a write each (the counter counts).
             long before = writes(s);
@@ -84,7 +94,8 @@ class PipelinedServerTest {
 
     @AllTransports
     void pipelinedResponsesLargerThanTheSocketTakesArriveWholeAndInOrder(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
             int[] sizes = {300_000, 10, 1_000_000, 5, 70_000, 0, 2_000_000, 17};
             StringBuilder all = new StringBuilder();
             for (int n : sizes) all.append("GET /bytes/").append(n).append(" HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -98,7 +109,8 @@ class PipelinedServerTest {
 
     @AllTransports
     void tenThousandRequestsOnOneKeepAliveConnection(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
             for (int i = 0; i < 10_000; i++) {
                 RawClient.Resp r = c.get("/users/" + i);
                 assertThat(r.status()).isEqualTo(200);
@@ -111,7 +123,8 @@ class PipelinedServerTest {
 
     @AllTransports
     void pipelinedBodiesAndAFinalCloseAreAnsweredThenTheConnectionCloses(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
             c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
                     + "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\n\r\n"
                     + "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
@@ -126,8 +139,14 @@ class PipelinedServerTest {
 
     @AllTransports(edgeTriggered = false)
     void requestsSentBeforeTheClientShutsDownItsSideAreAllAnswered(IoMode io) throws Exception {
-        try (HttpServer s = start(io); RawClient c = RawClient.connect(s)) {
-            c.send("GET /users/1 HTTP/1.1\r\nHost: t\r\n\r\nGET /slow/2 HTTP/1.1\r\nHost: t\r\n\r\nGET /users/3 HTTP/1.1\r\nHost: t\r\n\r\n");
+        try (HttpServer s = start(io);
+                RawClient c = RawClient.connect(s)) {
+            c.send("GET /users/1 HTTP/1.1\r\n"
+                    + "Host: t\r\n\r\n"
+                    + "GET /slow/2 HTTP/1.1\r\n"
+                    + "Host: t\r\n\r\n"
+                    + "GET /users/3 HTTP/1.1\r\n"
+                    + "Host: t\r\n\r\n");
             c.socket.shutdownOutput();
             assertThat(c.read().text()).isEqualTo("user 1");
             assertThat(c.read().text()).isEqualTo("slow 2");

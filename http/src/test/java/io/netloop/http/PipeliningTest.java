@@ -20,21 +20,27 @@ class PipeliningTest {
                 String body = "body-" + i;
                 yield head("POST /item/" + i + " HTTP/1.1", "Host: a", "Content-Length: " + body.length()) + body;
             }
-            default -> head("PUT /item/" + i + " HTTP/1.1", "Host: a", "Transfer-Encoding: chunked")
-                    + "5\r\nbody-\r\n" + Integer.toHexString(String.valueOf(i).length()) + "\r\n" + i + "\r\n0\r\n\r\n";
+            default ->
+                head("PUT /item/" + i + " HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "5\r\nbody-\r\n"
+                        + Integer.toHexString(String.valueOf(i).length()) + "\r\n" + i + "\r\n0\r\n\r\n";
         };
     }
 
     @Test
     void hundredRequestsInOneBufferParseInOrder() {
-        String input = String.join("", IntStream.range(0, 100).mapToObj(PipeliningTest::request).toList());
+        String input = String.join(
+                "", IntStream.range(0, 100).mapToObj(PipeliningTest::request).toList());
         ParserDriver.Transcript t = feed(input);
 
         assertThat(t.errors()).isEmpty();
-        assertThat(t.messages()).extracting(ParserDriver.Message::target)
+        assertThat(t.messages())
+                .extracting(ParserDriver.Message::target)
                 .isEqualTo(IntStream.range(0, 100).mapToObj(i -> "/item/" + i).toList());
-        assertThat(t.messages()).extracting(ParserDriver.Message::body)
-                .isEqualTo(IntStream.range(0, 100).mapToObj(i -> i % 3 == 0 ? "" : "body-" + i).toList());
+        assertThat(t.messages())
+                .extracting(ParserDriver.Message::body)
+                .isEqualTo(IntStream.range(0, 100)
+                        .mapToObj(i -> i % 3 == 0 ? "" : "body-" + i)
+                        .toList());
     }
 
     @Test
@@ -67,8 +73,11 @@ class PipeliningTest {
     @Test
     void emptyLineAfterABodyIsSkipped() {
         // Old clients send a CRLF after a POST body; RFC 9112 §2.2 says to ignore it.
-        String input = head("POST / HTTP/1.1", "Host: a", "Content-Length: 2") + "hi\r\n" + head("GET /next HTTP/1.1", "Host: a");
-        assertThat(feed(input).messages()).extracting(ParserDriver.Message::target).containsExactly("/", "/next");
+        String input = head("POST / HTTP/1.1", "Host: a", "Content-Length: 2") + "hi\r\n"
+                + head("GET /next HTTP/1.1", "Host: a");
+        assertThat(feed(input).messages())
+                .extracting(ParserDriver.Message::target)
+                .containsExactly("/", "/next");
     }
 
     @Test

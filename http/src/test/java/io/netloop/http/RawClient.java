@@ -1,7 +1,6 @@
 package io.netloop.http;
 
 import io.netloop.testing.Clients;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,12 +60,15 @@ final class RawClient implements AutoCloseable {
         String statusLine = line();
         if (statusLine == null) throw new IOException("connection closed before a response");
         String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) throw new IOException("not a status line: " + statusLine);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
+            throw new IOException("not a status line: " + statusLine);
         int status = Integer.parseInt(parts[1]);
         List<String[]> headers = new ArrayList<>();
         for (String l; !(l = line()).isEmpty(); ) {
             int colon = l.indexOf(':');
-            headers.add(new String[] {l.substring(0, colon).trim(), l.substring(colon + 1).trim()});
+            headers.add(new String[] {
+                l.substring(0, colon).trim(), l.substring(colon + 1).trim()
+            });
         }
         Resp r = new Resp(statusLine, status, headers, new byte[0]);
         if (head || status < 200 || status == 204 || status == 304) return r;
@@ -79,7 +81,9 @@ final class RawClient implements AutoCloseable {
                 String size = line();
                 int n = Integer.parseInt(size.split(";")[0].trim(), 16);
                 if (n == 0) {
-                    while (!line().isEmpty()) { /* trailers */ }
+                    while (!line().isEmpty()) {
+                        /* trailers */
+                    }
                     break;
                 }
                 b.write(Clients.readExactly(in, n));

@@ -57,19 +57,38 @@ class RequestLineTest {
     @ParameterizedTest
     @ValueSource(strings = {"PURGE", "M-SEARCH", "get", "X!#$%&'*+-.^_`|~9"})
     void anyTokenIsAMethod(String name) {
-        assertThat(parseHead(head(name + " / HTTP/1.1", "Host: a")).method().name()).isEqualTo(name);
+        assertThat(parseHead(head(name + " / HTTP/1.1", "Host: a")).method().name())
+                .isEqualTo(name);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"GE(T / HTTP/1.1", "GE\"T / HTTP/1.1", "G@T / HTTP/1.1", "GE/T / HTTP/1.1",
-            "G\u00c9T / HTTP/1.1", "GET\u0000 / HTTP/1.1", "GE{T} / HTTP/1.1", " / HTTP/1.1"})
+    @ValueSource(
+            strings = {
+                "GE(T / HTTP/1.1",
+                "GE\"T / HTTP/1.1",
+                "G@T / HTTP/1.1",
+                "GE/T / HTTP/1.1",
+                "G\u00c9T / HTTP/1.1",
+                "GET\u0000 / HTTP/1.1",
+                "GE{T} / HTTP/1.1",
+                " / HTTP/1.1"
+            })
     void invalidMethodTokenIsRefused(String line) {
         assertFatal400(refusalOfLine(line));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"GET  / HTTP/1.1", "GET / HTTP/1.1 ", "GET /", "GET", "GET\t/\tHTTP/1.1",
-            "GET / HTTP/1.1 extra", " GET / HTTP/1.1", "GET  HTTP/1.1"})
+    @ValueSource(
+            strings = {
+                "GET  / HTTP/1.1",
+                "GET / HTTP/1.1 ",
+                "GET /",
+                "GET",
+                "GET\t/\tHTTP/1.1",
+                "GET / HTTP/1.1 extra",
+                " GET / HTTP/1.1",
+                "GET  HTTP/1.1"
+            })
     void malformedRequestLineIsRefused(String line) {
         assertFatal400(refusalOfLine(line));
     }
@@ -94,8 +113,19 @@ class RequestLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http/1.1", "HTTP/1", "HTTP/1.10", "HTTP/11", "HTTP/1.1x", "HTTX/1.1", "HTTP1.1",
-            "HTTP/a.b", "HTTP/1,1", "HTTP/1.1\u0000"})
+    @ValueSource(
+            strings = {
+                "http/1.1",
+                "HTTP/1",
+                "HTTP/1.10",
+                "HTTP/11",
+                "HTTP/1.1x",
+                "HTTX/1.1",
+                "HTTP1.1",
+                "HTTP/a.b",
+                "HTTP/1,1",
+                "HTTP/1.1\u0000"
+            })
     void malformedVersionGets400(String version) {
         assertFatal400(refusalOfLine("GET / " + version));
     }
@@ -201,7 +231,8 @@ class RequestLineTest {
 
     @Test
     void dotSegmentsInPathAreResolved() {
-        assertThat(parseHead(head("GET /a/./b/../c HTTP/1.1", "Host: a")).path()).isEqualTo("/a/c");
+        assertThat(parseHead(head("GET /a/./b/../c HTTP/1.1", "Host: a")).path())
+                .isEqualTo("/a/c");
     }
 
     @ParameterizedTest

@@ -14,7 +14,8 @@ class RobustnessTest {
     private static final List<byte[]> SEEDS = List.of(
             bytes(head("GET /a/b?c=d HTTP/1.1", "Host: example.com", "Connection: close")),
             bytes(head("POST /p HTTP/1.1", "Host: a", "Content-Length: 5") + "hello"),
-            bytes(head("PUT /c HTTP/1.1", "Host: a", "Transfer-Encoding: chunked") + "3;e=\"v\"\r\nabc\r\n0\r\nT: 1\r\n\r\n"),
+            bytes(head("PUT /c HTTP/1.1", "Host: a", "Transfer-Encoding: chunked")
+                    + "3;e=\"v\"\r\nabc\r\n0\r\nT: 1\r\n\r\n"),
             bytes(head("OPTIONS * HTTP/1.0") + head("CONNECT h:443 HTTP/1.1", "Host: h:443")));
     private static final byte[] INTERESTING = bytes("\r\n :;,\"\\%/.0aF\t\u0000\u007f\u00ff-");
     private static final HttpLimits SMALL = new HttpLimits(64, 128, 8, 64, 16);

@@ -24,11 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: {@link #run} on the attacker's own thread; the counters from any thread.
  */
 final class SlowAttackers {
-    enum Kind { SLOWLORIS, SLOW_BODY, SLOW_READ }
+    enum Kind {
+        SLOWLORIS,
+        SLOW_BODY,
+        SLOW_READ
+    }
 
     final AtomicBoolean stop = new AtomicBoolean();
     /** Connections made, and connections the server ended (close, reset, or a 408). */
     final AtomicLong connects = new AtomicLong();
+
     final AtomicLong endedByServer = new AtomicLong();
     private final int port;
     private final String bigPath;

@@ -1,13 +1,11 @@
 package io.netloop.http;
 
-import io.netloop.core.tcp.ConnectionConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.ConnectionConfig;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * slowhttptest (the Debian package of that name), the standard slow-client attack tool, in
@@ -37,14 +36,21 @@ class SlowHttpTestTest {
 
     @Test
     void slowhttptestInEveryModeLeavesTheServiceAvailable(@TempDir Path dir) throws Exception {
-        assertThat(onPath("slowhttptest")).as("slowhttptest is not installed: run scripts/install-test-deps.sh"
-                + " (or apt-get install slowhttptest)").isTrue();
-        HttpServer server = TestServers.start(IoMode.AUTO, s -> {
-            s.get("/hello", (req, res) -> res.send("hello"));
-            s.get("/big", (req, res) -> TestServers.streamPattern(res, 64L << 20, 16 * 1024));
-            s.post("/upload", (req, res) -> res.send("got " + req.body().length));
-        }, b -> b.headerTimeout(Duration.ofSeconds(2)).writeTimeout(Duration.ofSeconds(1), 4096).minBodyRate(1024)
-                .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(64 * 1024, 16 * 1024)));
+        assertThat(onPath("slowhttptest"))
+                .as("slowhttptest is not installed: run scripts/install-test-deps.sh"
+                        + " (or apt-get install slowhttptest)")
+                .isTrue();
+        HttpServer server = TestServers.start(
+                IoMode.AUTO,
+                s -> {
+                    s.get("/hello", (req, res) -> res.send("hello"));
+                    s.get("/big", (req, res) -> TestServers.streamPattern(res, 64L << 20, 16 * 1024));
+                    s.post("/upload", (req, res) -> res.send("got " + req.body().length));
+                },
+                b -> b.headerTimeout(Duration.ofSeconds(2))
+                        .writeTimeout(Duration.ofSeconds(1), 4096)
+                        .minBodyRate(1024)
+                        .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(64 * 1024, 16 * 1024)));
         String base = "http://127.0.0.1:" + server.port();
         List<Process> attacks = new ArrayList<>();
         OrdinaryClient.Latencies warmUp;
@@ -52,19 +58,39 @@ class SlowHttpTestTest {
         long closedByServer;
         long listenOverflows = listenOverflows();
         try {
-            warmUp = OrdinaryClient.measure(server, 2_000); // warms the ordinary client's paths, and is the unattacked baseline
+            warmUp = OrdinaryClient.measure(
+                    server, 2_000); // warms the ordinary client's paths, and is the unattacked baseline
             // The client has closed its sockets; the server's loop may not have seen the last FIN yet.
             long warmUpConnections = warmUp.connections();
-            Clients.await(Duration.ofSeconds(5), "the warm-up's connections to close on the server",
+            Clients.await(
+                    Duration.ofSeconds(5),
+                    "the warm-up's connections to close on the server",
                     () -> server.tcp().closedCount() == warmUpConnections);
             long closedBefore = server.tcp().closedCount();
             attacks.add(attack(dir, "slowloris", "-H", "-u", base + "/hello", "-i", "1"));
             attacks.add(attack(dir, "slowbody", "-B", "-u", base + "/upload", "-i", "1", "-s", "1000000"));
-            attacks.add(attack(dir, "slowread", "-X", "-u", base + "/big", "-k", "1", "-n", "1", "-z", "32", "-w", "512", "-y", "1024"));
+            attacks.add(attack(
+                    dir,
+                    "slowread",
+                    "-X",
+                    "-u",
+                    base + "/big",
+                    "-k",
+                    "1",
+                    "-n",
+                    "1",
+                    "-z",
+                    "32",
+                    "-w",
+                    "512",
+                    "-y",
+                    "1024"));
             Thread.sleep(2_000); // the connections ramp up
             during = OrdinaryClient.measure(server, (SECONDS - 4) * 1000L);
             for (Process p : attacks) {
-                assertThat(p.waitFor(SECONDS + 30, TimeUnit.SECONDS)).as("slowhttptest ends at its time limit").isTrue();
+                assertThat(p.waitFor(SECONDS + 30, TimeUnit.SECONDS))
+                        .as("slowhttptest ends at its time limit")
+                        .isTrue();
             }
             // Closed by the server while the attack ran (slowhttptest closes its own only when it stops).
             closedByServer = server.tcp().closedCount() - closedBefore - during.connections();
@@ -76,24 +102,45 @@ class SlowHttpTestTest {
         for (String mode : List.of("slowloris", "slowbody", "slowread")) {
             Stats st = Stats.read(dir.resolve(mode + ".csv"));
             report.append(mode).append(": ").append(st).append("; ");
-            assertThat(st.secondsUnavailable).as("%s: seconds in which slowhttptest's probe found no service: %s", mode,
-                    Files.readString(dir.resolve(mode + ".csv"))).isLessThanOrEqualTo(st.seconds / 4);
+            assertThat(st.secondsUnavailable)
+                    .as(
+                            "%s: seconds in which slowhttptest's probe found no service: %s",
+                            mode, Files.readString(dir.resolve(mode + ".csv")))
+                    .isLessThanOrEqualTo(st.seconds / 4);
             assertThat(st.maxConnected).as("%s: the attack connected", mode).isGreaterThan(PER_MODE / 3);
         }
         listenOverflows = listenOverflows() - listenOverflows;
-        System.out.println("SlowHttpTestTest: " + report + "server closed " + closedByServer + " attacking connections; "
-                + "ordinary client during the attack: " + during + "; listen queue overflows (machine-wide) " + listenOverflows);
-        assertThat(closedByServer).as("attacking connections the server closed while the attack ran").isGreaterThan(3L * PER_MODE);
+        System.out.println("SlowHttpTestTest: " + report + "server closed " + closedByServer
+                + " attacking connections; " + "ordinary client during the attack: " + during
+                + "; listen queue overflows (machine-wide) " + listenOverflows);
+        assertThat(closedByServer)
+                .as("attacking connections the server closed while the attack ran")
+                .isGreaterThan(3L * PER_MODE);
         assertThat(during.failures()).isZero();
-        // Latency under attack is SlowClientsTest's to hold to a bound; here it is printed beside the unattacked figure.
+        // Latency under attack is SlowClientsTest's to hold to a bound; here it is printed beside the unattacked
+        // figure.
         System.out.println("SlowHttpTestTest: ordinary client unattacked: " + warmUp);
     }
 
     private static Process attack(Path dir, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("slowhttptest", "-c", Integer.toString(PER_MODE), "-r", "200",
-                "-l", Integer.toString(SECONDS), "-p", "3", "-g", "-o", dir.resolve(name).toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "slowhttptest",
+                "-c",
+                Integer.toString(PER_MODE),
+                "-r",
+                "200",
+                "-l",
+                Integer.toString(SECONDS),
+                "-p",
+                "3",
+                "-g",
+                "-o",
+                dir.resolve(name).toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
     }
 
     /** slowhttptest's CSV: Seconds,Closed,Pending,Connected,Service Available (0 when its probe failed). */
@@ -119,7 +166,8 @@ class SlowHttpTestTest {
 
         @Override
         public String toString() {
-            return seconds + " s, at most " + maxConnected + " connected, " + finalClosed + " closed, probe failed in " + secondsUnavailable + " s";
+            return seconds + " s, at most " + maxConnected + " connected, " + finalClosed + " closed, probe failed in "
+                    + secondsUnavailable + " s";
         }
     }
 

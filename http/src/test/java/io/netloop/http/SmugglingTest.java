@@ -42,7 +42,8 @@ class SmugglingTest {
         static Case parse(String line) {
             String[] f = line.split(" \\| ", 5);
             if (f.length != 5) throw new IllegalArgumentException("a case has 5 fields separated by ' | ': " + line);
-            List<Integer> statuses = Arrays.stream(f[2].trim().split(" ")).map(Integer::valueOf).toList();
+            List<Integer> statuses =
+                    Arrays.stream(f[2].trim().split(" ")).map(Integer::valueOf).toList();
             boolean close = switch (f[3].trim()) {
                 case "close" -> true;
                 case "open" -> false;
@@ -90,7 +91,8 @@ class SmugglingTest {
     static List<Case> cases() {
         try (InputStream in = SmugglingTest.class.getResourceAsStream("smuggling-cases.txt")) {
             if (in == null) throw new IllegalStateException("smuggling-cases.txt is missing from the test resources");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .filter(l -> !l.isBlank() && !l.startsWith("#"))
                     .map(Case::parse)
                     .toList();
@@ -131,15 +133,23 @@ class SmugglingTest {
             boolean head = new String(c.request(), 0, 5, StandardCharsets.ISO_8859_1).equals("HEAD ");
             for (int expected : c.statuses()) {
                 RawClient.Resp r = client.read(head && expected >= 200);
-                assertThat(r.status()).as("%s: responses so far end with %s", c.id(), r.statusLine()).isEqualTo(expected);
+                assertThat(r.status())
+                        .as("%s: responses so far end with %s", c.id(), r.statusLine())
+                        .isEqualTo(expected);
             }
             if (c.close()) {
-                assertThat(client.closedByServer()).as("%s: the server closes after the expected responses, saying nothing more", c.id()).isTrue();
+                assertThat(client.closedByServer())
+                        .as("%s: the server closes after the expected responses, saying nothing more", c.id())
+                        .isTrue();
             } else {
                 RawClient.Resp probe = client.send(PROBE).read();
-                assertThat(probe.text()).as("%s: the next response answers the probe", c.id()).isEqualTo("probe");
+                assertThat(probe.text())
+                        .as("%s: the next response answers the probe", c.id())
+                        .isEqualTo("probe");
             }
         }
-        assertThat(SMUGGLED_RUNS.get()).as("%s: runs of the /smuggled handler", c.id()).isZero();
+        assertThat(SMUGGLED_RUNS.get())
+                .as("%s: runs of the /smuggled handler", c.id())
+                .isZero();
     }
 }

@@ -1,8 +1,17 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,21 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** {@link StaticFiles}: content, validators, conditional requests, ranges, precompressed files, and the root's walls. */
 @ExtendWith(LeakCheck.class)
 class StaticFilesTest {
     @TempDir
     static Path tmp;
+
     static Path root;
     static byte[] data;
     static HttpServer server;
@@ -65,7 +65,8 @@ class StaticFilesTest {
     }
 
     private static RawClient.Resp get(String target, String... fields) throws Exception {
-        return request("GET " + target + " HTTP/1.1\r\nHost: t\r\n" + String.join("", Arrays.stream(fields).map(f -> f + "\r\n").toList()));
+        return request("GET " + target + " HTTP/1.1\r\nHost: t\r\n"
+                + String.join("", Arrays.stream(fields).map(f -> f + "\r\n").toList()));
     }
 
     @Test
@@ -103,7 +104,8 @@ class StaticFilesTest {
     @Test
     void headSendsTheLengthWithoutTheBody() throws Exception {
         try (RawClient c = RawClient.connect(server)) {
-            RawClient.Resp r = c.send("HEAD /data.bin HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
+            RawClient.Resp r =
+                    c.send("HEAD /data.bin HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
             assertThat(r.header("Content-Length")).isEqualTo("100000");
             assertThat(c.get("/").text()).isEqualTo("<h1>home</h1>");
         }
@@ -123,13 +125,16 @@ class StaticFilesTest {
     void ifModifiedSinceTheLastModificationGets304() throws Exception {
         String lastModified = get("/").header("Last-Modified");
         assertThat(get("/", "If-Modified-Since: " + lastModified).status()).isEqualTo(304);
-        assertThat(get("/", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status()).isEqualTo(200);
+        assertThat(get("/", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT").status())
+                .isEqualTo(200);
     }
 
     @Test
     void ifNoneMatchWinsOverIfModifiedSince() throws Exception {
         String lastModified = get("/").header("Last-Modified");
-        assertThat(get("/", "If-None-Match: \"other\"", "If-Modified-Since: " + lastModified).status()).isEqualTo(200);
+        assertThat(get("/", "If-None-Match: \"other\"", "If-Modified-Since: " + lastModified)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -160,10 +165,12 @@ class StaticFilesTest {
         assertThat(type).startsWith("multipart/byteranges; boundary=");
         String boundary = type.substring(type.indexOf('=') + 1);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        expected.writeBytes(("\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-4/100000\r\n\r\n")
+        expected.writeBytes(("\r\n--" + boundary
+                        + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-4/100000\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         expected.writeBytes(Arrays.copyOfRange(data, 0, 5));
-        expected.writeBytes(("\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 1000-1009/100000\r\n\r\n")
+        expected.writeBytes(("\r\n--" + boundary
+                        + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 1000-1009/100000\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         expected.writeBytes(Arrays.copyOfRange(data, 1000, 1010));
         expected.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -187,7 +194,8 @@ class StaticFilesTest {
     @Test
     void ifRangeWithTheCurrentTagGetsTheRange() throws Exception {
         String etag = get("/data.bin").header("ETag");
-        assertThat(get("/data.bin", "Range: bytes=0-9", "If-Range: " + etag).status()).isEqualTo(206);
+        assertThat(get("/data.bin", "Range: bytes=0-9", "If-Range: " + etag).status())
+                .isEqualTo(206);
     }
 
     @Test
@@ -195,7 +203,9 @@ class StaticFilesTest {
         RawClient.Resp r = get("/data.bin", "Range: bytes=0-9", "If-Range: \"stale\"");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).hasSize(100_000);
-        assertThat(get("/data.bin", "Range: bytes=0-9", "If-Range: Sat, 01 Jan 2000 00:00:00 GMT").status()).isEqualTo(200);
+        assertThat(get("/data.bin", "Range: bytes=0-9", "If-Range: Sat, 01 Jan 2000 00:00:00 GMT")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -219,14 +229,22 @@ class StaticFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/docs/%2E%2E/%2e%2e/secret.txt", "/.%2e/secret.txt"})
+    @ValueSource(
+            strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/docs/%2E%2E/%2e%2e/secret.txt", "/.%2e/secret.txt"})
     void dotDotAboveTheRootIs400(String target) throws Exception {
         assertThat(get(target).status()).isEqualTo(400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/docs%2Findex.html", "/docs%2f..%2f..%2fsecret.txt", "/docs\\index.html", "/docs%5C..%5Csecret.txt",
-            "/index.html%00.txt", "/%c0%ae%c0%ae/secret.txt"})
+    @ValueSource(
+            strings = {
+                "/docs%2Findex.html",
+                "/docs%2f..%2f..%2fsecret.txt",
+                "/docs\\index.html",
+                "/docs%5C..%5Csecret.txt",
+                "/index.html%00.txt",
+                "/%c0%ae%c0%ae/secret.txt"
+            })
     void encodedSeparatorsBackslashesAndNulAre400(String target) throws Exception {
         assertThat(get(target).status()).isEqualTo(400);
     }
@@ -254,9 +272,11 @@ class StaticFilesTest {
 
     @AllTransports
     void filesAndRangesOnEveryPoller(IoMode io) throws Exception {
-        try (HttpServer s = TestServers.start(io, x -> x.staticFiles("/", root)); RawClient c = RawClient.connect(s)) {
+        try (HttpServer s = TestServers.start(io, x -> x.staticFiles("/", root));
+                RawClient c = RawClient.connect(s)) {
             assertThat(c.get("/data.bin").body()).isEqualTo(data);
-            RawClient.Resp r = c.send("GET /data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=5-9,20-29\r\n\r\n").read();
+            RawClient.Resp r = c.send("GET /data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=5-9,20-29\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(206);
             assertThat(c.get("/").text()).isEqualTo("<h1>home</h1>");
         }

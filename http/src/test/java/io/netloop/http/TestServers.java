@@ -1,7 +1,6 @@
 package io.netloop.http;
 
 import io.netloop.core.loop.IoMode;
-
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 

@@ -1,15 +1,14 @@
 package io.netloop.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.LeakCheck;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The header-read timeout (slowloris) and the keep-alive idle timeout. */
 @ExtendWith(LeakCheck.class)
@@ -18,7 +17,9 @@ class TimeoutTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(IoMode.AUTO, TestServers::demoRoutes,
+        server = TestServers.start(
+                IoMode.AUTO,
+                TestServers::demoRoutes,
                 b -> b.headerTimeout(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(600)));
     }
 

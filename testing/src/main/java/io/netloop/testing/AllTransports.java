@@ -1,13 +1,12 @@
 package io.netloop.testing;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ArgumentsSource;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * Runs a test once per I/O model, the test's first parameter being the {@code IoMode}:
@@ -15,13 +14,13 @@ import java.lang.annotation.Target;
  * transports a server runs on. Every transport keeps the same contract, so a test of that
  * contract runs on all of them:
  *
- * <pre>{@code
- * @AllTransports
+ * <pre>
+ * &#64;AllTransports
  * void echoesWhatItReceives(IoMode io) { ... }
  *
- * @AllTransports(pollers = true)          // also poll(2) and select(2), the lab's multiplexers
- * @AllTransports(edgeTriggered = false)   // where edge triggering changes nothing the test sees
- * }</pre>
+ * &#64;AllTransports(pollers = true)          // also poll(2) and select(2), the lab's multiplexers
+ * &#64;AllTransports(edgeTriggered = false)   // where edge triggering changes nothing the test sees
+ * </pre>
  *
  * <p>The modes are given by name and converted by JUnit, so this module needs no netloop
  * module (core's own tests use it). Threading: an annotation.

@@ -29,7 +29,8 @@ public final class ChildJvm implements AutoCloseable {
     private ChildJvm(Process process, String readyPrefix) {
         this.process = process;
         Thread.ofPlatform().daemon().name("child-output-" + process.pid()).start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     output.add(line);
                     if (line.startsWith(readyPrefix)) ready.complete(line);
@@ -37,7 +38,8 @@ public final class ChildJvm implements AutoCloseable {
             } catch (IOException gone) {
                 // the child went away; what it said is in output
             }
-            ready.completeExceptionally(new AssertionError("the child ended before saying " + readyPrefix + ": " + output));
+            ready.completeExceptionally(
+                    new AssertionError("the child ended before saying " + readyPrefix + ": " + output));
         });
     }
 
@@ -45,7 +47,8 @@ public final class ChildJvm implements AutoCloseable {
      * Starts {@code mainClass} with {@code args}, run through {@code wrapper} (for example
      * {@code ip netns exec NAME}; empty for none).
      */
-    public static ChildJvm start(List<String> wrapper, Class<?> mainClass, String readyPrefix, String... args) throws IOException {
+    public static ChildJvm start(List<String> wrapper, Class<?> mainClass, String readyPrefix, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(command(mainClass, List.of(NATIVE_ACCESS, "-Xmx256m"), args));
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start(), readyPrefix);
@@ -76,15 +79,22 @@ public final class ChildJvm implements AutoCloseable {
             return cmd;
         }
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (option.startsWith("--add-reads=") || option.startsWith("--add-modules=") || option.startsWith("--add-opens=")
-                    || option.startsWith("--add-exports=") || option.startsWith("--patch-module=")) {
+            if (option.startsWith("--add-reads=")
+                    || option.startsWith("--add-modules=")
+                    || option.startsWith("--add-opens=")
+                    || option.startsWith("--add-exports=")
+                    || option.startsWith("--patch-module=")) {
                 cmd.add(option);
             }
         }
         if (cmd.stream().noneMatch(o -> o.startsWith("--patch-module=" + module.getName() + "="))) {
             Path location = codeLocation(mainClass);
-            Path moduleLocation = ModuleLayer.boot().configuration().findModule(module.getName())
-                    .flatMap(r -> r.reference().location()).map(Path::of).orElse(null);
+            Path moduleLocation = ModuleLayer.boot()
+                    .configuration()
+                    .findModule(module.getName())
+                    .flatMap(r -> r.reference().location())
+                    .map(Path::of)
+                    .orElse(null);
             if (!location.equals(moduleLocation)) cmd.add("--patch-module=" + module.getName() + "=" + location);
         }
         if (modulePath != null) cmd.addAll(List.of("-p", modulePath));

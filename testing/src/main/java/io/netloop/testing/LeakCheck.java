@@ -1,15 +1,14 @@
 package io.netloop.testing;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class that leaves descriptors or loop threads behind: before the class it
@@ -23,7 +22,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
 
     /* The JDK keeps a socket of its own open after its first socket use (a probe it caches);
-       make that happen before the baseline is taken, so it is not counted as a leak. */
+    make that happen before the baseline is taken, so it is not counted as a leak. */
     private static boolean warmedUp;
 
     private static synchronized void warmUpJdkNetworking() {
@@ -31,9 +30,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         warmedUp = true;
         for (String host : new String[] {"127.0.0.1", "::1"}) {
             try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host));
-                 java.net.Socket c = new java.net.Socket(ss.getInetAddress(), ss.getLocalPort());
-                 java.net.Socket a = ss.accept();
-                 java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+                    java.net.Socket c = new java.net.Socket(ss.getInetAddress(), ss.getLocalPort());
+                    java.net.Socket a = ss.accept();
+                    java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
                 // A virtual thread blocked on a socket starts the JDK's own pollers (epoll
                 // instances that live as long as the JVM).
                 Thread reader = Thread.ofVirtual().start(() -> {
@@ -71,7 +70,8 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         throw new AssertionError(context.getDisplayName() + " leaked: " + (fds.size() - baseline)
-                + " descriptor(s) over the baseline of " + baseline + " " + fds + "; loop threads still alive: " + threads);
+                + " descriptor(s) over the baseline of " + baseline + " " + fds + "; loop threads still alive: "
+                + threads);
     }
 
     /** The descriptors that network code opens: sockets, epoll, eventfd, pipes. */
@@ -81,7 +81,9 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
             for (Path p : (Iterable<Path>) s::iterator) {
                 try {
                     String target = Files.readSymbolicLink(p).toString();
-                    if (target.startsWith("socket:") || target.contains("eventpoll") || target.contains("eventfd")
+                    if (target.startsWith("socket:")
+                            || target.contains("eventpoll")
+                            || target.contains("eventfd")
                             || target.startsWith("pipe:")) {
                         out.add(p.getFileName() + "->" + target);
                     }

@@ -1,7 +1,5 @@
 package io.netloop.testing;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed server certificate made for a test by {@code keytool -genkeypair} of the JDK
@@ -27,18 +27,36 @@ import java.util.stream.Stream;
  *
  * <p>Threading: immutable once made; {@link #delete} once, at the end.
  */
-public record TestCertificate(Path dir, Path keyStore, char[] password, Path certPem, Path keyPem, X509Certificate certificate) {
+public record TestCertificate(
+        Path dir, Path keyStore, char[] password, Path certPem, Path keyPem, X509Certificate certificate) {
     /** @param keyAlgorithm "EC" (P-256) or "RSA" (2048 bits) */
     public static TestCertificate generate(String keyAlgorithm) throws IOException {
         Path dir = Files.createTempDirectory("netloop-tls");
         Path store = dir.resolve("server.p12");
         char[] password = "test-password".toCharArray();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", keyAlgorithm));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                keyAlgorithm));
         cmd.addAll(keyAlgorithm.equals("EC") ? List.of("-groupname", "secp256r1") : List.of("-keysize", "2048"));
-        cmd.addAll(List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(password), "-keypass", new String(password)));
+        cmd.addAll(List.of(
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(password),
+                "-keypass",
+                new String(password)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -62,8 +80,9 @@ public record TestCertificate(Path dir, Path keyStore, char[] password, Path cer
     }
 
     public static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** A client context that trusts this certificate and nothing else. */

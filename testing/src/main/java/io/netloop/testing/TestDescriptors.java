@@ -30,7 +30,8 @@ public final class TestDescriptors {
      * pair), so this is a named one (mkfifo) in a temporary directory, opened at both ends.
      * Close it ({@link #close}) when done.
      */
-    public record TestPipe(Path fifo, FileInputStream readEnd, FileOutputStream writeEnd, int readFd) implements AutoCloseable {
+    public record TestPipe(Path fifo, FileInputStream readEnd, FileOutputStream writeEnd, int readFd)
+            implements AutoCloseable {
         public void write(byte[] b) throws IOException {
             writeEnd.write(b);
             writeEnd.flush();
@@ -62,20 +63,26 @@ public final class TestDescriptors {
         Path dir = Files.createTempDirectory("netloop-pipe");
         Path fifo = dir.resolve("fifo");
         try {
-            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-            if (mkfifo.waitFor() != 0) throw new IOException("mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()));
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            if (mkfifo.waitFor() != 0)
+                throw new IOException(
+                        "mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted making a pipe", e);
         }
         // Each end's open blocks until the other end is open too: the writer opens on a thread.
-        CompletableFuture<FileOutputStream> writer = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new FileOutputStream(fifo.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> Thread.ofPlatform().daemon().start(r));
+        CompletableFuture<FileOutputStream> writer = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new FileOutputStream(fifo.toFile());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofPlatform().daemon().start(r));
         Set<Integer> before = openFds();
         FileInputStream reader = new FileInputStream(fifo.toFile());
         FileOutputStream writeEnd = writer.join();
@@ -92,7 +99,8 @@ public final class TestDescriptors {
     private static boolean isReadOnly(int fd) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
             // The flags are octal: the access mode is the last digit, 0 for O_RDONLY.
-            if (line.startsWith("flags:")) return (Integer.parseInt(line.substring(6).trim(), 8) & 3) == 0;
+            if (line.startsWith("flags:"))
+                return (Integer.parseInt(line.substring(6).trim(), 8) & 3) == 0;
         }
         return false;
     }

@@ -1,9 +1,8 @@
 package io.netloop.apps.echo;
 
-import io.netloop.core.tcp.ConnectionConfig;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.ConnectionConfig;
 import io.netloop.core.tcp.TcpServer;
-
 import java.io.IOException;
 
 /**
@@ -14,6 +13,7 @@ import java.io.IOException;
 public final class EchoServer {
     /** Output queued per connection before reading from it pauses. */
     public static final int HIGH_WATER_MARK = 1024 * 1024;
+
     public static final int LOW_WATER_MARK = 256 * 1024;
 
     private EchoServer() {}

@@ -26,13 +26,14 @@ sealed interface ConsoleCommand {
     record Invalid(String message) implements ConsoleCommand {}
 
     String HELP = """
-            /connect HOST:PORT   connect to another peer (e.g. /connect 127.0.0.1:7070)
-            /list                who is connected: id, name, address
-            /msg ID TEXT         send TEXT to peer ID only
-            /quit ID             disconnect from peer ID
-            /exit                disconnect from everyone and stop (so does end of input, Ctrl-D)
-            /help                this list
-            anything else        goes to every peer (start it with // to send a leading /)""";
+        /connect HOST:PORT   connect to another peer (e.g. /connect 127.0.0.1:7070)
+        /list                who is connected: id, name, address
+        /msg ID TEXT         send TEXT to peer ID only
+        /quit ID             disconnect from peer ID
+        /exit                disconnect from everyone and stop (so does end of input, Ctrl-D)
+        /help                this list
+        anything else        goes to every peer (start it with // to send a leading /)\
+        """;
 
     /** The command in {@code line}, or null for a blank line. */
     static ConsoleCommand parse(String line) {

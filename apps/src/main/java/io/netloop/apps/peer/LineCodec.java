@@ -1,7 +1,6 @@
 package io.netloop.apps.peer;
 
 import io.netloop.core.buffer.Buffer;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -33,7 +32,8 @@ public final class LineCodec {
     }
 
     private final int maxLineBytes;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private boolean skipping;
@@ -58,7 +58,7 @@ public final class LineCodec {
      * @return false when {@code in} holds no complete line (a partial one stays in it)
      */
     public boolean next(Buffer in, Lines out) {
-        for (;;) {
+        for (; ; ) {
             int lf = in.indexOf((byte) '\n');
             if (skipping) {
                 if (lf < 0) {
@@ -85,7 +85,8 @@ public final class LineCodec {
             }
             String line;
             try {
-                line = utf8.decode(ByteBuffer.wrap(in.array(), in.readerIndex(), length)).toString();
+                line = utf8.decode(ByteBuffer.wrap(in.array(), in.readerIndex(), length))
+                        .toString();
             } catch (CharacterCodingException e) {
                 in.skip(lf + 1);
                 out.invalid("invalid UTF-8");
@@ -138,7 +139,8 @@ public final class LineCodec {
         }
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxLineBytes) {
-            throw new IllegalArgumentException(bytes.length + " bytes, over the limit of " + maxLineBytes + " per line");
+            throw new IllegalArgumentException(
+                    bytes.length + " bytes, over the limit of " + maxLineBytes + " per line");
         }
         byte[] framed = Arrays.copyOf(bytes, bytes.length + 1);
         framed[bytes.length] = '\n';

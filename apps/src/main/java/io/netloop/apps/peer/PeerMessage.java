@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  */
 public record PeerMessage(Kind kind, String text) {
     public enum Kind {
-        HELLO, SAY, PRIVATE, ERROR;
+        HELLO,
+        SAY,
+        PRIVATE,
+        ERROR;
 
         final String tag = name().toLowerCase(Locale.ROOT);
     }
@@ -61,7 +64,6 @@ public record PeerMessage(Kind kind, String text) {
 
     /** Why {@code name} cannot be a peer's name, or null when it can. */
     public static String nameProblem(String name) {
-        return NAME.matcher(name).matches() ? null
-                : "a name is 1 to 32 letters, digits, '.', '_' or '-'";
+        return NAME.matcher(name).matches() ? null : "a name is 1 to 32 letters, digits, '.', '_' or '-'";
     }
 }

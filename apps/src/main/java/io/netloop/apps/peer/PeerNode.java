@@ -1,16 +1,15 @@
 package io.netloop.apps.peer;
 
-import io.netloop.core.loop.DescriptorInput;
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.loop.DescriptorInput;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
-import io.netloop.core.transport.NetOption;
-import io.netloop.core.transport.SocketConfig;
+import io.netloop.core.loop.Timer;
+import io.netloop.core.tcp.ConnectionConfig;
 import io.netloop.core.tcp.TcpClient;
 import io.netloop.core.tcp.TcpServer;
-import io.netloop.core.loop.Timer;
-
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.transport.SocketConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -48,8 +47,15 @@ public final class PeerNode implements AutoCloseable {
      * @param helloTimeout how long a new connection may take to say hello
      * @param linger how long a leaving connection may take to deliver what is queued and close
      */
-    public record Config(String name, String host, int port, IoMode io, int maxQueuedBytes,
-                         Duration connectTimeout, Duration helloTimeout, Duration linger) {
+    public record Config(
+            String name,
+            String host,
+            int port,
+            IoMode io,
+            int maxQueuedBytes,
+            Duration connectTimeout,
+            Duration helloTimeout,
+            Duration linger) {
         public static final int DEFAULT_MAX_QUEUED = 1024 * 1024;
 
         public Config {
@@ -57,13 +63,21 @@ public final class PeerNode implements AutoCloseable {
             Objects.requireNonNull(io, "io");
             String problem = PeerMessage.nameProblem(Objects.requireNonNull(name, "name"));
             if (problem != null) throw new IllegalArgumentException("bad name '" + name + "': " + problem);
-            if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is out of range: use 0 to 65535");
+            if (port < 0 || port > 65535)
+                throw new IllegalArgumentException("port " + port + " is out of range: use 0 to 65535");
             if (maxQueuedBytes < 2) throw new IllegalArgumentException("maxQueuedBytes too small: " + maxQueuedBytes);
         }
 
         public static Config of(String name, String host, int port) {
-            return new Config(name, host, port, IoMode.AUTO, DEFAULT_MAX_QUEUED, Duration.ofSeconds(5),
-                    Duration.ofSeconds(10), Duration.ofSeconds(2));
+            return new Config(
+                    name,
+                    host,
+                    port,
+                    IoMode.AUTO,
+                    DEFAULT_MAX_QUEUED,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2));
         }
 
         public Config withIo(IoMode io) {
@@ -119,7 +133,8 @@ public final class PeerNode implements AutoCloseable {
         this.out = out;
         this.loop = loop;
         int bound = config.maxQueuedBytes();
-        this.connectionConfig = ConnectionConfig.DEFAULT.withHighWaterMark(bound, bound / 2)
+        this.connectionConfig = ConnectionConfig.DEFAULT
+                .withHighWaterMark(bound, bound / 2)
                 .withMaxInputBytes(2 * LineCodec.MAX_LINE_BYTES + 2);
     }
 
@@ -135,7 +150,10 @@ public final class PeerNode implements AutoCloseable {
         EventLoop loop = EventLoop.open(config.io());
         PeerNode node = new PeerNode(config, out, loop);
         try {
-            node.server = TcpServer.builder().loop(loop).host(config.host()).port(config.port())
+            node.server = TcpServer.builder()
+                    .loop(loop)
+                    .host(config.host())
+                    .port(config.port())
                     .connectionConfig(node.connectionConfig)
                     .handler(() -> new PeerSession(node, PeerSession.Direction.IN, null))
                     .start();
@@ -148,8 +166,9 @@ public final class PeerNode implements AutoCloseable {
                     return;
                 }
                 node.print("* you are " + config.name() + ", listening on " + display(node.server.localAddress())
-                        + " (" + loop.transport().name() + ", input " + (node.input.mode() == DescriptorInput.Mode.POLLER
-                        ? "on the poller" : "on a reader thread") + "); /help lists the commands");
+                        + " (" + loop.transport().name() + ", input "
+                        + (node.input.mode() == DescriptorInput.Mode.POLLER ? "on the poller" : "on a reader thread")
+                        + "); /help lists the commands");
                 started.complete(null);
             });
             started.get();
@@ -158,8 +177,10 @@ public final class PeerNode implements AutoCloseable {
             loop.close();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             if (e instanceof IOException io) {
-                throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + io.getMessage()
-                        + " (choose another --port, or 0 for any free one)", io);
+                throw new IOException(
+                        "cannot listen on " + config.host() + ":" + config.port() + ": " + io.getMessage()
+                                + " (choose another --port, or 0 for any free one)",
+                        io);
             }
             throw new IOException("cannot start the peer: " + e.getMessage(), e);
         }
@@ -240,7 +261,7 @@ public final class PeerNode implements AutoCloseable {
 
     private void run(ConsoleCommand command) {
         switch (command) {
-            case null -> { }
+            case null -> {}
             case ConsoleCommand.Say say -> broadcast(say.text());
             case ConsoleCommand.Connect c -> connect(c.host(), c.port());
             case ConsoleCommand.ListPeers l -> list();
@@ -326,8 +347,13 @@ public final class PeerNode implements AutoCloseable {
             pending.settled(new IOException("unknown host " + target.getHostString()));
             return;
         }
-        TcpClient.connect(loop, target, config.connectTimeout(), new PeerSession(this, PeerSession.Direction.OUT, pending),
-                        connectionConfig, SocketConfig.EMPTY.with(NetOption.TCP_NODELAY, true))
+        TcpClient.connect(
+                        loop,
+                        target,
+                        config.connectTimeout(),
+                        new PeerSession(this, PeerSession.Direction.OUT, pending),
+                        connectionConfig,
+                        SocketConfig.EMPTY.with(NetOption.TCP_NODELAY, true))
                 .whenComplete((c, failure) -> {
                     if (failure != null) pending.settled(failure);
                     else if (exiting) c.close();
@@ -352,8 +378,11 @@ public final class PeerNode implements AutoCloseable {
             done = true;
             connecting--;
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                print("* cannot connect to " + display(target) + ": " + cause.getMessage() + " (is a peer listening there?)");
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                print("* cannot connect to " + display(target) + ": " + cause.getMessage()
+                        + " (is a peer listening there?)");
             }
             if (exiting) {
                 maybeFinishExit();
@@ -392,10 +421,12 @@ public final class PeerNode implements AutoCloseable {
         if (input != null) input.close();
         server.stopAccepting();
         // Before the sessions leave: one that closes at once already asks whether this is the end.
-        lingerTimer = loop.schedule(() -> {
-            lingerOver = true;
-            maybeFinishExit();
-        }, config.linger());
+        lingerTimer = loop.schedule(
+                () -> {
+                    lingerOver = true;
+                    maybeFinishExit();
+                },
+                config.linger());
         for (PeerSession s : List.copyOf(sessions.values())) s.disconnect(null);
         maybeFinishExit();
     }
@@ -420,7 +451,8 @@ public final class PeerNode implements AutoCloseable {
     static String display(InetSocketAddress a) {
         if (a == null) return "unknown";
         if (a.getAddress() == null) return a.getHostString() + ":" + a.getPort();
-        String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+        String host = a.getAddress() instanceof Inet6Address
+                ? "[" + a.getAddress().getHostAddress() + "]"
                 : a.getAddress().getHostAddress();
         return host + ":" + a.getPort();
     }

@@ -1,10 +1,9 @@
 package io.netloop.apps.peer;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.Timer;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
-import io.netloop.core.loop.Timer;
-
 import java.net.InetSocketAddress;
 
 /**
@@ -22,7 +21,8 @@ import java.net.InetSocketAddress;
  */
 final class PeerSession implements ConnectionHandler, LineCodec.Lines {
     enum Direction {
-        IN("in"), OUT("out");
+        IN("in"),
+        OUT("out");
 
         final String label;
 
@@ -41,6 +41,7 @@ final class PeerSession implements ConnectionHandler, LineCodec.Lines {
     private boolean leaving;
     /** Set once the user has been told how this session ends, so that it is told only once. */
     private boolean reported;
+
     private Timer helloTimer;
     private Timer lingerTimer;
     private PeerNode.PendingConnect pending;
@@ -88,8 +89,11 @@ final class PeerSession implements ConnectionHandler, LineCodec.Lines {
         id = node.opened(this);
         send(PeerMessage.hello(node.name()));
         if (!c.isOpen()) return;
-        helloTimer = c.loop().schedule(() -> refuse("no hello within " + PeerNode.display(node.config().helloTimeout())),
-                node.config().helloTimeout());
+        helloTimer = c.loop()
+                .schedule(
+                        () -> refuse("no hello within "
+                                + PeerNode.display(node.config().helloTimeout())),
+                        node.config().helloTimeout());
     }
 
     @Override
@@ -196,7 +200,9 @@ final class PeerSession implements ConnectionHandler, LineCodec.Lines {
         if (helloTimer != null) helloTimer.cancel();
         connection.shutdownOutput();
         if (connection.isOpen()) {
-            lingerTimer = connection.loop().schedule(() -> connection.close(null), node.config().linger());
+            lingerTimer = connection
+                    .loop()
+                    .schedule(() -> connection.close(null), node.config().linger());
         }
     }
 

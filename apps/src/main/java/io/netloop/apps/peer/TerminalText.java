@@ -20,7 +20,8 @@ public final class TerminalText {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean unsafe = LineCodec.isControl(c) || isBidiControl(c) || (Character.isSurrogate(c) && !pairedAt(s, i));
+            boolean unsafe =
+                    LineCodec.isControl(c) || isBidiControl(c) || (Character.isSurrogate(c) && !pairedAt(s, i));
             if (unsafe && out == null) out = new StringBuilder(s.length()).append(s, 0, i);
             if (out != null) {
                 out.append(unsafe ? REPLACEMENT : c);
@@ -30,7 +31,10 @@ public final class TerminalText {
     }
 
     private static boolean isBidiControl(char c) {
-        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F'
+        return (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200E'
+                || c == '\u200F'
                 || c == '\u061C';
     }
 

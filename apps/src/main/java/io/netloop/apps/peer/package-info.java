@@ -9,5 +9,3 @@
  * methods may be called from any thread.
  */
 package io.netloop.apps.peer;
-
-import io.netloop.apps.peer.PeerNode;

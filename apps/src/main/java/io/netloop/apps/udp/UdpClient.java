@@ -1,11 +1,10 @@
 package io.netloop.apps.udp;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.udp.DatagramHandler;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.udp.DatagramHandler;
 import io.netloop.core.udp.UdpSocket;
-
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -37,7 +36,8 @@ public final class UdpClient {
      * @throws SocketTimeoutException when no reply came within {@code timeout}
      * @throws io.netloop.core.sys.ErrnoException when the datagram could not be sent (EMSGSIZE...)
      */
-    public static byte[] request(InetSocketAddress server, byte[] message, Duration timeout, IoMode io) throws IOException {
+    public static byte[] request(InetSocketAddress server, byte[] message, Duration timeout, IoMode io)
+            throws IOException {
         if (server.isUnresolved()) throw new IOException("cannot resolve host " + server.getHostString());
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         DatagramHandler handler = new DatagramHandler() {
@@ -51,9 +51,14 @@ public final class UdpClient {
                 reply.completeExceptionally(error);
             }
         };
-        InetAddress any = server.getAddress() instanceof Inet6Address ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+        InetAddress any = server.getAddress() instanceof Inet6Address
+                ? InetAddress.getByName("::")
+                : InetAddress.getByName("0.0.0.0");
         try (EventLoop loop = EventLoop.open(io)) {
-            UdpSocket socket = UdpSocket.builder().bind(new InetSocketAddress(any, 0)).handler(handler).open(loop);
+            UdpSocket socket = UdpSocket.builder()
+                    .bind(new InetSocketAddress(any, 0))
+                    .handler(handler)
+                    .open(loop);
             socket.send(server, message);
             return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -76,6 +81,7 @@ public final class UdpClient {
     private static String display(InetSocketAddress address) {
         if (address.isUnresolved()) return address.getHostString() + ":" + address.getPort();
         String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        return (address.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":"
+                + address.getPort();
     }
 }

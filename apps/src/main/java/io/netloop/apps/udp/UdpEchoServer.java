@@ -1,14 +1,13 @@
 package io.netloop.apps.udp;
 
-import io.netloop.core.transport.DatagramConfig;
-import io.netloop.core.udp.DatagramHandler;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.EventLoopGroup;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
+import io.netloop.core.udp.DatagramHandler;
 import io.netloop.core.udp.UdpSocket;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,7 +67,10 @@ public final class UdpEchoServer implements AutoCloseable {
 
     /** Every socket's counters summed; a monitoring read. */
     public UdpSocket.Stats stats() {
-        return sockets.stream().map(UdpSocket::stats).reduce(UdpSocket.Stats::plus).orElseThrow();
+        return sockets.stream()
+                .map(UdpSocket::stats)
+                .reduce(UdpSocket.Stats::plus)
+                .orElseThrow();
     }
 
     /** Closes the sockets and stops the loops. Any thread but the server's own loops. */
@@ -79,7 +81,8 @@ public final class UdpEchoServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "UdpEchoServer[" + localAddress() + ", " + loops.transport().name() + ", " + sockets.size() + " loop(s)]";
+        return "UdpEchoServer[" + localAddress() + ", " + loops.transport().name() + ", " + sockets.size()
+                + " loop(s)]";
     }
 
     /** Options of a {@link UdpEchoServer}; each has a bounded default. Not thread-safe. */
@@ -135,7 +138,12 @@ public final class UdpEchoServer implements AutoCloseable {
                 SocketConfig opts = group.size() > 1 ? options.with(NetOption.SO_REUSEPORT, true) : options;
                 List<UdpSocket> sockets = new ArrayList<>();
                 for (EventLoop loop : group.loops()) {
-                    UdpSocket s = UdpSocket.builder().bind(bind).options(opts).config(config).handler(ECHO).open(loop);
+                    UdpSocket s = UdpSocket.builder()
+                            .bind(bind)
+                            .options(opts)
+                            .config(config)
+                            .handler(ECHO)
+                            .open(loop);
                     sockets.add(s);
                     bind = s.localAddress(); // the others share the port the first one got
                 }

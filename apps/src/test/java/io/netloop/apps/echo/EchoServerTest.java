@@ -1,19 +1,17 @@
 package io.netloop.apps.echo;
 
-import io.netloop.core.tcp.AcceptMode;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.tcp.ConnectionConfig;
-import io.netloop.core.tcp.HandlerMode;
-import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.AcceptMode;
+import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.core.tcp.ConnectionHandler;
+import io.netloop.core.tcp.HandlerMode;
 import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.tcp.TcpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -30,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The echo server's promises, on every poller, with one and four loops, each accept mode
@@ -60,7 +59,8 @@ class EchoServerTest {
         List<Setup> all = new ArrayList<>();
         for (int threads : new int[] {1, 4}) {
             for (AcceptMode accept : AcceptMode.values()) {
-                for (HandlerMode handlers : HandlerMode.values()) all.add(new Setup(IoMode.EPOLL, threads, accept, handlers));
+                for (HandlerMode handlers : HandlerMode.values())
+                    all.add(new Setup(IoMode.EPOLL, threads, accept, handlers));
             }
         }
         all.add(new Setup(IoMode.EPOLL_ET, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
@@ -87,7 +87,7 @@ class EchoServerTest {
     void aThousandConcurrentClientsEachGetBackExactlyTheirMegabyte(Setup setup) throws Exception {
         int clients = 1000;
         try (TcpServer server = setup.start();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 // All connected before any data flows: the server holds 1,000 at once.
@@ -98,11 +98,14 @@ class EchoServerTest {
                     Socket s = sockets.get(i);
                     long seed = 1000L + i;
                     Future<Long> sent = threads.submit(() -> sendRandomPieces(s.getOutputStream(), MIB, seed));
-                    results.add(threads.submit(() -> new long[] {sent.get(), receiveChecksum(s.getInputStream(), MIB)}));
+                    results.add(threads.submit(
+                            () -> new long[] {sent.get(), receiveChecksum(s.getInputStream(), MIB)}));
                 }
                 for (int i = 0; i < clients; i++) {
                     long[] r = results.get(i).get(120, TimeUnit.SECONDS);
-                    assertThat(r[1]).as("client %d: checksum of the echo equals that of what it sent", i).isEqualTo(r[0]);
+                    assertThat(r[1])
+                            .as("client %d: checksum of the echo equals that of what it sent", i)
+                            .isEqualTo(r[0]);
                 }
             } finally {
                 for (Socket s : sockets) s.close();
@@ -116,8 +119,8 @@ class EchoServerTest {
     @MethodSource("setupsWithSelect")
     void aClientThatNeverReadsIsPausedWithBoundedMemoryWhileOthersAreServed(Setup setup) throws Exception {
         try (TcpServer server = setup.start();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             Socket hog = Clients.connect(server.port())) {
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+                Socket hog = Clients.connect(server.port())) {
             AtomicLong pushed = new AtomicLong();
             threads.submit(() -> {
                 byte[] chunk = new byte[64 * 1024];
@@ -128,7 +131,8 @@ class EchoServerTest {
                 }
                 return null;
             });
-            Clients.await(Duration.ofSeconds(20), "the server to pause reading from the hog", () -> hogState(server)[1] == 1);
+            Clients.await(
+                    Duration.ofSeconds(20), "the server to pause reading from the hog", () -> hogState(server)[1] == 1);
             Thread.sleep(300);
             long[] state = hogState(server);
             long bound = EchoServer.HIGH_WATER_MARK + ConnectionConfig.DEFAULT.readBudget() + 64 * 1024;
@@ -136,11 +140,15 @@ class EchoServerTest {
             assertThat(state[1]).as("reading paused").isEqualTo(1);
             long before = pushed.get();
             Thread.sleep(300);
-            assertThat(pushed.get()).as("the hog is blocked by TCP flow control").isEqualTo(before);
+            assertThat(pushed.get())
+                    .as("the hog is blocked by TCP flow control")
+                    .isEqualTo(before);
 
             try (Socket polite = Clients.connect(server.port())) {
                 polite.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
-                assertThat(Clients.readExactly(polite.getInputStream(), 10)).asString().isEqualTo("still here");
+                assertThat(Clients.readExactly(polite.getInputStream(), 10))
+                        .asString()
+                        .isEqualTo("still here");
             }
             hog.close(); // unblocks the writer with an exception, ending its task
         }
@@ -150,7 +158,7 @@ class EchoServerTest {
     @MethodSource("setupsWithSelect")
     void afterTheClientsHalfCloseTheServerEchoesTheRestThenCloses(Setup setup) throws Exception {
         try (TcpServer server = setup.start();
-             Socket s = Clients.connect(server.port())) {
+                Socket s = Clients.connect(server.port())) {
             byte[] tail = new byte[200_000];
             new SplittableRandom(7).nextBytes(tail);
             s.getOutputStream().write(tail);
@@ -166,9 +174,9 @@ class EchoServerTest {
         AtomicInteger closes = new AtomicInteger();
         ConcurrentLinkedQueue<Throwable> causes = new ConcurrentLinkedQueue<>();
         try (TcpServer server = setup.configure(TcpServer.builder())
-                .handler(() -> new CountingEcho(closes, causes))
-                .start();
-             Socket bystander = Clients.connect(server.port())) {
+                        .handler(() -> new CountingEcho(closes, causes))
+                        .start();
+                Socket bystander = Clients.connect(server.port())) {
             Socket rude = Clients.connect(server.port());
             OutputStream out = rude.getOutputStream();
             out.write(new byte[300_000]); // echo traffic in flight both ways
@@ -179,7 +187,9 @@ class EchoServerTest {
             assertThat(closes.get()).as("onClose calls").isEqualTo(1);
 
             bystander.getOutputStream().write("ok?".getBytes(StandardCharsets.US_ASCII));
-            assertThat(Clients.readExactly(bystander.getInputStream(), 3)).asString().isEqualTo("ok?");
+            assertThat(Clients.readExactly(bystander.getInputStream(), 3))
+                    .asString()
+                    .isEqualTo("ok?");
             Clients.await(Duration.ofSeconds(5), "one open connection left", () -> server.openCount() == 1);
         }
     }
@@ -188,9 +198,10 @@ class EchoServerTest {
     private static long[] hogState(TcpServer server) {
         long[] r = new long[2];
         server.forEachConnection(c -> {
-            r[0] = c.queuedOutputBytes();
-            r[1] = c.isReadingPaused() ? 1 : 0;
-        }).join();
+                    r[0] = c.queuedOutputBytes();
+                    r[1] = c.isReadingPaused() ? 1 : 0;
+                })
+                .join();
         return r;
     }
 

@@ -1,11 +1,11 @@
 package io.netloop.apps.echo;
 
-import io.netloop.testing.ChildJvm;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
+import io.netloop.testing.ChildJvm;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,8 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Out of descriptors, the acceptor must neither spin nor give up: an echo server in a child
@@ -34,14 +33,18 @@ class FdExhaustionTest {
 
     @AllTransports
     void aFloodPastTheDescriptorLimitNeitherSpinsNorStopsTheServer(IoMode io) throws Exception {
-        Process child = new ProcessBuilder(ChildJvm.command(FdLimitedEchoMain.class,
-                List.of(ChildJvm.NATIVE_ACCESS, "-Xmx128m"), io.label(), Integer.toString(HEADROOM)))
+        Process child = new ProcessBuilder(ChildJvm.command(
+                        FdLimitedEchoMain.class,
+                        List.of(ChildJvm.NATIVE_ACCESS, "-Xmx128m"),
+                        io.label(),
+                        Integer.toString(HEADROOM)))
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new CopyOnWriteArrayList<>();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread pump = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     output.add(line);
                     if (line.startsWith("PORT ")) port.complete(Integer.parseInt(line.split(" ")[1]));
@@ -56,7 +59,9 @@ class FdExhaustionTest {
             int p = port.get(30, TimeUnit.SECONDS);
             for (int i = 0; i < FLOOD; i++) {
                 Socket s = new Socket();
-                s.connect(new InetSocketAddress("127.0.0.1", p), 5_000); // the kernel completes it; accepting is the server's problem
+                s.connect(
+                        new InetSocketAddress("127.0.0.1", p),
+                        5_000); // the kernel completes it; accepting is the server's problem
                 flood.add(s);
             }
             Thread.sleep(1_000); // let the server meet the limit and settle
@@ -64,14 +69,20 @@ class FdExhaustionTest {
             long cpuBefore = cpuTicks(child.pid());
             Thread.sleep(2_000);
             double cpuSeconds = (cpuTicks(child.pid()) - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND;
-            assertThat(cpuSeconds).as("server CPU seconds during 2 s at the limit (a spin burns ~2)").isLessThan(0.5);
-            assertThat(output.stream().filter(l -> l.contains("closing new connections until descriptors free up")).count())
+            assertThat(cpuSeconds)
+                    .as("server CPU seconds during 2 s at the limit (a spin burns ~2)")
+                    .isLessThan(0.5);
+            assertThat(output.stream()
+                            .filter(l -> l.contains("closing new connections until descriptors free up"))
+                            .count())
                     .as("the shortage is logged once, not per attempt: %s", output)
                     .isEqualTo(1);
 
             for (Socket s : flood) s.close();
             flood.clear();
-            assertThat(echoSoon(p)).as("service resumes once descriptors are free").isTrue();
+            assertThat(echoSoon(p))
+                    .as("service resumes once descriptors are free")
+                    .isTrue();
         } finally {
             for (Socket s : flood) s.close();
             child.getOutputStream().close();

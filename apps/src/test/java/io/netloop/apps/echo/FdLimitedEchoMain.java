@@ -1,9 +1,8 @@
 package io.netloop.apps.echo;
 
+import io.netloop.core.file.DescriptorLimit;
 import io.netloop.core.loop.IoMode;
 import io.netloop.core.tcp.TcpServer;
-import io.netloop.core.file.DescriptorLimit;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.netloop.apps.peer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.apps.peer.ConsoleCommand.Connect;
 import io.netloop.apps.peer.ConsoleCommand.Exit;
 import io.netloop.apps.peer.ConsoleCommand.Help;
@@ -9,8 +11,6 @@ import io.netloop.apps.peer.ConsoleCommand.Msg;
 import io.netloop.apps.peer.ConsoleCommand.Quit;
 import io.netloop.apps.peer.ConsoleCommand.Say;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ConsoleCommandTest {
     @Test
@@ -31,15 +31,24 @@ class ConsoleCommandTest {
 
     @Test
     void aMistakeSaysWhatToType() {
-        assertThat(ConsoleCommand.parse("/connect 127.0.0.1")).isInstanceOf(Invalid.class)
-                .extracting(c -> ((Invalid) c).message()).asString().startsWith("usage: /connect HOST:PORT");
-        assertThat(ConsoleCommand.parse("/connect ::1:7070")).extracting(c -> ((Invalid) c).message()).asString()
+        assertThat(ConsoleCommand.parse("/connect 127.0.0.1"))
+                .isInstanceOf(Invalid.class)
+                .extracting(c -> ((Invalid) c).message())
+                .asString()
+                .startsWith("usage: /connect HOST:PORT");
+        assertThat(ConsoleCommand.parse("/connect ::1:7070"))
+                .extracting(c -> ((Invalid) c).message())
+                .asString()
                 .endsWith("put an IPv6 address in brackets");
-        assertThat(ConsoleCommand.parse("/connect h:70000")).isEqualTo(new Invalid("port 70000 is out of range: use 1 to 65535"));
-        assertThat(ConsoleCommand.parse("/msg bob hi")).isEqualTo(new Invalid("usage: /msg ID TEXT (ID is the number /list shows)"));
-        assertThat(ConsoleCommand.parse("/msg 2")).isEqualTo(new Invalid("usage: /msg ID TEXT (ID is the number /list shows)"));
+        assertThat(ConsoleCommand.parse("/connect h:70000"))
+                .isEqualTo(new Invalid("port 70000 is out of range: use 1 to 65535"));
+        assertThat(ConsoleCommand.parse("/msg bob hi"))
+                .isEqualTo(new Invalid("usage: /msg ID TEXT (ID is the number /list shows)"));
+        assertThat(ConsoleCommand.parse("/msg 2"))
+                .isEqualTo(new Invalid("usage: /msg ID TEXT (ID is the number /list shows)"));
         assertThat(ConsoleCommand.parse("/quit")).isEqualTo(new Invalid("usage: /quit ID (the number /list shows)"));
         assertThat(ConsoleCommand.parse("/exit now")).isEqualTo(new Invalid("usage: /exit"));
-        assertThat(ConsoleCommand.parse("/shout hi")).isEqualTo(new Invalid("unknown command /shout; /help lists the commands"));
+        assertThat(ConsoleCommand.parse("/shout hi"))
+                .isEqualTo(new Invalid("unknown command /shout; /help lists the commands"));
     }
 }

@@ -1,15 +1,14 @@
 package io.netloop.apps.peer;
 
-import io.netloop.core.buffer.Buffer;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netloop.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class LineCodecTest {
     /** What the codec handed out: lines as they are, refusals as "!reason". */
@@ -80,10 +79,21 @@ class LineCodecTest {
 
     @Test
     void refusesInvalidUtf8AndControlCharactersButNotTabs() {
-        assertThat(decode(new LineCodec(), new byte[] {'a', (byte) 0xC3, '\n'}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'},
-                utf8("bell\u0007\n"), utf8("del\u007f\n"), utf8("csi\u009b\n"), utf8("a\ttab and caf\u00e9 \u4f60\u597d \ud83d\ude00\n")))
-                .containsExactly("!invalid UTF-8", "!invalid UTF-8", "!control character U+0007", "!control character U+007F",
-                        "!control character U+009B", "a\ttab and caf\u00e9 \u4f60\u597d \ud83d\ude00");
+        assertThat(decode(
+                        new LineCodec(),
+                        new byte[] {'a', (byte) 0xC3, '\n'},
+                        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'},
+                        utf8("bell\u0007\n"),
+                        utf8("del\u007f\n"),
+                        utf8("csi\u009b\n"),
+                        utf8("a\ttab and caf\u00e9 \u4f60\u597d \ud83d\ude00\n")))
+                .containsExactly(
+                        "!invalid UTF-8",
+                        "!invalid UTF-8",
+                        "!control character U+0007",
+                        "!control character U+007F",
+                        "!control character U+009B",
+                        "a\ttab and caf\u00e9 \u4f60\u597d \ud83d\ude00");
     }
 
     @Test
@@ -100,7 +110,8 @@ class LineCodecTest {
     void encodeFramesValidLinesAndSaysWhyOthersCannotBeSent() {
         assertThat(LineCodec.encode("say: hi", 4096)).isEqualTo(utf8("say: hi\n"));
         assertThatThrownBy(() -> LineCodec.encode("say: \u001b[31m", 4096)).hasMessage("control character U+001B");
-        assertThatThrownBy(() -> LineCodec.encode("x".repeat(9), 8)).hasMessage("9 bytes, over the limit of 8 per line");
+        assertThatThrownBy(() -> LineCodec.encode("x".repeat(9), 8))
+                .hasMessage("9 bytes, over the limit of 8 per line");
         assertThatThrownBy(() -> LineCodec.encode("lone \ud800", 4096)).hasMessageContaining("lone surrogate");
     }
 
@@ -116,12 +127,13 @@ class LineCodecTest {
                 StringBuilder line = new StringBuilder();
                 int length = random.nextInt(40);
                 for (int j = 0; j < length; j++) {
-                    line.append(switch (random.nextInt(4)) {
-                        case 0 -> "\u00e9";
-                        case 1 -> "\ud83d\ude00";
-                        case 2 -> "\t";
-                        default -> (char) ('a' + random.nextInt(26));
-                    });
+                    line.append(
+                            switch (random.nextInt(4)) {
+                                case 0 -> "\u00e9";
+                                case 1 -> "\ud83d\ude00";
+                                case 2 -> "\t";
+                                default -> (char) ('a' + random.nextInt(26));
+                            });
                 }
                 expected.add(line.toString());
                 stream.append(line).append(random.nextBoolean() ? "\n" : "\r\n");
@@ -133,7 +145,9 @@ class LineCodecTest {
                 chunks.add(java.util.Arrays.copyOfRange(bytes, at, at + n));
                 at += n;
             }
-            assertThat(decode(new LineCodec(), chunks.toArray(byte[][]::new))).as("round %d", round).isEqualTo(expected);
+            assertThat(decode(new LineCodec(), chunks.toArray(byte[][]::new)))
+                    .as("round %d", round)
+                    .isEqualTo(expected);
         }
     }
 }

@@ -1,17 +1,22 @@
 package io.netloop.apps.peer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PeerMessageTest {
     @Test
     void linesRoundTrip() {
-        for (PeerMessage m : new PeerMessage[] {PeerMessage.hello("alice"), PeerMessage.say("hi: there"),
-                PeerMessage.whisper(""), PeerMessage.error("line longer than 4096 bytes")}) {
+        for (PeerMessage m : new PeerMessage[] {
+            PeerMessage.hello("alice"),
+            PeerMessage.say("hi: there"),
+            PeerMessage.whisper(""),
+            PeerMessage.error("line longer than 4096 bytes")
+        }) {
             assertThat(PeerMessage.parse(m.toLine())).isEqualTo(m);
         }
-        assertThat(PeerMessage.error("line longer than 4096 bytes").toLine()).isEqualTo("error: line longer than 4096 bytes");
+        assertThat(PeerMessage.error("line longer than 4096 bytes").toLine())
+                .isEqualTo("error: line longer than 4096 bytes");
         assertThat(PeerMessage.parse("say:no space")).isEqualTo(PeerMessage.say("no space"));
         assertThat(PeerMessage.parse("shout: hi")).isNull();
         assertThat(PeerMessage.parse("no colon")).isNull();

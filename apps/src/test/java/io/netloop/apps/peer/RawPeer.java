@@ -1,7 +1,6 @@
 package io.netloop.apps.peer;
 
 import io.netloop.testing.Clients;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ final class RawPeer implements AutoCloseable {
     /** The next line without its LF; null at end of stream. */
     String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (;;) {
+        for (; ; ) {
             int b = in.read();
             if (b < 0) return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
             if (b == '\n') return line.toString(StandardCharsets.UTF_8);

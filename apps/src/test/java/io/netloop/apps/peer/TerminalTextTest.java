@@ -1,8 +1,8 @@
 package io.netloop.apps.peer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class TerminalTextTest {
     @Test
@@ -13,8 +13,10 @@ class TerminalTextTest {
 
     @Test
     void controlsAndReorderingCharactersBecomeReplacementCharacters() {
-        assertThat(TerminalText.sanitize("\u001b[2Jred\u0007\r\n\u009b1m")).isEqualTo("\uFFFD[2Jred\uFFFD\uFFFD\uFFFD\uFFFD1m");
-        assertThat(TerminalText.sanitize("\u202Eexe.txt\u202C \u2067x\u2069 \u200F")).isEqualTo("\uFFFDexe.txt\uFFFD \uFFFDx\uFFFD \uFFFD");
+        assertThat(TerminalText.sanitize("\u001b[2Jred\u0007\r\n\u009b1m"))
+                .isEqualTo("\uFFFD[2Jred\uFFFD\uFFFD\uFFFD\uFFFD1m");
+        assertThat(TerminalText.sanitize("\u202Eexe.txt\u202C \u2067x\u2069 \u200F"))
+                .isEqualTo("\uFFFDexe.txt\uFFFD \uFFFDx\uFFFD \uFFFD");
         assertThat(TerminalText.sanitize("lone \ud800 and \udc00")).isEqualTo("lone \uFFFD and \uFFFD");
     }
 }

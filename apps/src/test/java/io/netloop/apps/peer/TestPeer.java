@@ -1,17 +1,15 @@
 package io.netloop.apps.peer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.TestDescriptors;
-
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@link PeerNode} under test, its input typed by the test: through a real pipe (a
@@ -115,7 +113,9 @@ final class TestPeer implements AutoCloseable {
     }
 
     void awaitStopped() throws Exception {
-        assertThat(node.awaitExit(Duration.ofSeconds(20))).as("node stopped; printed:\n%s", out).isTrue();
+        assertThat(node.awaitExit(Duration.ofSeconds(20)))
+                .as("node stopped; printed:\n%s", out)
+                .isTrue();
         assertThat(out.lines()).last().isEqualTo("* bye");
     }
 

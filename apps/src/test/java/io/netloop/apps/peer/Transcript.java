@@ -47,7 +47,7 @@ final class Transcript extends OutputStream {
 
     synchronized String awaitLine(Predicate<String> wanted, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        for (;;) {
+        for (; ; ) {
             for (String l : lines) if (wanted.test(l)) return l;
             long left = deadline - System.nanoTime();
             if (left <= 0) throw new AssertionError("no line like " + what + " in:\n" + String.join("\n", lines));

@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The Buffer's hot operations as a connection uses them: append what a read brought, consume
  * it in pieces (compaction included), and look for a delimiter.
+ *
+ * <p>Threading: JMH runs each benchmark thread with its own state ({@code Scope.Thread}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

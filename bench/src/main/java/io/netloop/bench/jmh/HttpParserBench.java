@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Requests parsed per second, and bytes per second (the {@code bytes} counter), for three
  * request shapes: wrk's minimal GET, a browser's GET with a dozen fields, and a chunked POST.
+ *
+ * <p>Threading: JMH runs each benchmark thread with its own state ({@code Scope.Thread}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -32,21 +34,21 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HttpParserBench {
     static final String WRK = "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
     static final String BROWSER = """
-            GET /assets/app.js?v=3 HTTP/1.1\r
-            Host: www.example.com\r
-            User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36\r
-            Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r
-            Accept-Language: en-US,en;q=0.9\r
-            Accept-Encoding: gzip, deflate, br, zstd\r
-            Referer: https://www.example.com/index.html\r
-            Cookie: session=0123456789abcdef0123456789abcdef; theme=dark; consent=yes\r
-            Sec-Fetch-Dest: script\r
-            Sec-Fetch-Mode: no-cors\r
-            Sec-Fetch-Site: same-origin\r
-            Connection: keep-alive\r
-            If-None-Match: "5f2a-1a2b3c"\r
-            \r
-            """;
+        GET /assets/app.js?v=3 HTTP/1.1\r
+        Host: www.example.com\r
+        User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36\r
+        Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r
+        Accept-Language: en-US,en;q=0.9\r
+        Accept-Encoding: gzip, deflate, br, zstd\r
+        Referer: https://www.example.com/index.html\r
+        Cookie: session=0123456789abcdef0123456789abcdef; theme=dark; consent=yes\r
+        Sec-Fetch-Dest: script\r
+        Sec-Fetch-Mode: no-cors\r
+        Sec-Fetch-Site: same-origin\r
+        Connection: keep-alive\r
+        If-None-Match: "5f2a-1a2b3c"\r
+        \r
+        """;
     static final String CHUNKED = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
             + "Content-Type: application/octet-stream\r\n\r\n"
             + "400\r\n" + "a".repeat(1024) + "\r\n" + "100;ext=1\r\n" + "b".repeat(256) + "\r\n0\r\n\r\n";

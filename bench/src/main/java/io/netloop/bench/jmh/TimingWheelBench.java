@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The timing wheel as idle timeouts use it: every request on a keep-alive connection moves its
  * connection's timeout (reschedule), with N other timeouts pending; and a tick that finds
  * nothing due.
+ *
+ * <p>Threading: JMH runs each benchmark thread with its own state ({@code Scope.Thread}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

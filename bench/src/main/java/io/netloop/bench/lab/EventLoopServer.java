@@ -1,8 +1,8 @@
 package io.netloop.bench.lab;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.tcp.TcpServer;
 import java.io.IOException;
@@ -43,8 +43,15 @@ final class EventLoopServer implements LabServer.Model {
     @Override
     public int start(String host, int port) throws IOException {
         // No connection limit: the lab holds up to 15,000 idle connections on purpose.
-        server = TcpServer.builder().host(host).port(port).io(io).threads(1).backlog(4096)
-                .maxConnections(1_000_000).handler(Handler::new).start();
+        server = TcpServer.builder()
+                .host(host)
+                .port(port)
+                .io(io)
+                .threads(1)
+                .backlog(4096)
+                .maxConnections(1_000_000)
+                .handler(Handler::new)
+                .start();
         return server.localAddress().getPort();
     }
 

@@ -33,7 +33,8 @@ public final class IdleHolder {
                 case "--host" -> host = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; --port P --count N [--host H]");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i] + "; --port P --count N [--host H]");
             }
         }
         if (port < 0 || args.length % 2 != 0) throw new IllegalArgumentException("--port P --count N [--host H]");
@@ -45,9 +46,12 @@ public final class IdleHolder {
                 ch.setOption(StandardSocketOptions.SO_LINGER, 0);
                 held.add(ch);
             } catch (IOException e) {
-                throw new IOException("connection " + (i + 1) + " of " + count + " to " + to + ": " + e.getMessage()
-                        + (e.getMessage() != null && e.getMessage().contains("Too many open files")
-                                ? " (raise ulimit -n)" : ""), e);
+                throw new IOException(
+                        "connection " + (i + 1) + " of " + count + " to " + to + ": " + e.getMessage()
+                                + (e.getMessage() != null && e.getMessage().contains("Too many open files")
+                                        ? " (raise ulimit -n)"
+                                        : ""),
+                        e);
             }
         }
         Thread.sleep(1000);

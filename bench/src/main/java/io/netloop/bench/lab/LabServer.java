@@ -40,8 +40,8 @@ public final class LabServer {
             case "poll" -> new EventLoopServer(IoMode.POLL);
             case "epoll" -> new EventLoopServer(IoMode.EPOLL);
             case "epoll-et" -> new EventLoopServer(IoMode.EPOLL_ET);
-            default -> throw new IllegalArgumentException(
-                    "unknown model '" + name + "'; one of " + String.join(", ", MODELS));
+            default ->
+                throw new IllegalArgumentException("unknown model '" + name + "'; one of " + String.join(", ", MODELS));
         };
     }
 
@@ -56,10 +56,12 @@ public final class LabServer {
                 case "--model" -> modelName = args[++i];
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + a + "; --model M [--host H] [--port P]");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + a + "; --model M [--host H] [--port P]");
             }
         }
-        if (modelName == null) throw new IllegalArgumentException("--model is required: one of " + String.join(", ", MODELS));
+        if (modelName == null)
+            throw new IllegalArgumentException("--model is required: one of " + String.join(", ", MODELS));
         Model model = model(modelName);
         int bound = model.start(host, port);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class PlainResponder {
     static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nServer: netloop-lab\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 13\r\n\r\nHello, World!").getBytes(StandardCharsets.US_ASCII);
+                    + "Content-Length: 13\r\n\r\nHello, World!")
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** How many of "\r\n\r\n" have been seen at the end of the bytes so far. */
     private int matched;

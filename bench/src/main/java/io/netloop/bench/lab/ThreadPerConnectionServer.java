@@ -21,8 +21,13 @@ final class ThreadPerConnectionServer implements LabServer.Model {
     private ServerSocket server;
 
     ThreadPerConnectionServer(boolean virtual) {
-        this.threads = virtual ? Thread.ofVirtual().name("lab-conn-", 0).factory()
-                : Thread.ofPlatform().name("lab-conn-", 0).stackSize(256 * 1024).daemon().factory();
+        this.threads = virtual
+                ? Thread.ofVirtual().name("lab-conn-", 0).factory()
+                : Thread.ofPlatform()
+                        .name("lab-conn-", 0)
+                        .stackSize(256 * 1024)
+                        .daemon()
+                        .factory();
     }
 
     @Override
@@ -48,7 +53,9 @@ final class ThreadPerConnectionServer implements LabServer.Model {
     private static void serve(Socket s) {
         PlainResponder responder = new PlainResponder();
         byte[] buf = new byte[8192];
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             s.setTcpNoDelay(true);
             for (int n; (n = in.read(buf)) > 0; ) {
                 int requests = responder.requestsEndingIn(buf, 0, n);

@@ -7,9 +7,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Every lab model answers the same bytes, pipelined and split at random places. */
 class LabServerTest {
@@ -50,6 +50,7 @@ class LabServerTest {
         byte[] b = "GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r".getBytes(StandardCharsets.US_ASCII);
         assertThat(r.requestsEndingIn(b, 0, b.length)).isEqualTo(1);
         assertThat(r.requestsEndingIn(new byte[] {'\n'}, 0, 1)).isEqualTo(1);
-        assertThat(r.requestsEndingIn(new byte[] {'\r', '\n', 'x', '\r', '\n'}, 0, 5)).isZero();
+        assertThat(r.requestsEndingIn(new byte[] {'\r', '\n', 'x', '\r', '\n'}, 0, 5))
+                .isZero();
     }
 }

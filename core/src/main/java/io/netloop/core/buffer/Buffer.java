@@ -86,7 +86,8 @@ public final class Buffer {
 
     /** Marks {@code n} bytes after the writer index as written (after a socket read into the array). */
     public void hasWritten(int n) {
-        if (n < 0 || n > writableBytes()) throw new IndexOutOfBoundsException("hasWritten " + n + " of " + writableBytes());
+        if (n < 0 || n > writableBytes())
+            throw new IndexOutOfBoundsException("hasWritten " + n + " of " + writableBytes());
         writerIndex += n;
     }
 
@@ -112,7 +113,9 @@ public final class Buffer {
     public void shrink(int capacity) {
         int readable = readableBytes();
         if (array.length <= capacity || readable > capacity) return;
-        array = readable == 0 && capacity == 0 ? EMPTY : Arrays.copyOfRange(array, readerIndex, readerIndex + Math.max(capacity, readable));
+        array = readable == 0 && capacity == 0
+                ? EMPTY
+                : Arrays.copyOfRange(array, readerIndex, readerIndex + Math.max(capacity, readable));
         readerIndex = 0;
         writerIndex = readable;
     }

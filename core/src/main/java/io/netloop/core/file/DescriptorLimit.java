@@ -2,7 +2,6 @@ package io.netloop.core.file;
 
 import io.netloop.core.sys.linux.Limits;
 import io.netloop.core.sys.linux.Native;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,10 @@ import java.nio.file.Path;
  * The process's limit on open descriptors (RLIMIT_NOFILE), which files and sockets share:
  * what {@code ulimit -n} shows and sets.
  *
+ * <p>Threading: immutable; the static methods from any thread.
+ *
  * @param soft the limit in force; {@code Long.MAX_VALUE} for unlimited
  * @param hard how far an unprivileged process may raise the soft limit
- *
- * <p>Threading: immutable; the static methods from any thread.
  */
 public record DescriptorLimit(long soft, long hard) {
     /** The limits now: getrlimit(2), or /proc/self/limits where the kernel bindings are unavailable. */
@@ -36,7 +35,8 @@ public record DescriptorLimit(long soft, long hard) {
      * limit fails with EINVAL. Needs the kernel bindings (native access for io.netloop.core).
      */
     public static void setSoft(long soft) throws IOException {
-        if (!Native.isAvailable()) throw new IOException("cannot set the descriptor limit: " + Native.unavailableReason());
+        if (!Native.isAvailable())
+            throw new IOException("cannot set the descriptor limit: " + Native.unavailableReason());
         Limits.setOpenFiles(soft);
     }
 

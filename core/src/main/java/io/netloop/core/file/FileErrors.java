@@ -2,7 +2,6 @@ package io.netloop.core.file;
 
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

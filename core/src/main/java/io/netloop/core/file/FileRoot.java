@@ -3,7 +3,6 @@ package io.netloop.core.file;
 import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.sys.linux.Fds;
 import io.netloop.core.sys.linux.Native;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -47,7 +46,9 @@ public final class FileRoot implements AutoCloseable {
     public static FileRoot open(Path dir) throws IOException {
         Path real = dir.toRealPath();
         if (!Files.isDirectory(real)) throw new IOException(dir + " is not a directory");
-        return new FileRoot(real, Native.isAvailable() ? FileErrors.open(real.toString(), () -> Fds.openDirectory(real.toString())) : -1);
+        return new FileRoot(
+                real,
+                Native.isAvailable() ? FileErrors.open(real.toString(), () -> Fds.openDirectory(real.toString())) : -1);
     }
 
     /** The root's real path (links resolved). */

@@ -2,7 +2,6 @@ package io.netloop.core.file;
 
 import io.netloop.core.sys.linux.Fds;
 import io.netloop.core.sys.linux.Native;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -47,7 +46,8 @@ public final class OpenFile implements AutoCloseable {
      */
     public static OpenFile open(Path path) throws IOException {
         if (Native.isAvailable()) {
-            return new OpenFile(path.toString(), FileErrors.open(path.toString(), () -> Fds.openReadOnly(path.toString())), null);
+            return new OpenFile(
+                    path.toString(), FileErrors.open(path.toString(), () -> Fds.openReadOnly(path.toString())), null);
         }
         return new OpenFile(path.toString(), -1, FileChannel.open(path, StandardOpenOption.READ));
     }
@@ -95,7 +95,11 @@ public final class OpenFile implements AutoCloseable {
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             inode = basic.fileKey() == null ? 0 : basic.fileKey().hashCode();
         }
-        return new FileStat(basic.isRegularFile(), basic.isDirectory(), inode, channel.size(),
+        return new FileStat(
+                basic.isRegularFile(),
+                basic.isDirectory(),
+                inode,
+                channel.size(),
                 basic.lastModifiedTime().to(TimeUnit.NANOSECONDS));
     }
 

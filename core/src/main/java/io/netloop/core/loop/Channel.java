@@ -3,7 +3,6 @@ package io.netloop.core.loop;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

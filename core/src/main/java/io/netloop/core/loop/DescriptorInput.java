@@ -1,11 +1,10 @@
 package io.netloop.core.loop;
 
-import io.netloop.core.transport.Selectable;
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.sys.linux.Net;
 import io.netloop.core.sys.linux.Poll;
-
+import io.netloop.core.transport.Selectable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +47,10 @@ public final class DescriptorInput implements AutoCloseable {
     }
 
     /** How the input is read: see the class comment. */
-    public enum Mode { POLLER, THREAD }
+    public enum Mode {
+        POLLER,
+        THREAD
+    }
 
     private static final int CHUNK = 4096;
     /** Bytes read per wake-up before the loop serves others; more waits for the next pass. */
@@ -162,7 +164,7 @@ public final class DescriptorInput implements AutoCloseable {
         byte[] buf = new byte[CHUNK];
         IOException failure = null;
         try {
-            for (;;) {
+            for (; ; ) {
                 int n = stream.read(buf);
                 if (n < 0) break;
                 if (n == 0) continue;

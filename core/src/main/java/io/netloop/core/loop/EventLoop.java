@@ -4,7 +4,6 @@ import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
 import io.netloop.core.transport.Transport;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -146,8 +145,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Fails fast when called from another thread: the threading rule as code. */
     public void assertInLoop() {
         if (Thread.currentThread() != thread) {
-            throw new IllegalStateException("called on " + Thread.currentThread().getName()
-                    + " but owned by " + thread.getName() + ": use loop.execute(...)");
+            throw new IllegalStateException(
+                    "called on " + Thread.currentThread().getName() + " but owned by " + thread.getName()
+                            + ": use loop.execute(...)");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.netloop.core.loop;
 
 import io.netloop.core.transport.Transport;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,8 @@ public final class EventLoopGroup implements AutoCloseable {
             if (l.inLoop()) continue; // closed from one of its own loops: that one stops after this task
             try {
                 if (!l.awaitTermination(Duration.ofSeconds(30))) {
-                    System.getLogger(EventLoopGroup.class.getName()).log(System.Logger.Level.WARNING, l + " did not stop within 30 s");
+                    System.getLogger(EventLoopGroup.class.getName())
+                            .log(System.Logger.Level.WARNING, l + " did not stop within 30 s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

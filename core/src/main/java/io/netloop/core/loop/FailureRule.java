@@ -52,8 +52,8 @@ public final class FailureRule {
 
     private static void stopProcess(Throwable t, String where) {
         try {
-            System.err.println("netloop: fatal " + t + " in " + where + "; the process stops (status "
-                    + FATAL_EXIT_STATUS + ")");
+            System.err.println(
+                    "netloop: fatal " + t + " in " + where + "; the process stops (status " + FATAL_EXIT_STATUS + ")");
             t.printStackTrace(System.err);
             System.err.flush();
             LOG.log(System.Logger.Level.ERROR, "fatal error in " + where + "; the process stops", t);

@@ -3,7 +3,9 @@ package io.netloop.core.loop;
 import io.netloop.core.transport.Interest;
 
 /**
- * Receives readiness for one {@link Channel}. Called on the channel's loop thread only.
+ * Receives readiness for one {@link Channel}.
+ *
+ * <p>Threading: called on the channel's loop thread only.
  */
 @FunctionalInterface
 public interface IoHandler {

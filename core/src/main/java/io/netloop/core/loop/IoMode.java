@@ -1,11 +1,9 @@
 package io.netloop.core.loop;
 
+import io.netloop.core.sys.linux.Native;
+import io.netloop.core.transport.Transport;
 import io.netloop.core.transport.linux.EpollTransport;
 import io.netloop.core.transport.nio.NioTransport;
-import io.netloop.core.transport.Transport;
-
-import io.netloop.core.sys.linux.Native;
-
 import java.util.Locale;
 
 /**
@@ -40,15 +38,16 @@ public enum IoMode {
         for (IoMode m : values()) {
             if (m.label.equals(t)) return m;
         }
-        throw new IllegalArgumentException("unknown I/O mode '" + s + "': use auto, epoll, epoll-et, nio, poll or select");
+        throw new IllegalArgumentException(
+                "unknown I/O mode '" + s + "': use auto, epoll, epoll-et, nio, poll or select");
     }
 
     /** AUTO made concrete; an explicit epoll mode that cannot work here fails with the reason. */
     public IoMode resolve() {
         if (this == AUTO) return Native.isAvailable() ? EPOLL : NIO;
         if (this != NIO && !Native.isAvailable()) {
-            throw new IllegalStateException("--io " + label + " is unavailable: " + Native.unavailableReason()
-                    + " (or use --io nio)");
+            throw new IllegalStateException(
+                    "--io " + label + " is unavailable: " + Native.unavailableReason() + " (or use --io nio)");
         }
         return this;
     }

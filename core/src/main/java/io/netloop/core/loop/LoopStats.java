@@ -46,8 +46,15 @@ public final class LoopStats {
      * @param writes write system calls made for connections (write, writev, sendfile, including
      *     those the full socket refused): over the requests answered, how well output is batched
      */
-    public record Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut,
-                           long busyNanos, long writes) {
+    public record Snapshot(
+            long wakeups,
+            long events,
+            long tasks,
+            long timersFired,
+            long bytesIn,
+            long bytesOut,
+            long busyNanos,
+            long writes) {
         /** Counters without the busy time and the writes. */
         public Snapshot(long wakeups, long events, long tasks, long timersFired, long bytesIn, long bytesOut) {
             this(wakeups, events, tasks, timersFired, bytesIn, bytesOut, 0, 0);
@@ -59,8 +66,15 @@ public final class LoopStats {
         }
 
         public Snapshot plus(Snapshot o) {
-            return new Snapshot(wakeups + o.wakeups, events + o.events, tasks + o.tasks, timersFired + o.timersFired,
-                    bytesIn + o.bytesIn, bytesOut + o.bytesOut, busyNanos + o.busyNanos, writes + o.writes);
+            return new Snapshot(
+                    wakeups + o.wakeups,
+                    events + o.events,
+                    tasks + o.tasks,
+                    timersFired + o.timersFired,
+                    bytesIn + o.bytesIn,
+                    bytesOut + o.bytesOut,
+                    busyNanos + o.busyNanos,
+                    writes + o.writes);
         }
     }
 }

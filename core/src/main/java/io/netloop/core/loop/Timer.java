@@ -10,6 +10,7 @@ package io.netloop.core.loop;
 public final class Timer implements Comparable<Timer> {
     /** Dropped on cancel: a cancelled timer waits in the loop's queue until its deadline, and must not keep its task's objects alive that long. */
     private volatile Runnable task;
+
     final long periodNanos;
     long sequence;
     long deadlineNanos;

@@ -20,7 +20,7 @@ public final class TimingWheel {
     private final long tickNanos;
     private final Timeout[] slots; // each the head of a doubly-linked list
     private final int mask;
-    private long currentTick;      // the tick whose slot is processed next
+    private long currentTick; // the tick whose slot is processed next
     private final long startNanos;
     private int size;
     /** Timeouts due in the slot being advanced: unlinked first, run after, so callbacks may cancel anything. */

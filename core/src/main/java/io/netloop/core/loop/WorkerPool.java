@@ -1,7 +1,5 @@
 package io.netloop.core.loop;
 
-import io.netloop.core.tcp.HandlerMode;
-
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -11,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A bounded pool of platform threads for {@link HandlerMode#WORKERS}: a fixed number of
+ * A bounded pool of platform threads for handlers off the loop ({@code HandlerMode.WORKERS}): a fixed number of
  * threads and a bounded queue.
  *
  * <p>When the queue is full, a task waits in an overflow list that the workers drain as they
@@ -41,9 +39,15 @@ public final class WorkerPool implements Executor, AutoCloseable {
     private static ThreadPoolExecutor newPool(int threads, int queueCapacity) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive: " + threads);
         AtomicInteger ids = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, queueCapacity)),
-                r -> Thread.ofPlatform().name("netloop-worker-" + ids.incrementAndGet()).unstarted(r));
+                r -> Thread.ofPlatform()
+                        .name("netloop-worker-" + ids.incrementAndGet())
+                        .unstarted(r));
     }
 
     @Override

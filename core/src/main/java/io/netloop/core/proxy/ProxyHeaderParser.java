@@ -43,11 +43,12 @@ public final class ProxyHeaderParser {
         if (len == 0) return null;
         if (src[off] == 'P') return parseV1(src, off, len);
         if (src[off] == V2_SIGNATURE[0]) return parseV2(src, off, len);
-        throw new ProxyProtocolException("no PROXY protocol header: the connection starts with byte 0x"
-                + Integer.toHexString(src[off] & 0xff));
+        throw new ProxyProtocolException(
+                "no PROXY protocol header: the connection starts with byte 0x" + Integer.toHexString(src[off] & 0xff));
     }
 
-    private static void expectPrefix(byte[] prefix, byte[] src, int off, int len, String what) throws ProxyProtocolException {
+    private static void expectPrefix(byte[] prefix, byte[] src, int off, int len, String what)
+            throws ProxyProtocolException {
         for (int i = 0; i < Math.min(len, prefix.length); i++) {
             if (src[off + i] != prefix[i]) throw new ProxyProtocolException("no PROXY protocol header: bad " + what);
         }
@@ -62,31 +63,41 @@ public final class ProxyHeaderParser {
         for (int i = 0; i < limit; i++) {
             byte b = src[off + i];
             if (b == '\n') {
-                if (i == 0 || src[off + i - 1] != '\r') throw new ProxyProtocolException("PROXY v1 line ends without CRLF");
+                if (i == 0 || src[off + i - 1] != '\r')
+                    throw new ProxyProtocolException("PROXY v1 line ends without CRLF");
                 end = i - 1;
                 break;
             }
             // Printable ASCII only: the line is text, and anything else is not a header.
-            if ((b < 0x20 || b > 0x7e) && b != '\r') throw new ProxyProtocolException("PROXY v1 line has a control byte");
-            if (b == '\r' && i + 1 < len && src[off + i + 1] != '\n') throw new ProxyProtocolException("PROXY v1 line has a bare CR");
+            if ((b < 0x20 || b > 0x7e) && b != '\r')
+                throw new ProxyProtocolException("PROXY v1 line has a control byte");
+            if (b == '\r' && i + 1 < len && src[off + i + 1] != '\n')
+                throw new ProxyProtocolException("PROXY v1 line has a bare CR");
         }
         if (end < 0) {
-            if (len >= MAX_V1_LENGTH) throw new ProxyProtocolException("PROXY v1 line longer than " + MAX_V1_LENGTH + " bytes");
+            if (len >= MAX_V1_LENGTH)
+                throw new ProxyProtocolException("PROXY v1 line longer than " + MAX_V1_LENGTH + " bytes");
             return null;
         }
         String line = new String(src, off, end, StandardCharsets.US_ASCII);
         String[] f = line.split(" ", -1);
         int length = end + 2;
-        if (f.length >= 2 && f[1].equals("UNKNOWN")) return new ProxyHeader(1, null, null, length); // the rest is ignored
+        if (f.length >= 2 && f[1].equals("UNKNOWN"))
+            return new ProxyHeader(1, null, null, length); // the rest is ignored
         if (f.length != 6) throw new ProxyProtocolException("PROXY v1 line needs 6 fields: " + quote(line));
         boolean v4 = switch (f[1]) {
             case "TCP4" -> true;
             case "TCP6" -> false;
-            default -> throw new ProxyProtocolException("PROXY v1 protocol must be TCP4, TCP6 or UNKNOWN: " + quote(line));
+            default ->
+                throw new ProxyProtocolException("PROXY v1 protocol must be TCP4, TCP6 or UNKNOWN: " + quote(line));
         };
         InetAddress from = v1Address(f[2], v4, line);
         InetAddress to = v1Address(f[3], v4, line);
-        return new ProxyHeader(1, new InetSocketAddress(from, v1Port(f[4], line)), new InetSocketAddress(to, v1Port(f[5], line)), length);
+        return new ProxyHeader(
+                1,
+                new InetSocketAddress(from, v1Port(f[4], line)),
+                new InetSocketAddress(to, v1Port(f[5], line)),
+                length);
     }
 
     private static InetAddress v1Address(String s, boolean v4, String line) throws ProxyProtocolException {
@@ -116,7 +127,8 @@ public final class ProxyHeaderParser {
     private static int v1Port(String s, String line) throws ProxyProtocolException {
         boolean digits = !s.isEmpty() && s.length() <= 5 && (s.length() == 1 || s.charAt(0) != '0');
         for (int i = 0; digits && i < s.length(); i++) digits = s.charAt(i) >= '0' && s.charAt(i) <= '9';
-        if (!digits || Integer.parseInt(s) > 65535) throw new ProxyProtocolException("PROXY v1 bad port: " + quote(line));
+        if (!digits || Integer.parseInt(s) > 65535)
+            throw new ProxyProtocolException("PROXY v1 bad port: " + quote(line));
         return Integer.parseInt(s);
     }
 
@@ -154,7 +166,8 @@ public final class ProxyHeaderParser {
         };
         if ((family & 0x0f) > 2) throw new ProxyProtocolException("PROXY v2 unknown transport " + (family & 0x0f));
         if (command == 1 && payload < addressBytes) {
-            throw new ProxyProtocolException("PROXY v2 address block of " + payload + " bytes, family needs " + addressBytes);
+            throw new ProxyProtocolException(
+                    "PROXY v2 address block of " + payload + " bytes, family needs " + addressBytes);
         }
         InetSocketAddress from = null;
         InetSocketAddress to = null;

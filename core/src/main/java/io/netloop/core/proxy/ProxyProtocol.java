@@ -1,9 +1,7 @@
 package io.netloop.core.proxy;
 
 import io.netloop.core.tcp.ConnectionFilter;
-
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,7 +33,8 @@ public final class ProxyProtocol {
 
     /** How long a connection may take to send its header. */
     public ProxyProtocol timeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        if (timeout.isNegative() || timeout.isZero())
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
         return new ProxyProtocol(trusted, timeout);
     }
 

@@ -2,7 +2,6 @@ package io.netloop.core.proxy;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.tcp.ConnectionFilter;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 

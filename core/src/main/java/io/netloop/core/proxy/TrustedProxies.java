@@ -56,7 +56,8 @@ public final class TrustedProxies {
             try {
                 address = canonical(InetAddress.ofLiteral(host));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not an IP address or CIDR block: '" + entry + "' (write 10.0.0.0/8, ::1 or 192.168.1.7)");
+                throw new IllegalArgumentException(
+                        "not an IP address or CIDR block: '" + entry + "' (write 10.0.0.0/8, ::1 or 192.168.1.7)");
             }
             int bits = address.length * 8;
             int prefix = bits;
@@ -67,7 +68,8 @@ public final class TrustedProxies {
                     prefix = -1;
                 }
                 if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("bad prefix length in '" + entry + "': 0.." + bits + " for this address");
+                    throw new IllegalArgumentException(
+                            "bad prefix length in '" + entry + "': 0.." + bits + " for this address");
                 }
             }
             blocks.add(new Block(address, prefix));

@@ -16,7 +16,8 @@ import java.util.Locale;
  * <p>Threading: an enum; any thread.
  */
 public enum AcceptMode {
-    HANDOFF, REUSEPORT;
+    HANDOFF,
+    REUSEPORT;
 
     public static AcceptMode parse(String s) {
         try {

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * Per-connection limits.
  *
+ * <p>Threading: immutable.
+ *
  * @param readBudget bytes read from one connection per wake-up before the loop serves the
  *     others (seed 001's starvation note); an edge-triggered connection that hits it is
  *     resumed after the current batch
@@ -18,21 +20,27 @@ import java.time.Duration;
  *     reads a few bytes at a time ("slow read") and so pins the queued output; 0 for never
  * @param minSendRate bytes per second the queued output must drain at, measured over each
  *     {@code writeTimeoutNanos} window; 0 asks only for some progress in each window
- *
- * <p>Threading: immutable.
  */
-public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos, int maxInputBytes,
-                               long writeTimeoutNanos, int minSendRate) {
+public record ConnectionConfig(
+        int readBudget,
+        int highWaterMark,
+        int lowWaterMark,
+        long idleTimeoutNanos,
+        int maxInputBytes,
+        long writeTimeoutNanos,
+        int minSendRate) {
     private static final int DEFAULT_MAX_INPUT = 8 * 1024 * 1024;
 
     /** No idle or write timeout: a protocol sets the ones it needs. */
-    public static final ConnectionConfig DEFAULT = new ConnectionConfig(64 * 1024, 1024 * 1024, 256 * 1024, 0, DEFAULT_MAX_INPUT, 0, 0);
+    public static final ConnectionConfig DEFAULT =
+            new ConnectionConfig(64 * 1024, 1024 * 1024, 256 * 1024, 0, DEFAULT_MAX_INPUT, 0, 0);
 
     public ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos) {
         this(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, DEFAULT_MAX_INPUT);
     }
 
-    public ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos, int maxInputBytes) {
+    public ConnectionConfig(
+            int readBudget, int highWaterMark, int lowWaterMark, long idleTimeoutNanos, int maxInputBytes) {
         this(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, maxInputBytes, 0, 0);
     }
 
@@ -49,21 +57,31 @@ public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMa
     }
 
     public ConnectionConfig withHighWaterMark(int high, int low) {
-        return new ConnectionConfig(readBudget, high, low, idleTimeoutNanos, maxInputBytes, writeTimeoutNanos, minSendRate);
+        return new ConnectionConfig(
+                readBudget, high, low, idleTimeoutNanos, maxInputBytes, writeTimeoutNanos, minSendRate);
     }
 
     public ConnectionConfig withReadBudget(int budget) {
-        return new ConnectionConfig(budget, highWaterMark, lowWaterMark, idleTimeoutNanos, maxInputBytes, writeTimeoutNanos, minSendRate);
+        return new ConnectionConfig(
+                budget, highWaterMark, lowWaterMark, idleTimeoutNanos, maxInputBytes, writeTimeoutNanos, minSendRate);
     }
 
     /** Input a handler may leave unconsumed before the connection is closed (against a peer that never completes a message). */
     public ConnectionConfig withMaxInputBytes(int bytes) {
-        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, bytes, writeTimeoutNanos, minSendRate);
+        return new ConnectionConfig(
+                readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, bytes, writeTimeoutNanos, minSendRate);
     }
 
     /** Duration.ZERO turns the idle timeout off. */
     public ConnectionConfig withIdleTimeout(Duration timeout) {
-        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, timeout.toNanos(), maxInputBytes, writeTimeoutNanos, minSendRate);
+        return new ConnectionConfig(
+                readBudget,
+                highWaterMark,
+                lowWaterMark,
+                timeout.toNanos(),
+                maxInputBytes,
+                writeTimeoutNanos,
+                minSendRate);
     }
 
     /**
@@ -71,6 +89,13 @@ public record ConnectionConfig(int readBudget, int highWaterMark, int lowWaterMa
      * at least one byte) over any {@code window} while output waits; Duration.ZERO turns it off.
      */
     public ConnectionConfig withWriteTimeout(Duration window, int minBytesPerSecond) {
-        return new ConnectionConfig(readBudget, highWaterMark, lowWaterMark, idleTimeoutNanos, maxInputBytes, window.toNanos(), minBytesPerSecond);
+        return new ConnectionConfig(
+                readBudget,
+                highWaterMark,
+                lowWaterMark,
+                idleTimeoutNanos,
+                maxInputBytes,
+                window.toNanos(),
+                minBytesPerSecond);
     }
 }

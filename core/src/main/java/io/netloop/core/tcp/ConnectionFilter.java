@@ -1,7 +1,6 @@
 package io.netloop.core.tcp;
 
 import io.netloop.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 

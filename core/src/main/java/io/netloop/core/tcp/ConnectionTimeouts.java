@@ -2,7 +2,6 @@ package io.netloop.core.tcp;
 
 import io.netloop.core.loop.TimingWheel;
 import io.netloop.core.tcp.internal.OutboundQueue;
-
 import java.net.SocketTimeoutException;
 import java.util.function.LongSupplier;
 
@@ -38,6 +37,31 @@ final class ConnectionTimeouts {
         void timedOut(SocketTimeoutException cause, boolean reset);
     }
 
+    /** What the timeouts see of a real connection. */
+    static Watched watching(TcpConnection c) {
+        return new Watched() {
+            @Override
+            public boolean isOpen() {
+                return c.isOpen();
+            }
+
+            @Override
+            public long lastActivityNanos() {
+                return c.lastActivity;
+            }
+
+            @Override
+            public boolean isHandlerBusy() {
+                return c.in.busy;
+            }
+
+            @Override
+            public void timedOut(SocketTimeoutException cause, boolean reset) {
+                c.timedOut(cause, reset);
+            }
+        };
+    }
+
     private final TimingWheel wheel;
     private final LongSupplier clock;
     private final ConnectionConfig config;
@@ -51,7 +75,8 @@ final class ConnectionTimeouts {
     private long writtenAtWindowStart;
 
     /** @param output whose progress the write timeout watches */
-    ConnectionTimeouts(TimingWheel wheel, LongSupplier clock, ConnectionConfig config, OutboundQueue output, Watched watched) {
+    ConnectionTimeouts(
+            TimingWheel wheel, LongSupplier clock, ConnectionConfig config, OutboundQueue output, Watched watched) {
         this.wheel = wheel;
         this.clock = clock;
         this.config = config;
@@ -61,7 +86,8 @@ final class ConnectionTimeouts {
 
     /** Starts the idle timeout, when the configuration has one. */
     void start() {
-        if (config.idleTimeoutNanos() > 0) idle = wheel.schedule(this::checkIdle, config.idleTimeoutNanos(), clock.getAsLong());
+        if (config.idleTimeoutNanos() > 0)
+            idle = wheel.schedule(this::checkIdle, config.idleTimeoutNanos(), clock.getAsLong());
     }
 
     /** The filter must be established within {@code nanos} (0: no limit). */
@@ -106,18 +132,22 @@ final class ConnectionTimeouts {
         if (left > 0) {
             wheel.reschedule(idle, left, now);
         } else {
-            watched.timedOut(new SocketTimeoutException("idle for more than " + config.idleTimeoutNanos() / 1_000_000 + " ms"), false);
+            watched.timedOut(
+                    new SocketTimeoutException("idle for more than " + config.idleTimeoutNanos() / 1_000_000 + " ms"),
+                    false);
         }
     }
 
     private void establishExpired() {
         if (watched.isOpen()) {
-            watched.timedOut(new SocketTimeoutException("not established within " + establishNanos / 1_000_000 + " ms"), false);
+            watched.timedOut(
+                    new SocketTimeoutException("not established within " + establishNanos / 1_000_000 + " ms"), false);
         }
     }
 
     private void checkWriteProgress() {
-        if (!watched.isOpen() || output.queuedBytes() == 0) return; // drained: the next queued output starts a new window
+        if (!watched.isOpen() || output.queuedBytes() == 0)
+            return; // drained: the next queued output starts a new window
         long now = clock.getAsLong();
         long window = config.writeTimeoutNanos();
         long elapsed = now - writeWindowStart;
@@ -129,10 +159,14 @@ final class ConnectionTimeouts {
         long needed = Math.max(1, config.minSendRate() * (elapsed / 1_000_000L) / 1000L);
         if (sent < needed) {
             long queued = output.queuedBytes();
-            watched.timedOut(new SocketTimeoutException(sent == 0
-                    ? "no output sent for " + elapsed / 1_000_000 + " ms with " + queued + " bytes queued"
-                    : "sent " + sent + " bytes in " + elapsed / 1_000_000 + " ms, under the minimum of "
-                            + config.minSendRate() + " bytes/s, with " + queued + " bytes queued"), true);
+            watched.timedOut(
+                    new SocketTimeoutException(
+                            sent == 0
+                                    ? "no output sent for " + elapsed / 1_000_000 + " ms with " + queued
+                                            + " bytes queued"
+                                    : "sent " + sent + " bytes in " + elapsed / 1_000_000 + " ms, under the minimum of "
+                                            + config.minSendRate() + " bytes/s, with " + queued + " bytes queued"),
+                    true);
             return;
         }
         writeWindowStart = now;

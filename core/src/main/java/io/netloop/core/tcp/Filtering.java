@@ -2,7 +2,6 @@ package io.netloop.core.tcp;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 

@@ -4,7 +4,6 @@ import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.FailureRule;
 import io.netloop.core.tcp.internal.SerialExecutor;
-
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -25,6 +24,7 @@ final class HandlerInvoker {
     private final ConnectionHandler handler;
     /** Null: the handler runs on the loop. */
     private final SerialExecutor offload;
+
     private final Runnable dataOffloaded;
     private final Runnable dataDone;
     private Buffer offloadedInput;
@@ -129,7 +129,12 @@ final class HandlerInvoker {
         connection.closeListenerLast();
     }
 
-    private enum Call { OPEN, INPUT_CLOSED, HIGH_WATER, LOW_WATER }
+    private enum Call {
+        OPEN,
+        INPUT_CLOSED,
+        HIGH_WATER,
+        LOW_WATER
+    }
 
     /** On a worker or virtual thread. */
     private void offloaded(Call call, int queuedBytes) {

@@ -19,7 +19,9 @@ import java.util.Locale;
  * <p>Threading: an enum; any thread.
  */
 public enum HandlerMode {
-    LOOP, WORKERS, VIRTUAL;
+    LOOP,
+    WORKERS,
+    VIRTUAL;
 
     public static HandlerMode parse(String s) {
         try {

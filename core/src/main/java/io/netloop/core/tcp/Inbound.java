@@ -3,7 +3,6 @@ package io.netloop.core.tcp;
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.tcp.internal.InputReader;
 import io.netloop.core.transport.Interest;
-
 import java.io.IOException;
 
 /**
@@ -30,11 +29,13 @@ final class Inbound {
     boolean inputClosed;
     /** The peer's FIN was reported: read on to the end of the stream. */
     private boolean peerShutdown;
+
     boolean readingPaused;
     /** A worker owns the input buffer. */
     boolean busy;
     /** Neither direction works any more, reported while a worker owned the input. */
     boolean hungUpWhileBusy;
+
     long bytesRead;
 
     Inbound(TcpConnection connection) {
@@ -105,7 +106,9 @@ final class Inbound {
         if (!c.isOpen()) return;
         if (eof) {
             endOfInput();
-        } else if (outcome == InputReader.Outcome.BUDGET_SPENT && c.channel.isEdgeTriggered() && !c.invoker.isOffloaded()) {
+        } else if (outcome == InputReader.Outcome.BUDGET_SPENT
+                && c.channel.isEdgeTriggered()
+                && !c.invoker.isOffloaded()) {
             // Edge-triggered: nothing will report the bytes left behind, so come back for them.
             c.loop.runLater(readAgain);
         }

@@ -2,11 +2,10 @@ package io.netloop.core.tcp;
 
 import io.netloop.core.loop.Channel;
 import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.Timer;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
-import io.netloop.core.loop.Timer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -28,15 +27,24 @@ import java.util.concurrent.TimeUnit;
 public final class TcpClient {
     private TcpClient() {}
 
-    public static CompletableFuture<TcpConnection> connect(EventLoop loop, InetSocketAddress remote, Duration timeout,
-                                                           ConnectionHandler handler) {
-        return connect(loop, remote, timeout, handler, ConnectionConfig.DEFAULT,
+    public static CompletableFuture<TcpConnection> connect(
+            EventLoop loop, InetSocketAddress remote, Duration timeout, ConnectionHandler handler) {
+        return connect(
+                loop,
+                remote,
+                timeout,
+                handler,
+                ConnectionConfig.DEFAULT,
                 SocketConfig.EMPTY.with(NetOption.TCP_NODELAY, true));
     }
 
-    public static CompletableFuture<TcpConnection> connect(EventLoop loop, InetSocketAddress remote, Duration timeout,
-                                                           ConnectionHandler handler, ConnectionConfig config,
-                                                           SocketConfig options) {
+    public static CompletableFuture<TcpConnection> connect(
+            EventLoop loop,
+            InetSocketAddress remote,
+            Duration timeout,
+            ConnectionHandler handler,
+            ConnectionConfig config,
+            SocketConfig options) {
         CompletableFuture<TcpConnection> result = new CompletableFuture<>();
         loop.runInLoop(() -> new Attempt(loop, remote, timeout, handler, config, options, result).begin());
         return result;
@@ -55,8 +63,14 @@ public final class TcpClient {
         private Channel channel;
         private Timer timer;
 
-        Attempt(EventLoop loop, InetSocketAddress remote, Duration timeout, ConnectionHandler handler,
-                ConnectionConfig config, SocketConfig options, CompletableFuture<TcpConnection> result) {
+        Attempt(
+                EventLoop loop,
+                InetSocketAddress remote,
+                Duration timeout,
+                ConnectionHandler handler,
+                ConnectionConfig config,
+                SocketConfig options,
+                CompletableFuture<TcpConnection> result) {
             this.loop = loop;
             this.remote = remote;
             this.timeout = timeout;
@@ -113,8 +127,10 @@ public final class TcpClient {
                     e.addSuppressed(suppressed);
                 }
             }
-            result.completeExceptionally(e instanceof IOException ? e
-                    : new IOException("connect to " + remote + " failed: " + e.getMessage(), e));
+            result.completeExceptionally(
+                    e instanceof IOException
+                            ? e
+                            : new IOException("connect to " + remote + " failed: " + e.getMessage(), e));
         }
     }
 }

@@ -11,7 +11,6 @@ import io.netloop.core.tcp.internal.OutboundQueue;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -24,24 +23,19 @@ import java.util.concurrent.Executor;
  * One established TCP connection on one {@link EventLoop}: its socket, its input, the
  * output it has yet to send, and its {@link ConnectionHandler}.
  *
- * <p>This class keeps the lifecycle ({@link ConnectionState}) and the input; its parts do the
- * rest, each one job: the {@link OutboundQueue} (what is queued for the socket, files sent
- * with sendfile(2), the cork, the water marks), the {@link HandlerInvoker} (where the handler
- * runs, and the {@link io.netloop.core.loop.FailureRule} when it throws), {@link Filtering}
- * (TLS or the PROXY protocol between socket and handler, when the server set one) and the
- * {@link ConnectionTimeouts} (idle, establishing, write progress, on the loop's wheel).
+ * <p>This class keeps the lifecycle ({@link ConnectionState}); its parts do the rest, each one
+ * job: {@link Inbound} (reading within a budget per wake-up, to the end of the stream),
+ * {@link OutboundQueue} (what waits for the socket, files sent with sendfile(2), the cork, the
+ * water marks), {@link HandlerInvoker} (where the handler runs, and the
+ * {@link io.netloop.core.loop.FailureRule} when it throws), {@link Filtering} (TLS or the PROXY
+ * protocol between socket and handler) and {@link ConnectionTimeouts} (on the loop's wheel).
  *
- * <p>Input is read up to {@link ConnectionConfig#readBudget} bytes per wake-up, so one fast
- * peer cannot starve the rest; after the peer's FIN it is read to the end, then the handler
- * hears {@link ConnectionHandler#onInputClosed}. {@link #send} writes at once when nothing is
- * queued; the rest waits, with EPOLLOUT enabled until it drains. {@link #shutdownOutput}
- * sends FIN once the queue is empty (half-close). A reset, EPIPE, EPOLLERR, a timeout or a
- * handler's failure closes the connection exactly once ({@link ConnectionHandler#onClose}).
- *
- * <p>The poller interest is derived in one place ({@link #updateInterest}): reading unless
- * paused, at end of input, or busy in a worker; writing while output is queued. With
- * handlers off the loop the channel is one-shot, re-armed without READ while a handler call
- * owns the input.
+ * <p>{@link #send} writes at once when nothing is queued; the rest waits, with EPOLLOUT
+ * enabled until it drains. {@link #shutdownOutput} sends FIN once the queue is empty
+ * (half-close). A reset, EPIPE, EPOLLERR, a timeout or a handler's failure closes the
+ * connection exactly once ({@link ConnectionHandler#onClose}). The poller interest is derived
+ * in one place ({@link #updateInterest}); with handlers off the loop the channel is one-shot,
+ * re-armed without READ while a handler call owns the input.
  *
  * <p>Owns its socket. Threading: state and buffers belong to the loop thread. {@link #send},
  * {@link #close()}, {@link #shutdownOutput}, {@link #pauseReading} and {@link #resumeReading}
@@ -62,13 +56,15 @@ public final class TcpConnection implements AutoCloseable {
     final OutboundQueue output;
     /** Null for plaintext: the hot path then only tests this field. */
     final Filtering filtering;
+
     private final ConnectionTimeouts timeouts;
     private final CloseListener closeListener;
-    private final Inbound in = new Inbound(this);
+    final Inbound in = new Inbound(this);
     private final Runnable writeAgain = this::writeAgain;
     ConnectionState state = ConnectionState.ESTABLISHING;
     /** The loop's time of the last byte read or written. */
     long lastActivity;
+
     private volatile Object attachment;
     private volatile InetSocketAddress remote;
 
@@ -77,17 +73,30 @@ public final class TcpConnection implements AutoCloseable {
         void closed(TcpConnection c);
     }
 
-    private TcpConnection(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
-                          CloseListener closeListener, Executor handlerExecutor, Channel registered, ConnectionFilter filter) {
+    private TcpConnection(
+            EventLoop loop,
+            StreamSocket socket,
+            ConnectionHandler handler,
+            ConnectionConfig config,
+            CloseListener closeListener,
+            Executor handlerExecutor,
+            Channel registered,
+            ConnectionFilter filter) {
         this.loop = loop;
         this.socket = socket;
         this.config = config;
         this.closeListener = closeListener;
         this.filtering = filter == null ? null : new Filtering(filter);
         this.invoker = new HandlerInvoker(this, handler, handlerExecutor);
-        this.output = new OutboundQueue(socket, filter == null ? null : filter::outbound, loop.stats(),
-                config.highWaterMark(), config.lowWaterMark(), config.readBudget() * 16L);
-        this.timeouts = new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, new Watch());
+        this.output = new OutboundQueue(
+                socket,
+                filter == null ? null : filter::outbound,
+                loop.stats(),
+                config.highWaterMark(),
+                config.lowWaterMark(),
+                config.readBudget() * 16L);
+        this.timeouts =
+                new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, ConnectionTimeouts.watching(this));
         if (registered != null) {
             registered.handler(this::onReady);
             this.channel = registered;
@@ -103,8 +112,14 @@ public final class TcpConnection implements AutoCloseable {
      * @param handlerExecutor where handler calls run (workers, virtual threads), or null for the loop
      * @param filter between the socket and the handler (TLS, the PROXY protocol), or null
      */
-    static TcpConnection accepted(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
-                                  CloseListener closeListener, Executor handlerExecutor, ConnectionFilter filter) {
+    static TcpConnection accepted(
+            EventLoop loop,
+            StreamSocket socket,
+            ConnectionHandler handler,
+            ConnectionConfig config,
+            CloseListener closeListener,
+            Executor handlerExecutor,
+            ConnectionFilter filter) {
         return new TcpConnection(loop, socket, handler, config, closeListener, handlerExecutor, null, filter);
     }
 
@@ -112,8 +127,12 @@ public final class TcpConnection implements AutoCloseable {
      * A client's connection, taking over the channel its connect was watched with: NIO cannot
      * register a channel whose key was cancelled until the selector's next select.
      */
-    static TcpConnection connected(EventLoop loop, StreamSocket socket, ConnectionHandler handler, ConnectionConfig config,
-                                   Channel registered) {
+    static TcpConnection connected(
+            EventLoop loop,
+            StreamSocket socket,
+            ConnectionHandler handler,
+            ConnectionConfig config,
+            Channel registered) {
         return new TcpConnection(loop, socket, handler, config, null, null, registered, null);
     }
 
@@ -239,7 +258,7 @@ public final class TcpConnection implements AutoCloseable {
         attachment = o;
     }
 
-    // --- events (loop thread) ------------------------------------------------------------
+    // Events, on the loop thread.
 
     private void onReady(int ops) {
         if ((ops & Interest.ERROR) != 0) {
@@ -334,31 +353,11 @@ public final class TcpConnection implements AutoCloseable {
         close(cause);
     }
 
-    /** What the timeouts see, without making their callbacks part of the public API. */
-    private final class Watch implements ConnectionTimeouts.Watched {
-        @Override
-        public boolean isOpen() {
-            return TcpConnection.this.isOpen();
-        }
-
-        @Override
-        public long lastActivityNanos() {
-            return lastActivity;
-        }
-
-        @Override
-        public boolean isHandlerBusy() {
-            return in.busy;
-        }
-
-        @Override
-        public void timedOut(SocketTimeoutException cause, boolean reset) {
-            if (reset) abort(cause);
-            else close(cause);
-        }
+    /** A timeout expired: close, with a reset when unsent output would linger otherwise. */
+    void timedOut(SocketTimeoutException cause, boolean reset) {
+        if (reset) abort(cause);
+        else close(cause);
     }
-
-    // --- commands ------------------------------------------------------------------------
 
     /**
      * Sends {@code src[off, off+len)}: written now if nothing is queued, the rest queued. From
@@ -556,7 +555,11 @@ public final class TcpConnection implements AutoCloseable {
         // Without the cork these bytes would have been written already: give them that chance.
         if (output.uncork() && !flush()) return; // the write failed and closed
         boolean handlerOpen = state.handlerOpen();
-        if (filtering != null && cause == null && handlerOpen && state != ConnectionState.OUTPUT_SHUT && output.isEmpty()) {
+        if (filtering != null
+                && cause == null
+                && handlerOpen
+                && state != ConnectionState.OUTPUT_SHUT
+                && output.isEmpty()) {
             filtering.sayGoodbye(socket, output.wire());
         }
         state = ConnectionState.CLOSED;
@@ -571,7 +574,8 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (!handlerOpen) {
             // Never established (a failed handshake, no PROXY header): the handler never heard of it.
-            if (cause != null) LOG.log(System.Logger.Level.DEBUG, () -> "closed " + this + " before it was established: " + cause);
+            if (cause != null)
+                LOG.log(System.Logger.Level.DEBUG, () -> "closed " + this + " before it was established: " + cause);
             closeListenerLast();
             return;
         }

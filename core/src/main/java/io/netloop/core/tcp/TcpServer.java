@@ -1,17 +1,16 @@
 package io.netloop.core.tcp;
 
-import io.netloop.core.tcp.internal.Acceptor;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.loop.FailureRule;
 import io.netloop.core.loop.EventLoopGroup;
+import io.netloop.core.loop.FailureRule;
 import io.netloop.core.loop.IoMode;
-import io.netloop.core.transport.ListenSocket;
 import io.netloop.core.loop.LoopStats;
+import io.netloop.core.loop.WorkerPool;
+import io.netloop.core.tcp.internal.Acceptor;
+import io.netloop.core.transport.ListenSocket;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
-import io.netloop.core.loop.WorkerPool;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,9 +79,11 @@ public final class TcpServer implements AutoCloseable {
     /** Served connections open now: what {@link #maxConnections} bounds. */
     private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
     /** Connections over the limit still open with the over-limit handler. */
-    private final java.util.concurrent.atomic.AtomicInteger overLimitOpen = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger overLimitOpen =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** At most this many over-limit connections are answered at a time; the rest are closed at once. */
     static final int OVER_LIMIT_BUDGET = 256;
+
     private final int maxConnections;
     private final Supplier<? extends ConnectionHandler> overLimit;
     private InetSocketAddress localAddress;
@@ -102,7 +103,9 @@ public final class TcpServer implements AutoCloseable {
         this.overLimit = b.overLimit;
         this.workers = b.handlerMode == HandlerMode.WORKERS ? new WorkerPool(b.workerThreads, b.workerQueue) : null;
         this.virtualThreads = b.handlerMode == HandlerMode.VIRTUAL
-                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("netloop-handler-", 0).factory()) : null;
+                ? Executors.newThreadPerTaskExecutor(
+                        Thread.ofVirtual().name("netloop-handler-", 0).factory())
+                : null;
         this.handlerExecutor = workers != null ? workers : virtualThreads;
     }
 
@@ -146,8 +149,8 @@ public final class TcpServer implements AutoCloseable {
         }
         TcpConnection c;
         try {
-            c = TcpConnection.accepted(loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor,
-                    filter);
+            c = TcpConnection.accepted(
+                    loop, socket, handlers.get(), connectionConfig, this::connectionClosed, handlerExecutor, filter);
         } catch (Throwable e) {
             FailureRule.survive(e, "the handler supplier of " + this);
             admitted.decrementAndGet();
@@ -164,7 +167,8 @@ public final class TcpServer implements AutoCloseable {
     private Consumer<StreamSocket> handoff(EventLoop acceptorLoop) {
         int[] next = {0};
         return socket -> {
-            EventLoop target = loops.get(Math.floorMod(next[0]++, loops.size())); // floorMod: the counter wraps after 2^31
+            EventLoop target =
+                    loops.get(Math.floorMod(next[0]++, loops.size())); // floorMod: the counter wraps after 2^31
             if (target == acceptorLoop) {
                 newConnection(target, socket);
                 return;
@@ -192,10 +196,17 @@ public final class TcpServer implements AutoCloseable {
         }
         TcpConnection c;
         try {
-            c = TcpConnection.accepted(loop, socket, overLimit.get(), connectionConfig, closed -> {
-                overLimitOpen.decrementAndGet();
-                connections.remove(closed);
-            }, null, null);
+            c = TcpConnection.accepted(
+                    loop,
+                    socket,
+                    overLimit.get(),
+                    connectionConfig,
+                    closed -> {
+                        overLimitOpen.decrementAndGet();
+                        connections.remove(closed);
+                    },
+                    null,
+                    null);
         } catch (Throwable e) {
             FailureRule.survive(e, "the over-limit handler supplier of " + this);
             overLimitOpen.decrementAndGet();
@@ -275,7 +286,8 @@ public final class TcpServer implements AutoCloseable {
 
     /** Connections, bytes and loop counters; a monitoring read (may be slightly stale). */
     public ServerStats stats() {
-        List<LoopStats.Snapshot> perLoop = loops.stream().map(l -> l.stats().snapshot()).toList();
+        List<LoopStats.Snapshot> perLoop =
+                loops.stream().map(l -> l.stats().snapshot()).toList();
         return new ServerStats(openCount(), accepted.get(), closed.get(), workerQueueDepth(), perLoop);
     }
 
@@ -344,14 +356,17 @@ public final class TcpServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                System.getLogger(TcpServer.class.getName()).log(System.Logger.Level.WARNING, "closing " + this + ": " + e);
+                System.getLogger(TcpServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing " + this + ": " + e);
             }
         }
         Runnable closeExecutors = () -> {
             if (workers != null) workers.close();
             if (virtualThreads != null) virtualThreads.close();
         };
-        if (onALoop || Thread.currentThread().isVirtual() || Thread.currentThread().getName().startsWith("netloop-worker-")) {
+        if (onALoop
+                || Thread.currentThread().isVirtual()
+                || Thread.currentThread().getName().startsWith("netloop-worker-")) {
             // Waiting for the pools from one of their own threads (or a loop they report to) would never end.
             Thread.ofPlatform().name("netloop-close-" + localAddress).start(closeExecutors);
         } else {
@@ -439,7 +454,8 @@ public final class TcpServer implements AutoCloseable {
 
         /** {@link HandlerMode#WORKERS}: pool threads and queue capacity. */
         public Builder workers(int threads, int queueCapacity) {
-            if (threads <= 0 || queueCapacity <= 0) throw new IllegalArgumentException("workers and queue must be positive");
+            if (threads <= 0 || queueCapacity <= 0)
+                throw new IllegalArgumentException("workers and queue must be positive");
             this.workerThreads = threads;
             this.workerQueue = queueCapacity;
             return this;
@@ -564,7 +580,8 @@ public final class TcpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while starting " + this, e);
             } catch (ExecutionException e) {
-                throw new IOException("could not start " + this + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IOException(
+                        "could not start " + this + ": " + e.getCause().getMessage(), e.getCause());
             }
         }
     }

@@ -49,8 +49,10 @@ final class PemFiles {
 
     static List<? extends Certificate> certificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            List<? extends Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            if (chain.isEmpty()) throw new IOException(file + " holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)");
+            List<? extends Certificate> chain =
+                    List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            if (chain.isEmpty())
+                throw new IOException(file + " holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)");
             return chain;
         } catch (java.security.cert.CertificateException e) {
             throw new IOException(file + " is not a PEM certificate chain: " + e.getMessage(), e);
@@ -62,10 +64,12 @@ final class PemFiles {
         int begin = text.indexOf(KEY_BEGIN);
         if (begin < 0) {
             String hint = text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")
-                    ? "it is a PKCS#1/SEC1 key; convert it: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pk8.pem"
+                    ? "it is a PKCS#1/SEC1 key; convert it: openssl pkcs8 -topk8 -nocrypt -in " + file
+                            + " -out key.pk8.pem"
                     : text.contains("BEGIN ENCRYPTED PRIVATE KEY")
-                    ? "it is encrypted; decrypt it: openssl pkcs8 -in " + file + " -out key.pk8.pem, or use --tls-keystore"
-                    : "expected an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----)";
+                            ? "it is encrypted; decrypt it: openssl pkcs8 -in " + file
+                                    + " -out key.pk8.pem, or use --tls-keystore"
+                            : "expected an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----)";
             throw new IOException(file + ": no private key: " + hint);
         }
         int end = text.indexOf(KEY_END, begin);
@@ -86,7 +90,8 @@ final class PemFiles {
                 last = e;
             }
         }
-        throw new IOException(file + ": not an RSA, EC or EdDSA PKCS#8 key: " + (last == null ? "" : last.getMessage()), last);
+        throw new IOException(
+                file + ": not an RSA, EC or EdDSA PKCS#8 key: " + (last == null ? "" : last.getMessage()), last);
     }
 
     /** Signs and verifies a few bytes: a key that does not belong to the certificate fails here, not in every handshake. */

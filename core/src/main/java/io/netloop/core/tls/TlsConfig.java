@@ -1,11 +1,6 @@
 package io.netloop.core.tls;
 
 import io.netloop.core.tcp.ConnectionFilter;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +11,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Server TLS for a listener: an {@link SSLContext} (from PEM files, a PKCS#12 key store, or
@@ -39,10 +38,12 @@ public final class TlsConfig {
     private final String[] applicationProtocols;
     private final Duration handshakeTimeout;
 
-    private TlsConfig(SSLContext context, String[] protocols, String[] applicationProtocols, Duration handshakeTimeout) {
+    private TlsConfig(
+            SSLContext context, String[] protocols, String[] applicationProtocols, Duration handshakeTimeout) {
         this.context = context;
         this.protocols = protocols;
-        this.cipherSuites = CipherSuites.strong(context.getDefaultSSLParameters().getCipherSuites());
+        this.cipherSuites =
+                CipherSuites.strong(context.getDefaultSSLParameters().getCipherSuites());
         this.applicationProtocols = applicationProtocols;
         this.handshakeTimeout = handshakeTimeout;
     }
@@ -50,8 +51,11 @@ public final class TlsConfig {
     /** A context the caller set up (its key managers decide the certificate). */
     public static TlsConfig of(SSLContext context) {
         String[] supported = context.getSupportedSSLParameters().getProtocols();
-        String[] protocols = PROTOCOLS.stream().filter(p -> Arrays.asList(supported).contains(p)).toArray(String[]::new);
-        if (protocols.length == 0) throw new IllegalArgumentException(context.getProtocol() + " context supports neither TLS 1.3 nor 1.2");
+        String[] protocols = PROTOCOLS.stream()
+                .filter(p -> Arrays.asList(supported).contains(p))
+                .toArray(String[]::new);
+        if (protocols.length == 0)
+            throw new IllegalArgumentException(context.getProtocol() + " context supports neither TLS 1.3 nor 1.2");
         return new TlsConfig(context, protocols, new String[] {"http/1.1"}, Duration.ofSeconds(10));
     }
 
@@ -106,14 +110,16 @@ public final class TlsConfig {
 
     /** Time from accept to a finished handshake; then the connection closes. Default 10 s. */
     public TlsConfig handshakeTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
+        if (timeout.isNegative() || timeout.isZero())
+            throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
         return new TlsConfig(context, protocols, applicationProtocols, Objects.requireNonNull(timeout));
     }
 
     /** Restricts the versions, e.g. {@code "TLSv1.3"} only; each must be TLS 1.2 or 1.3. */
     public TlsConfig protocols(String... versions) {
         for (String v : versions) {
-            if (!PROTOCOLS.contains(v)) throw new IllegalArgumentException("TLS version must be TLSv1.3 or TLSv1.2: " + v);
+            if (!PROTOCOLS.contains(v))
+                throw new IllegalArgumentException("TLS version must be TLSv1.3 or TLSv1.2: " + v);
         }
         return new TlsConfig(context, versions.clone(), applicationProtocols, handshakeTimeout);
     }

@@ -2,14 +2,13 @@ package io.netloop.core.tls;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.tcp.ConnectionFilter;
-
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Server-side TLS for one connection: the JDK's {@link SSLEngine} driven on the loop thread,
@@ -52,7 +51,7 @@ public final class TlsFilter implements ConnectionFilter {
     @Override
     public void inbound(Buffer raw, Buffer plain, Buffer wire) throws IOException {
         try {
-            for (;;) {
+            for (; ; ) {
                 HandshakeStatus hs = engine.getHandshakeStatus();
                 if (established && renegotiationRefused && hs != HandshakeStatus.NOT_HANDSHAKING) {
                     throw new SSLHandshakeException("TLS 1.2 renegotiation refused");
@@ -98,7 +97,9 @@ public final class TlsFilter implements ConnectionFilter {
             case OK -> {
                 if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) handshakeFinished();
                 // Nothing moved and nothing to do: wait for more bytes rather than ask again.
-                return r.bytesConsumed() > 0 || r.bytesProduced() > 0 || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
+                return r.bytesConsumed() > 0
+                        || r.bytesProduced() > 0
+                        || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
             }
             case BUFFER_UNDERFLOW -> {
                 return false; // a partial record: the rest comes with the next read
@@ -121,7 +122,7 @@ public final class TlsFilter implements ConnectionFilter {
 
     /** @return false when the engine's output is closed */
     private boolean wrap(ByteBuffer src, Buffer wire) throws SSLException {
-        for (;;) {
+        for (; ; ) {
             wire.ensureWritable(engine.getSession().getPacketBufferSize());
             ByteBuffer dst = ByteBuffer.wrap(wire.array(), wire.writerIndex(), wire.writableBytes());
             SSLEngineResult r = engine.wrap(src, dst);
@@ -131,7 +132,8 @@ public final class TlsFilter implements ConnectionFilter {
                     if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) handshakeFinished();
                     return true;
                 }
-                case BUFFER_OVERFLOW -> wire.ensureWritable(2 * engine.getSession().getPacketBufferSize());
+                case BUFFER_OVERFLOW ->
+                    wire.ensureWritable(2 * engine.getSession().getPacketBufferSize());
                 case CLOSED -> {
                     return false;
                 }
@@ -154,7 +156,8 @@ public final class TlsFilter implements ConnectionFilter {
     public void outbound(byte[] src, int off, int len, Buffer wire) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(src, off, len);
         while (in.hasRemaining()) {
-            if (!wrap(in, wire)) throw new SSLException("TLS output already closed; " + in.remaining() + " bytes not sent");
+            if (!wrap(in, wire))
+                throw new SSLException("TLS output already closed; " + in.remaining() + " bytes not sent");
         }
     }
 

@@ -1,15 +1,13 @@
 package io.netloop.core.transport;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.udp.UdpSocket;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Deque;
 
 /**
  * A bound, non-blocking datagram (UDP) socket of one {@link Transport}: the part of
- * {@link UdpSocket} that differs per transport. Epoll receives and sends batches with
+ * {@code UdpSocket} that differs per transport. Epoll receives and sends batches with
  * recvmmsg/sendmmsg; NIO uses a {@link java.nio.channels.DatagramChannel}, one datagram per call.
  *
  * <p>Owns its descriptor or JDK channel and its native memory, both released by

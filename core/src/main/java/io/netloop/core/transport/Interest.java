@@ -1,9 +1,7 @@
 package io.netloop.core.transport;
 
-import io.netloop.core.loop.Channel;
-
 /**
- * What a {@link Channel} waits for, and what a {@link Poller} reports as ready: small bit
+ * What a channel (the loop's {@code Channel}) waits for, and what a {@link Poller} reports as ready: small bit
  * sets in netloop's own terms, translated to epoll or NIO bits by each poller.
  *
  * <p>Interest bits: {@link #READ}, {@link #WRITE}. Ready bits add what the kernel reports

@@ -15,18 +15,30 @@ public final class NetOption<T> {
     public static final NetOption<Boolean> SO_KEEPALIVE = new NetOption<>("SO_KEEPALIVE", Boolean.class);
     /** Seconds; -1 turns lingering off; 0 makes close reset the connection. */
     public static final NetOption<Integer> SO_LINGER = new NetOption<>("SO_LINGER", Integer.class);
+
     public static final NetOption<Integer> SO_RCVBUF = new NetOption<>("SO_RCVBUF", Integer.class);
     public static final NetOption<Integer> SO_SNDBUF = new NetOption<>("SO_SNDBUF", Integer.class);
     /** Datagram sockets: allow sending to a broadcast address (without it, EACCES). */
     public static final NetOption<Boolean> SO_BROADCAST = new NetOption<>("SO_BROADCAST", Boolean.class);
+
     public static final NetOption<Boolean> TCP_NODELAY = new NetOption<>("TCP_NODELAY", Boolean.class);
     public static final NetOption<Boolean> TCP_CORK = new NetOption<>("TCP_CORK", Boolean.class);
     public static final NetOption<Boolean> TCP_QUICKACK = new NetOption<>("TCP_QUICKACK", Boolean.class);
     /** Seconds a listener waits for the first data before it reports a connection. */
     public static final NetOption<Integer> TCP_DEFER_ACCEPT = new NetOption<>("TCP_DEFER_ACCEPT", Integer.class);
 
-    public static final List<NetOption<?>> ALL = List.of(SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_LINGER,
-            SO_RCVBUF, SO_SNDBUF, SO_BROADCAST, TCP_NODELAY, TCP_CORK, TCP_QUICKACK, TCP_DEFER_ACCEPT);
+    public static final List<NetOption<?>> ALL = List.of(
+            SO_REUSEADDR,
+            SO_REUSEPORT,
+            SO_KEEPALIVE,
+            SO_LINGER,
+            SO_RCVBUF,
+            SO_SNDBUF,
+            SO_BROADCAST,
+            TCP_NODELAY,
+            TCP_CORK,
+            TCP_QUICKACK,
+            TCP_DEFER_ACCEPT);
 
     private final String name;
     private final Class<T> type;

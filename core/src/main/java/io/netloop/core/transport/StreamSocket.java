@@ -1,7 +1,6 @@
 package io.netloop.core.transport;
 
 import io.netloop.core.file.OpenFile;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 

@@ -2,7 +2,6 @@ package io.netloop.core.udp;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.transport.DatagramConfig;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -34,7 +33,9 @@ public interface DatagramHandler {
      */
     default void onError(UdpSocket socket, InetSocketAddress peer, IOException error) {
         System.getLogger(DatagramHandler.class.getName())
-                .log(System.Logger.Level.WARNING, socket + (peer != null ? " (peer " + peer + ")" : "") + ": " + error.getMessage());
+                .log(
+                        System.Logger.Level.WARNING,
+                        socket + (peer != null ? " (peer " + peer + ")" : "") + ": " + error.getMessage());
     }
 
     /** The socket closed; no call follows. */

@@ -2,16 +2,14 @@ package io.netloop.core.udp;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.Channel;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.FailureRule;
 import io.netloop.core.transport.Datagram;
 import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.DatagramSocket;
-import io.netloop.core.loop.EventLoop;
-import io.netloop.core.loop.FailureRule;
 import io.netloop.core.transport.Interest;
-import io.netloop.core.loop.LoopStats;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,6 +66,7 @@ public final class UdpSocket implements AutoCloseable {
     private volatile boolean open;
     /** A receive batch is being delivered: replies wait in the queue for one sendmmsg after it. */
     private boolean delivering;
+
     private boolean truncationReported;
 
     // Counters: written by the loop thread only, read anywhere (maybe slightly stale), as LoopStats.
@@ -191,8 +190,11 @@ public final class UdpSocket implements AutoCloseable {
             truncated++;
             if (!truncationReported) {
                 truncationReported = true;
-                failed(sender, new IOException("dropped a datagram longer than maxDatagramSize (" + config.maxDatagramSize()
-                        + " bytes); raise it to receive such datagrams (reported once, counted in stats().truncated())"));
+                failed(
+                        sender,
+                        new IOException("dropped a datagram longer than maxDatagramSize (" + config.maxDatagramSize()
+                                + " bytes); raise it to receive such datagrams (reported once, counted in"
+                                + " stats().truncated())"));
             }
             return;
         }
@@ -348,7 +350,8 @@ public final class UdpSocket implements AutoCloseable {
 
     /** A copy of the counters. Any thread (a monitoring read: may be slightly stale off the loop). */
     public Stats stats() {
-        return new Stats(datagramsIn, bytesIn, datagramsOut, bytesOut, receiveCalls, sendCalls, dropped, truncated, errors);
+        return new Stats(
+                datagramsIn, bytesIn, datagramsOut, bytesOut, receiveCalls, sendCalls, dropped, truncated, errors);
     }
 
     /**
@@ -358,8 +361,16 @@ public final class UdpSocket implements AutoCloseable {
      * @param truncated datagrams received longer than maxDatagramSize, dropped
      * @param errors errors reported to the handler
      */
-    public record Stats(long datagramsIn, long bytesIn, long datagramsOut, long bytesOut, long receiveCalls,
-                        long sendCalls, long dropped, long truncated, long errors) {
+    public record Stats(
+            long datagramsIn,
+            long bytesIn,
+            long datagramsOut,
+            long bytesOut,
+            long receiveCalls,
+            long sendCalls,
+            long dropped,
+            long truncated,
+            long errors) {
         /** How many datagrams each receive call brought on average: above 1 only with batching. */
         public double datagramsPerReceiveCall() {
             return receiveCalls == 0 ? 0 : (double) datagramsIn / receiveCalls;
@@ -370,9 +381,16 @@ public final class UdpSocket implements AutoCloseable {
         }
 
         public Stats plus(Stats o) {
-            return new Stats(datagramsIn + o.datagramsIn, bytesIn + o.bytesIn, datagramsOut + o.datagramsOut,
-                    bytesOut + o.bytesOut, receiveCalls + o.receiveCalls, sendCalls + o.sendCalls, dropped + o.dropped,
-                    truncated + o.truncated, errors + o.errors);
+            return new Stats(
+                    datagramsIn + o.datagramsIn,
+                    bytesIn + o.bytesIn,
+                    datagramsOut + o.datagramsOut,
+                    bytesOut + o.bytesOut,
+                    receiveCalls + o.receiveCalls,
+                    sendCalls + o.sendCalls,
+                    dropped + o.dropped,
+                    truncated + o.truncated,
+                    errors + o.errors);
         }
     }
 
@@ -390,7 +408,8 @@ public final class UdpSocket implements AutoCloseable {
 
         /** The address to bind; port 0 lets the kernel choose. Default: 127.0.0.1, port 0. */
         public Builder bind(InetSocketAddress address) {
-            if (address.isUnresolved()) throw new IllegalArgumentException("unresolved address " + address + ": resolve the host first");
+            if (address.isUnresolved())
+                throw new IllegalArgumentException("unresolved address " + address + ": resolve the host first");
             this.bind = address;
             return this;
         }
@@ -429,7 +448,8 @@ public final class UdpSocket implements AutoCloseable {
          */
         public UdpSocket open(EventLoop loop) throws IOException {
             if (handler == null) throw new IllegalStateException("no handler: call handler(...) before open(loop)");
-            InetSocketAddress address = bind != null ? bind : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            InetSocketAddress address =
+                    bind != null ? bind : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             DatagramSocket ds = loop.transport().openDatagram(address, options, config);
             UdpSocket s = new UdpSocket(loop, ds, handler, config);
             CompletableFuture<Void> started = new CompletableFuture<>();
@@ -450,7 +470,9 @@ public final class UdpSocket implements AutoCloseable {
             } catch (ExecutionException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 closeUnstarted(ds, cause);
-                throw new IOException("could not register a UDP socket on " + address + " with " + loop + ": " + cause.getMessage(), cause);
+                throw new IOException(
+                        "could not register a UDP socket on " + address + " with " + loop + ": " + cause.getMessage(),
+                        cause);
             }
             return s;
         }

@@ -1,15 +1,13 @@
 package io.netloop.core.loop;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.testing.ChildJvm;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** {@code --io auto}: epoll where native access is enabled, NIO (silently, no JDK warning) where it is not. */
 class AutoModeTest {
@@ -38,8 +36,9 @@ class AutoModeTest {
 
     @Test
     void anExplicitEpollModeWithoutNativeAccessSaysWhatToDo() throws Exception {
-        assertThat(runMode("epoll-et")).isEqualTo("--io epoll-et is unavailable: native access is not enabled: "
-                + "run java with --enable-native-access=io.netloop.core (or use --io nio)");
+        assertThat(runMode("epoll-et"))
+                .isEqualTo("--io epoll-et is unavailable: native access is not enabled: "
+                        + "run java with --enable-native-access=io.netloop.core (or use --io nio)");
     }
 
     private static String run(String... jvmArgs) throws IOException, InterruptedException {

@@ -1,9 +1,10 @@
 package io.netloop.core.loop;
 
-import io.netloop.testing.LeakCheck;
-import io.netloop.testing.AllTransports;
-import org.junit.jupiter.api.extension.ExtendWith;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netloop.testing.AllTransports;
+import io.netloop.testing.LeakCheck;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class EventLoopTest {
@@ -108,9 +107,27 @@ class EventLoopTest {
             List<Integer> order = new CopyOnWriteArrayList<>();
             CountDownLatch done = new CountDownLatch(3);
             loop.execute(() -> {
-                loop.schedule(() -> { order.add(3); done.countDown(); }, 60, TimeUnit.MILLISECONDS);
-                loop.schedule(() -> { order.add(1); done.countDown(); }, 20, TimeUnit.MILLISECONDS);
-                loop.schedule(() -> { order.add(2); done.countDown(); }, 40, TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> {
+                            order.add(3);
+                            done.countDown();
+                        },
+                        60,
+                        TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> {
+                            order.add(1);
+                            done.countDown();
+                        },
+                        20,
+                        TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> {
+                            order.add(2);
+                            done.countDown();
+                        },
+                        40,
+                        TimeUnit.MILLISECONDS);
             });
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(order).containsExactly(1, 2, 3);
@@ -122,10 +139,14 @@ class EventLoopTest {
         try (EventLoop loop = EventLoop.open(io)) {
             AtomicInteger runs = new AtomicInteger();
             CountDownLatch five = new CountDownLatch(5);
-            Timer t = loop.scheduleAtFixedRate(() -> {
-                runs.incrementAndGet();
-                five.countDown();
-            }, 0, 10, TimeUnit.MILLISECONDS);
+            Timer t = loop.scheduleAtFixedRate(
+                    () -> {
+                        runs.incrementAndGet();
+                        five.countDown();
+                    },
+                    0,
+                    10,
+                    TimeUnit.MILLISECONDS);
             assertThat(five.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Integer> atCancel = new CompletableFuture<>();
             loop.execute(() -> {
@@ -164,9 +185,12 @@ class EventLoopTest {
             loop.execute(() -> {
                 throw error.get();
             });
-            loop.schedule(() -> {
-                throw error.get();
-            }, 1, TimeUnit.MILLISECONDS);
+            loop.schedule(
+                    () -> {
+                        throw error.get();
+                    },
+                    1,
+                    TimeUnit.MILLISECONDS);
             CompletableFuture<Boolean> after = new CompletableFuture<>();
             loop.schedule(() -> after.complete(true), 50, TimeUnit.MILLISECONDS);
             assertThat(after.get(5, TimeUnit.SECONDS)).isTrue();
@@ -210,7 +234,8 @@ class EventLoopTest {
                 at.set(System.nanoTime());
                 loop.runLater(() -> done.complete(System.nanoTime() - at.get()));
             });
-            assertThat(done.get(5, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(1).toNanos());
+            assertThat(done.get(5, TimeUnit.SECONDS))
+                    .isLessThan(Duration.ofSeconds(1).toNanos());
         }
     }
 }

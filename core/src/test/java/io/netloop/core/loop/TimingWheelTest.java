@@ -1,11 +1,10 @@
 package io.netloop.core.loop;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The wheel on a synthetic clock: deterministic, no sleeping. */
 class TimingWheelTest {
@@ -88,10 +87,13 @@ class TimingWheelTest {
         // Scheduled second, so it stands first in the slot's list and runs first.
         wheel.schedule(() -> fired.add("c"), 300, 0);
         b[0] = wheel.schedule(() -> fired.add("b"), 300, 0);
-        wheel.schedule(() -> {
-            fired.add("a");
-            b[0].cancel();
-        }, 300, 0);
+        wheel.schedule(
+                () -> {
+                    fired.add("a");
+                    b[0].cancel();
+                },
+                300,
+                0);
         wheel.advance(300);
         assertThat(fired).containsExactly("a", "c");
         assertThat(wheel.size()).isZero();

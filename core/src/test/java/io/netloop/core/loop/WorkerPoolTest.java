@@ -43,7 +43,9 @@ class WorkerPoolTest {
             // there the worker is let go, as if the scheduler had taken the handing thread's core.
             executor.stallOnRefusal(executor.refusals() + 2, blocker::countDown);
             pool.execute(third::countDown);
-            assertThat(third.await(10, TimeUnit.SECONDS)).as("the third task ran").isTrue();
+            assertThat(third.await(10, TimeUnit.SECONDS))
+                    .as("the third task ran")
+                    .isTrue();
         }
     }
 

@@ -1,18 +1,17 @@
 package io.netloop.core.proxy;
 
-import org.junit.jupiter.api.Test;
-
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Random;
-
 import static io.netloop.core.proxy.ProxyHeaders.concat;
 import static io.netloop.core.proxy.ProxyHeaders.tlv;
 import static io.netloop.core.proxy.ProxyHeaders.v1;
 import static io.netloop.core.proxy.ProxyHeaders.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class ProxyHeaderParserTest {
     private static ProxyHeader parse(byte[] b) throws ProxyProtocolException {
@@ -37,16 +36,27 @@ class ProxyHeaderParserTest {
 
     @Test
     void v1UnknownKeepsTheSocketsAddress() throws Exception {
-        assertThat(parse(v1("PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535")).source()).isNull();
+        assertThat(parse(v1("PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535"))
+                        .source())
+                .isNull();
         assertThat(parse(v1("PROXY UNKNOWN")).source()).isNull();
     }
 
     @Test
     void v1MalformedLinesAreRefused() {
-        for (String bad : new String[] {"PROXY TCP4 192.0.2.7 198.51.100.1 56324", "PROXY TCP4 192.0.2.7 198.51.100.1 56324 443 x",
-                "PROXY TCP4 ::1 ::1 1 2", "PROXY TCP6 1.2.3.4 1.2.3.4 1 2", "PROXY TCP4 1.2.3 1.2.3.4 1 2",
-                "PROXY TCP4 1.2.3.256 1.2.3.4 1 2", "PROXY TCP4 1.2.3.4 1.2.3.4 65536 2", "PROXY TCP4 1.2.3.4 1.2.3.4 01 2",
-                "PROXY TCP4 localhost 1.2.3.4 1 2", "PROXY UDP4 1.2.3.4 1.2.3.4 1 2", "PROXY  TCP4 1.2.3.4 1.2.3.4 1 2"}) {
+        for (String bad : new String[] {
+            "PROXY TCP4 192.0.2.7 198.51.100.1 56324",
+            "PROXY TCP4 192.0.2.7 198.51.100.1 56324 443 x",
+            "PROXY TCP4 ::1 ::1 1 2",
+            "PROXY TCP6 1.2.3.4 1.2.3.4 1 2",
+            "PROXY TCP4 1.2.3 1.2.3.4 1 2",
+            "PROXY TCP4 1.2.3.256 1.2.3.4 1 2",
+            "PROXY TCP4 1.2.3.4 1.2.3.4 65536 2",
+            "PROXY TCP4 1.2.3.4 1.2.3.4 01 2",
+            "PROXY TCP4 localhost 1.2.3.4 1 2",
+            "PROXY UDP4 1.2.3.4 1.2.3.4 1 2",
+            "PROXY  TCP4 1.2.3.4 1.2.3.4 1 2"
+        }) {
             assertThatThrownBy(() -> parse(v1(bad))).as(bad).isInstanceOf(ProxyProtocolException.class);
         }
         assertThatThrownBy(() -> parse("PROXY TCP4 1.2.3.4 1.2.3.4 1 2\n".getBytes(StandardCharsets.US_ASCII)))
@@ -82,7 +92,9 @@ class ProxyHeaderParserTest {
 
     @Test
     void v2TlvsAreSkipped() throws Exception {
-        byte[] tlvs = concat(tlv(0x01, "http/1.1".getBytes(StandardCharsets.US_ASCII)), tlv(0x04, new byte[0]),
+        byte[] tlvs = concat(
+                tlv(0x01, "http/1.1".getBytes(StandardCharsets.US_ASCII)),
+                tlv(0x04, new byte[0]),
                 tlv(0x05, new byte[100]));
         byte[] h = v2("198.51.100.3", 1234, "10.0.0.1", 443, tlvs);
         ProxyHeader p = parse(concat(h, "after".getBytes(StandardCharsets.US_ASCII)));
@@ -119,9 +131,12 @@ class ProxyHeaderParserTest {
 
     @Test
     void garbageIsRefusedAtItsFirstByte() {
-        assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII))).hasMessageContaining("no PROXY");
-        assertThatThrownBy(() -> parse(new byte[] {0x16, 0x03, 0x01})).hasMessageContaining("0x16"); // a TLS ClientHello
-        assertThatThrownBy(() -> parse("PROXX".getBytes(StandardCharsets.US_ASCII))).hasMessageContaining("no PROXY");
+        assertThatThrownBy(() -> parse("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("no PROXY");
+        assertThatThrownBy(() -> parse(new byte[] {0x16, 0x03, 0x01}))
+                .hasMessageContaining("0x16"); // a TLS ClientHello
+        assertThatThrownBy(() -> parse("PROXX".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("no PROXY");
         assertThatThrownBy(() -> parse(new byte[] {0x0D, 0x0A, 0x0D, 0x0B})).hasMessageContaining("signature");
     }
 
@@ -135,18 +150,20 @@ class ProxyHeaderParserTest {
         long seed = 0x5eed_7a11L;
         Random rnd = new Random(seed);
         byte[][] valid = {
-                v1("PROXY TCP4 192.0.2.7 198.51.100.1 56324 443"),
-                v1("PROXY TCP6 2001:db8::1 ::1 80 8080"),
-                v1("PROXY UNKNOWN"),
-                v2("203.0.113.9", 40000, "10.0.0.1", 443, new byte[0]),
-                v2("2001:db8::42", 5, "2001:db8::1", 80, concat(tlv(1, new byte[3]), tlv(0xEE, new byte[40]))),
-                ProxyHeaders.v2Local(),
+            v1("PROXY TCP4 192.0.2.7 198.51.100.1 56324 443"),
+            v1("PROXY TCP6 2001:db8::1 ::1 80 8080"),
+            v1("PROXY UNKNOWN"),
+            v2("203.0.113.9", 40000, "10.0.0.1", 443, new byte[0]),
+            v2("2001:db8::42", 5, "2001:db8::1", 80, concat(tlv(1, new byte[3]), tlv(0xEE, new byte[40]))),
+            ProxyHeaders.v2Local(),
         };
         for (int round = 0; round < 20_000; round++) {
             byte[] h = valid[rnd.nextInt(valid.length)];
             ProxyHeader whole = parse(h);
             int cut = rnd.nextInt(h.length);
-            assertThat(ProxyHeaderParser.parse(h, 0, cut)).as("seed %x round %d: a prefix of %d bytes", seed, round, cut).isNull();
+            assertThat(ProxyHeaderParser.parse(h, 0, cut))
+                    .as("seed %x round %d: a prefix of %d bytes", seed, round, cut)
+                    .isNull();
             byte[] withTail = concat(h, new byte[rnd.nextInt(4)]);
             assertThat(parse(withTail)).as("seed %x round %d", seed, round).isEqualTo(whole);
 

@@ -1,18 +1,17 @@
 package io.netloop.core.proxy;
 
-import io.netloop.core.buffer.Buffer;
-import org.junit.jupiter.api.Test;
-
-import java.net.InetSocketAddress;
-import java.util.Arrays;
-import java.util.Random;
-
 import static io.netloop.core.proxy.ProxyHeaders.concat;
 import static io.netloop.core.proxy.ProxyHeaders.tlv;
 import static io.netloop.core.proxy.ProxyHeaders.v1;
 import static io.netloop.core.proxy.ProxyHeaders.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netloop.core.buffer.Buffer;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** The filter as the connection drives it: bytes arrive in pieces, the handler's bytes pass untouched. */
 class ProxyProtocolFilterTest {
@@ -27,7 +26,9 @@ class ProxyProtocolFilterTest {
             raw.append(stream, at, n);
             at += n;
             f.inbound(raw, plain, wire);
-            assertThat(f.established()).as("established exactly once the header is complete").isEqualTo(at >= headerLength);
+            assertThat(f.established())
+                    .as("established exactly once the header is complete")
+                    .isEqualTo(at >= headerLength);
         }
         assertThat(wire.isEmpty()).as("nothing to answer").isTrue();
         return plain.readAll();
@@ -39,17 +40,26 @@ class ProxyProtocolFilterTest {
         Random rnd = new Random(seed);
         for (int round = 0; round < 2_000; round++) {
             byte[] header = switch (rnd.nextInt(3)) {
-                case 0 -> v1("PROXY TCP4 192.0.2." + rnd.nextInt(256) + " 10.0.0.1 " + (1 + rnd.nextInt(65535)) + " 443");
-                case 1 -> v2("2001:db8::" + Integer.toHexString(rnd.nextInt(65536)), rnd.nextInt(65536), "2001:db8::1", 443,
-                        tlv(rnd.nextInt(256), new byte[rnd.nextInt(300)]));
+                case 0 ->
+                    v1("PROXY TCP4 192.0.2." + rnd.nextInt(256) + " 10.0.0.1 " + (1 + rnd.nextInt(65535)) + " 443");
+                case 1 ->
+                    v2(
+                            "2001:db8::" + Integer.toHexString(rnd.nextInt(65536)),
+                            rnd.nextInt(65536),
+                            "2001:db8::1",
+                            443,
+                            tlv(rnd.nextInt(256), new byte[rnd.nextInt(300)]));
                 default -> v2("203.0.113." + rnd.nextInt(256), rnd.nextInt(65536), "10.0.0.1", 80, new byte[0]);
             };
             byte[] payload = new byte[rnd.nextInt(500)];
             rnd.nextBytes(payload);
             ProxyProtocolFilter f = new ProxyProtocolFilter(null, 1);
             byte[] out = feed(f, header.length, concat(header, payload), rnd);
-            assertThat(Arrays.equals(out, payload)).as("seed %x round %d", seed, round).isTrue();
-            assertThat(f.remoteAddress()).isEqualTo(ProxyHeaderParser.parse(header, 0, header.length).source());
+            assertThat(Arrays.equals(out, payload))
+                    .as("seed %x round %d", seed, round)
+                    .isTrue();
+            assertThat(f.remoteAddress())
+                    .isEqualTo(ProxyHeaderParser.parse(header, 0, header.length).source());
             assertThat(f.remoteAddress()).isInstanceOf(InetSocketAddress.class);
         }
     }

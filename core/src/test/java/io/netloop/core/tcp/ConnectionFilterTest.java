@@ -1,17 +1,12 @@
 package io.netloop.core.tcp;
 
-import io.netloop.core.buffer.Buffer;
-import io.netloop.testing.AllTransports;
-import io.netloop.core.loop.IoMode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -27,8 +22,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The seam itself, with a toy filter: the peer must first send '!' (then the filter is
@@ -106,48 +104,66 @@ class ConnectionFilterTest {
     @AllTransports
     void theHandlerOpensOnceEstablishedAndSeesPlaintextOnly(IoMode io) throws Exception {
         ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
-        try (TcpServer server = TcpServer.builder().io(io).filter(peer -> new Xor()).handler(() -> new ConnectionHandler() {
-                    @Override
-                    public void onOpen(TcpConnection c) {
-                        events.add("open " + c.remoteAddress() + " via " + c.peerAddress().getAddress().getHostAddress());
-                        c.send("hi ");
-                    }
+        try (TcpServer server = TcpServer.builder()
+                        .io(io)
+                        .filter(peer -> new Xor())
+                        .handler(() -> new ConnectionHandler() {
+                            @Override
+                            public void onOpen(TcpConnection c) {
+                                events.add("open " + c.remoteAddress() + " via "
+                                        + c.peerAddress().getAddress().getHostAddress());
+                                c.send("hi ");
+                            }
 
-                    @Override
-                    public void onData(TcpConnection c, Buffer in) {
-                        events.add("data " + in.readAllAsString());
-                        c.send("ok");
-                    }
-                }).start();
-             Socket s = Clients.connect(server.port())) {
+                            @Override
+                            public void onData(TcpConnection c, Buffer in) {
+                                events.add("data " + in.readAllAsString());
+                                c.send("ok");
+                            }
+                        })
+                        .start();
+                Socket s = Clients.connect(server.port())) {
             Thread.sleep(100);
-            assertThat(events).as("no handler call before the filter is established").isEmpty();
+            assertThat(events)
+                    .as("no handler call before the filter is established")
+                    .isEmpty();
             s.getOutputStream().write('!');
-            assertThat(Clients.readExactly(s.getInputStream(), 4)).isEqualTo(new byte[] {'+', 'h' ^ KEY, 'i' ^ KEY, ' ' ^ KEY});
+            assertThat(Clients.readExactly(s.getInputStream(), 4))
+                    .isEqualTo(new byte[] {'+', 'h' ^ KEY, 'i' ^ KEY, ' ' ^ KEY});
             s.getOutputStream().write(xor("ping".getBytes(StandardCharsets.US_ASCII)));
-            assertThat(xor(Clients.readExactly(s.getInputStream(), 2))).asString().isEqualTo("ok");
+            assertThat(xor(Clients.readExactly(s.getInputStream(), 2)))
+                    .asString()
+                    .isEqualTo("ok");
             assertThat(events).containsExactly("open " + NAMED + " via 127.0.0.1", "data ping");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = HandlerMode.class, names = {"WORKERS", "VIRTUAL"})
+    @EnumSource(
+            value = HandlerMode.class,
+            names = {"WORKERS", "VIRTUAL"})
     void handlersOffTheLoopOpenAfterTheFilterAndSendThroughIt(HandlerMode mode) throws Exception {
-        try (TcpServer server = TcpServer.builder().handlers(mode).filter(peer -> new Xor()).handler(() -> new ConnectionHandler() {
-                    @Override
-                    public void onOpen(TcpConnection c) {
-                        c.send("[" + c.remoteAddress().getPort() + "]");
-                    }
+        try (TcpServer server = TcpServer.builder()
+                        .handlers(mode)
+                        .filter(peer -> new Xor())
+                        .handler(() -> new ConnectionHandler() {
+                            @Override
+                            public void onOpen(TcpConnection c) {
+                                c.send("[" + c.remoteAddress().getPort() + "]");
+                            }
 
-                    @Override
-                    public void onData(TcpConnection c, Buffer in) {
-                        c.send(in.readAllAsString().toUpperCase());
-                    }
-                }).start();
-             Socket s = Clients.connect(server.port())) {
+                            @Override
+                            public void onData(TcpConnection c, Buffer in) {
+                                c.send(in.readAllAsString().toUpperCase());
+                            }
+                        })
+                        .start();
+                Socket s = Clients.connect(server.port())) {
             s.getOutputStream().write(concat(new byte[] {'!'}, xor("abc".getBytes(StandardCharsets.US_ASCII))));
             assertThat(s.getInputStream().read()).isEqualTo('+');
-            assertThat(xor(Clients.readExactly(s.getInputStream(), 9))).asString().isEqualTo("[4242]ABC");
+            assertThat(xor(Clients.readExactly(s.getInputStream(), 9)))
+                    .asString()
+                    .isEqualTo("[4242]ABC");
         }
     }
 
@@ -156,35 +172,39 @@ class ConnectionFilterTest {
         AtomicReference<TcpConnection> conn = new AtomicReference<>();
         AtomicInteger highWater = new AtomicInteger();
         AtomicInteger lowWater = new AtomicInteger();
-        try (TcpServer server = TcpServer.builder().io(io).filter(peer -> new Xor()).handler(() -> new ConnectionHandler() {
-                    @Override
-                    public void onOpen(TcpConnection c) {
-                        conn.set(c);
-                        c.send("<");
-                        try {
-                            c.sendFile(file, 0, fileBytes.length);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                        c.send(">");
-                    }
+        try (TcpServer server = TcpServer.builder()
+                        .io(io)
+                        .filter(peer -> new Xor())
+                        .handler(() -> new ConnectionHandler() {
+                            @Override
+                            public void onOpen(TcpConnection c) {
+                                conn.set(c);
+                                c.send("<");
+                                try {
+                                    c.sendFile(file, 0, fileBytes.length);
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                                c.send(">");
+                            }
 
-                    @Override
-                    public void onData(TcpConnection c, Buffer in) {
-                        in.clear();
-                    }
+                            @Override
+                            public void onData(TcpConnection c, Buffer in) {
+                                in.clear();
+                            }
 
-                    @Override
-                    public void onHighWater(TcpConnection c, int queued) {
-                        highWater.incrementAndGet();
-                    }
+                            @Override
+                            public void onHighWater(TcpConnection c, int queued) {
+                                highWater.incrementAndGet();
+                            }
 
-                    @Override
-                    public void onLowWater(TcpConnection c) {
-                        lowWater.incrementAndGet();
-                    }
-                }).start();
-             Socket s = Clients.connect(server.port())) {
+                            @Override
+                            public void onLowWater(TcpConnection c) {
+                                lowWater.incrementAndGet();
+                            }
+                        })
+                        .start();
+                Socket s = Clients.connect(server.port())) {
             s.setReceiveBufferSize(64 * 1024);
             s.getOutputStream().write('!');
             InputStream in = s.getInputStream();
@@ -198,11 +218,17 @@ class ConnectionFilterTest {
                 if (now == before) break;
                 before = now;
             }
-            assertThat(onLoop(conn.get(), TcpConnection::bufferedOutputBytes)).as("encoded bytes waiting").isLessThanOrEqualTo(16 * 1024);
-            assertThat(highWater.get()).as("the file counts toward the high-water mark").isEqualTo(1);
+            assertThat(onLoop(conn.get(), TcpConnection::bufferedOutputBytes))
+                    .as("encoded bytes waiting")
+                    .isLessThanOrEqualTo(16 * 1024);
+            assertThat(highWater.get())
+                    .as("the file counts toward the high-water mark")
+                    .isEqualTo(1);
             byte[] got = xor(Clients.readExactly(in, fileBytes.length + 2));
             assertThat(got[0]).isEqualTo((byte) '<');
-            assertThat(Arrays.equals(got, 1, fileBytes.length + 1, fileBytes, 0, fileBytes.length)).as("byte-exact").isTrue();
+            assertThat(Arrays.equals(got, 1, fileBytes.length + 1, fileBytes, 0, fileBytes.length))
+                    .as("byte-exact")
+                    .isTrue();
             assertThat(got[fileBytes.length + 1]).isEqualTo((byte) '>');
             Clients.await(Duration.ofSeconds(10), "low water", () -> lowWater.get() == 1);
         }

@@ -1,20 +1,18 @@
 package io.netloop.core.tcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.LoopStats;
 import io.netloop.core.loop.TimingWheel;
 import io.netloop.core.tcp.internal.OutboundQueue;
 import io.netloop.core.transport.StreamSocket;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** A connection's timeouts on a timing wheel driven by a fake clock: no sleeps, no loop. */
 class ConnectionTimeoutsTest {
@@ -37,17 +35,54 @@ class ConnectionTimeoutsTest {
             return n;
         }
 
-        @Override public int read(byte[] dst, int off, int len) { return 0; }
-        @Override public long transferFrom(io.netloop.core.file.OpenFile f, long p, long c) { return 0; }
-        @Override public int pendingError() { return 0; }
-        @Override public void shutdownOutput() {}
-        @Override public boolean finishConnect() { return true; }
-        @Override public java.net.InetSocketAddress localAddress() { return null; }
-        @Override public java.net.InetSocketAddress remoteAddress() { return null; }
-        @Override public void close() {}
-        @Override public int fd() { return -1; }
-        @Override public <T> void set(io.netloop.core.transport.NetOption<T> o, T v) {}
-        @Override public <T> T get(io.netloop.core.transport.NetOption<T> o) { return null; }
+        @Override
+        public int read(byte[] dst, int off, int len) {
+            return 0;
+        }
+
+        @Override
+        public long transferFrom(io.netloop.core.file.OpenFile f, long p, long c) {
+            return 0;
+        }
+
+        @Override
+        public int pendingError() {
+            return 0;
+        }
+
+        @Override
+        public void shutdownOutput() {}
+
+        @Override
+        public boolean finishConnect() {
+            return true;
+        }
+
+        @Override
+        public java.net.InetSocketAddress localAddress() {
+            return null;
+        }
+
+        @Override
+        public java.net.InetSocketAddress remoteAddress() {
+            return null;
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public int fd() {
+            return -1;
+        }
+
+        @Override
+        public <T> void set(io.netloop.core.transport.NetOption<T> o, T v) {}
+
+        @Override
+        public <T> T get(io.netloop.core.transport.NetOption<T> o) {
+            return null;
+        }
     }
 
     private final class Subject implements ConnectionTimeouts.Watched {
@@ -56,9 +91,20 @@ class ConnectionTimeoutsTest {
         long lastActivity = now;
         final List<String> timeouts = new ArrayList<>();
 
-        @Override public boolean isOpen() { return open; }
-        @Override public long lastActivityNanos() { return lastActivity; }
-        @Override public boolean isHandlerBusy() { return busy; }
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public long lastActivityNanos() {
+            return lastActivity;
+        }
+
+        @Override
+        public boolean isHandlerBusy() {
+            return busy;
+        }
 
         @Override
         public void timedOut(SocketTimeoutException cause, boolean reset) {
@@ -78,7 +124,8 @@ class ConnectionTimeoutsTest {
 
     @Test
     void aConnectionWithNoBytesEitherWayForTheIdleTimeoutIsClosed() {
-        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(500))).start();
+        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(500)))
+                .start();
         advance(490 * MS);
         assertThat(subject.timeouts).isEmpty();
         advance(30 * MS);
@@ -87,18 +134,22 @@ class ConnectionTimeoutsTest {
 
     @Test
     void activityMovesTheIdleDeadlineOn() {
-        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(500))).start();
+        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(500)))
+                .start();
         advance(400 * MS);
         subject.lastActivity = now;
         advance(300 * MS);
-        assertThat(subject.timeouts).as("700 ms since start, 300 since the last byte").isEmpty();
+        assertThat(subject.timeouts)
+                .as("700 ms since start, 300 since the last byte")
+                .isEmpty();
         advance(220 * MS);
         assertThat(subject.timeouts).hasSize(1);
     }
 
     @Test
     void aHandlerAtWorkOnAWorkerIsNotIdleness() {
-        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(100))).start();
+        timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(100)))
+                .start();
         subject.busy = true;
         advance(1000 * MS);
         assertThat(subject.timeouts).isEmpty();
@@ -143,7 +194,10 @@ class ConnectionTimeoutsTest {
         socket.room = 200; // 200 bytes in a second: under 1000/s
         output.flush();
         advance(530 * MS);
-        assertThat(subject.timeouts).singleElement().asString().startsWith("reset: sent 200 bytes in 1030 ms, under the minimum of 1000 bytes/s");
+        assertThat(subject.timeouts)
+                .singleElement()
+                .asString()
+                .startsWith("reset: sent 200 bytes in 1030 ms, under the minimum of 1000 bytes/s");
     }
 
     @Test
@@ -161,7 +215,8 @@ class ConnectionTimeoutsTest {
 
     @Test
     void aClosedConnectionLeavesNothingOnTheWheel() {
-        ConnectionTimeouts t = timeouts(ConnectionConfig.DEFAULT.withIdleTimeout(Duration.ofSeconds(60))
+        ConnectionTimeouts t = timeouts(ConnectionConfig.DEFAULT
+                .withIdleTimeout(Duration.ofSeconds(60))
                 .withWriteTimeout(Duration.ofSeconds(30), 1024));
         t.start();
         t.expectEstablished(10 * MS * 100);

@@ -1,21 +1,19 @@
 package io.netloop.core.tcp;
 
-import io.netloop.core.loop.EventLoop;
-import io.netloop.testing.AllTransports;
-import io.netloop.core.loop.IoMode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link TcpConnection#cork}: sends gathered into one write, nothing lost or reordered. */
 @ExtendWith(LeakCheck.class)
@@ -48,7 +46,8 @@ class CorkTest {
             for (byte b : in.readAll()) c.send(new byte[] {b});
             if (cork) c.uncork();
         };
-        try (TcpServer server = start(io, () -> h); Socket s = Clients.connect(server.port())) {
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
             long before = writes(server);
             s.getOutputStream().write("uabcdefg".getBytes());
             assertThat(Clients.readExactly(s.getInputStream(), 8)).isEqualTo("uabcdefg".getBytes());
@@ -67,7 +66,8 @@ class CorkTest {
             c.cork();
             for (byte b : in.readAll()) c.send(new byte[] {b});
         };
-        try (TcpServer server = start(io, () -> h); Socket s = Clients.connect(server.port())) {
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
             long before = writes(server);
             s.getOutputStream().write("hello".getBytes());
             assertThat(Clients.readExactly(s.getInputStream(), 5)).isEqualTo("hello".getBytes());
@@ -85,11 +85,14 @@ class CorkTest {
             c.uncork();
             c.shutdownOutput();
         };
-        try (TcpServer server = start(io, () -> h); Socket s = Clients.connect(server.port())) {
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
             s.getOutputStream().write('x');
             Thread.sleep(200); // the socket fills before anyone reads: the rest must wait for EPOLLOUT
             InputStream in = s.getInputStream();
-            assertThat(Arrays.equals(in.readAllBytes(), big)).as("8 MiB byte-exact, then FIN").isTrue();
+            assertThat(Arrays.equals(in.readAllBytes(), big))
+                    .as("8 MiB byte-exact, then FIN")
+                    .isTrue();
         }
     }
 
@@ -101,7 +104,8 @@ class CorkTest {
             c.send("last words");
             c.close();
         };
-        try (TcpServer server = start(io, () -> h); Socket s = Clients.connect(server.port())) {
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
             s.getOutputStream().write('x');
             assertThat(new String(Clients.readToEnd(s))).isEqualTo("last words");
         }

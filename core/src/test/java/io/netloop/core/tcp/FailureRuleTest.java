@@ -1,17 +1,11 @@
 package io.netloop.core.tcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.transport.NetOption;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -26,8 +20,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one failure rule, for every callback of a connection handler: whatever the handler
@@ -37,7 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(LeakCheck.class)
 class FailureRuleTest {
-    enum Callback { ON_OPEN, ON_DATA, ON_INPUT_CLOSED, ON_HIGH_WATER, ON_LOW_WATER, ON_CLOSE }
+    enum Callback {
+        ON_OPEN,
+        ON_DATA,
+        ON_INPUT_CLOSED,
+        ON_HIGH_WATER,
+        ON_LOW_WATER,
+        ON_CLOSE
+    }
 
     enum Kind {
         STACK_OVERFLOW {
@@ -78,8 +83,10 @@ class FailureRuleTest {
     }
 
     static Stream<Arguments> cases() {
-        return Stream.of(Callback.values()).flatMap(cb -> Stream.of(Kind.values())
-                .flatMap(k -> Stream.of(HandlerMode.LOOP, HandlerMode.WORKERS).map(m -> Arguments.of(cb, k, m))));
+        return Stream.of(Callback.values())
+                .flatMap(cb -> Stream.of(Kind.values())
+                        .flatMap(k ->
+                                Stream.of(HandlerMode.LOOP, HandlerMode.WORKERS).map(m -> Arguments.of(cb, k, m))));
     }
 
     private static final int BIG = 1024 * 1024;
@@ -115,7 +122,12 @@ class FailureRuleTest {
         final Map<Integer, Throwable> closes;
         final AtomicInteger closeCalls;
 
-        Victim(Callback callback, Throwable error, boolean throwing, Map<Integer, Throwable> closes, AtomicInteger closeCalls) {
+        Victim(
+                Callback callback,
+                Throwable error,
+                boolean throwing,
+                Map<Integer, Throwable> closes,
+                AtomicInteger closeCalls) {
             this.callback = callback;
             this.error = error;
             this.throwing = throwing;
@@ -176,29 +188,39 @@ class FailureRuleTest {
 
     @ParameterizedTest(name = "{0} throws {1} ({2})")
     @MethodSource("cases")
-    void whatAHandlerThrowsClosesItsConnectionAloneIsLoggedOnceAndTheLoopGoesOn(Callback callback, Kind kind,
-                                                                                  HandlerMode mode) throws Exception {
+    void whatAHandlerThrowsClosesItsConnectionAloneIsLoggedOnceAndTheLoopGoesOn(
+            Callback callback, Kind kind, HandlerMode mode) throws Exception {
         Throwable error = kind.make();
         Map<Integer, Throwable> closes = new ConcurrentHashMap<>();
         AtomicInteger closeCalls = new AtomicInteger();
         AtomicInteger connections = new AtomicInteger();
-        try (TcpServer server = TcpServer.builder().handlers(mode).workers(2, 64)
-                // Small buffers, so that the queue rises past the high-water mark while the client does not read.
-                .childOption(NetOption.SO_SNDBUF, 16 * 1024)
-                .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(64 * 1024, 16 * 1024))
-                .handler(() -> new Victim(callback, error, connections.getAndIncrement() == 0, closes, closeCalls))
-                .start();
-             Socket victim = Clients.connect(server.port())) {
+        try (TcpServer server = TcpServer.builder()
+                        .handlers(mode)
+                        .workers(2, 64)
+                        // Small buffers, so that the queue rises past the high-water mark while the client does not
+                        // read.
+                        .childOption(NetOption.SO_SNDBUF, 16 * 1024)
+                        .connectionConfig(ConnectionConfig.DEFAULT.withHighWaterMark(64 * 1024, 16 * 1024))
+                        .handler(() ->
+                                new Victim(callback, error, connections.getAndIncrement() == 0, closes, closeCalls))
+                        .start();
+                Socket victim = Clients.connect(server.port())) {
             provoke(callback, victim);
             Clients.await(Duration.ofSeconds(10), "the victim's onClose", () -> closeCalls.get() > 0);
             if (callback != Callback.ON_CLOSE) {
-                assertThat(closes.get(0)).as("the handler hears why its connection closed").isSameAs(error);
-                assertThat(endOfStreamOrReset(victim)).as("the victim's connection is closed").isTrue();
+                assertThat(closes.get(0))
+                        .as("the handler hears why its connection closed")
+                        .isSameAs(error);
+                assertThat(endOfStreamOrReset(victim))
+                        .as("the victim's connection is closed")
+                        .isTrue();
             }
             // The loop goes on: a new connection is served.
             try (Socket bystander = Clients.connect(server.port())) {
                 bystander.getOutputStream().write("still here".getBytes());
-                assertThat(Clients.readExactly(bystander.getInputStream(), 10)).asString().isEqualTo("still here");
+                assertThat(Clients.readExactly(bystander.getInputStream(), 10))
+                        .asString()
+                        .isEqualTo("still here");
             }
             Clients.await(Duration.ofSeconds(5), "the failure logged", () -> countLogged(error) > 0);
             Thread.sleep(50); // a second record would come right after the first
@@ -208,12 +230,14 @@ class FailureRuleTest {
     }
 
     private long countLogged(Throwable error) {
-        return logged.stream().filter(r -> r.getThrown() == error && r.getLevel().intValue() >= Level.WARNING.intValue()).count();
+        return logged.stream()
+                .filter(r -> r.getThrown() == error && r.getLevel().intValue() >= Level.WARNING.intValue())
+                .count();
     }
 
     private static void provoke(Callback callback, Socket victim) throws IOException, InterruptedException {
         switch (callback) {
-            case ON_OPEN -> { }
+            case ON_OPEN -> {}
             case ON_DATA -> victim.getOutputStream().write('x');
             case ON_INPUT_CLOSED -> victim.shutdownOutput();
             case ON_HIGH_WATER -> victim.getOutputStream().write('x'); // the answer is 1 MiB, unread

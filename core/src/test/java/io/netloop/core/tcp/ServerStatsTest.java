@@ -1,18 +1,16 @@
 package io.netloop.core.tcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
 import io.netloop.core.loop.LoopStats;
-
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.net.Socket;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class ServerStatsTest {
@@ -28,17 +26,24 @@ class ServerStatsTest {
             });
             assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             Thread.sleep(1000); // the loop waits now: idle time must not count
-            loop.execute(() -> { });
-            Clients.await(Duration.ofSeconds(5), "the busy time of the task's wake-up recorded",
+            loop.execute(() -> {});
+            Clients.await(
+                    Duration.ofSeconds(5),
+                    "the busy time of the task's wake-up recorded",
                     () -> loop.stats().snapshot().busyNanos() >= 50_000_000);
-            assertThat(loop.stats().snapshot().busyNanos()).as("not the second of waiting").isLessThan(1_000_000_000);
+            assertThat(loop.stats().snapshot().busyNanos())
+                    .as("not the second of waiting")
+                    .isLessThan(1_000_000_000);
         }
     }
 
     @Test
     void statisticsCountConnectionsBytesWakeupsAndTasks() throws Exception {
-        try (TcpServer server = TcpServer.builder().threads(2).accept(AcceptMode.REUSEPORT)
-                .handler(() -> (c, in) -> c.send(in)).start()) {
+        try (TcpServer server = TcpServer.builder()
+                .threads(2)
+                .accept(AcceptMode.REUSEPORT)
+                .handler(() -> (c, in) -> c.send(in))
+                .start()) {
             for (int i = 0; i < 10; i++) {
                 try (Socket s = Clients.connect(server.port())) {
                     s.getOutputStream().write(new byte[1000]);
@@ -63,16 +68,22 @@ class ServerStatsTest {
 
     @Test
     void reuseportSpreadsConnectionsOverEveryLoop() throws Exception {
-        try (TcpServer server = TcpServer.builder().threads(4).accept(AcceptMode.REUSEPORT)
-                .handler(() -> (c, in) -> c.send(in)).start()) {
+        try (TcpServer server = TcpServer.builder()
+                .threads(4)
+                .accept(AcceptMode.REUSEPORT)
+                .handler(() -> (c, in) -> c.send(in))
+                .start()) {
             assertHandlesConnectionsOnEveryLoop(server);
         }
     }
 
     @Test
     void handoffSpreadsConnectionsRoundRobin() throws Exception {
-        try (TcpServer server = TcpServer.builder().threads(4).accept(AcceptMode.HANDOFF)
-                .handler(() -> (c, in) -> c.send(in)).start()) {
+        try (TcpServer server = TcpServer.builder()
+                .threads(4)
+                .accept(AcceptMode.HANDOFF)
+                .handler(() -> (c, in) -> c.send(in))
+                .start()) {
             assertHandlesConnectionsOnEveryLoop(server);
         }
     }

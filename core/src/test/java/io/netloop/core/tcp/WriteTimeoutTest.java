@@ -1,13 +1,12 @@
 package io.netloop.core.tcp;
 
-import io.netloop.core.buffer.Buffer;
-import io.netloop.testing.AllTransports;
-import io.netloop.core.loop.IoMode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.loop.IoMode;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,8 +14,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The write timeout: queued output that does not drain (a peer that stops reading) or drains
@@ -28,13 +26,15 @@ class WriteTimeoutTest {
     private static final Duration WINDOW = Duration.ofMillis(300);
 
     /** Sends {@link #PAYLOAD} bytes to each new connection, and reports how each one closed. */
-    private static TcpServer downloadServer(IoMode io, int minRate, CompletableFuture<Throwable> closedBy) throws Exception {
+    private static TcpServer downloadServer(IoMode io, int minRate, CompletableFuture<Throwable> closedBy)
+            throws Exception {
         return downloadServer(io, WINDOW, minRate, closedBy);
     }
 
-    private static TcpServer downloadServer(IoMode io, Duration window, int minRate, CompletableFuture<Throwable> closedBy)
-            throws Exception {
-        return TcpServer.builder().io(io)
+    private static TcpServer downloadServer(
+            IoMode io, Duration window, int minRate, CompletableFuture<Throwable> closedBy) throws Exception {
+        return TcpServer.builder()
+                .io(io)
                 .connectionConfig(ConnectionConfig.DEFAULT.withWriteTimeout(window, minRate))
                 .handler(() -> new ConnectionHandler() {
                     public void onOpen(TcpConnection c) {
@@ -48,7 +48,8 @@ class WriteTimeoutTest {
                     public void onClose(TcpConnection c, Throwable cause) {
                         closedBy.complete(cause);
                     }
-                }).start();
+                })
+                .start();
     }
 
     private static Socket tinyWindow(int port) throws Exception {
@@ -62,7 +63,8 @@ class WriteTimeoutTest {
     @AllTransports
     void aPeerThatStopsReadingIsClosed(IoMode io) throws Exception {
         CompletableFuture<Throwable> closedBy = new CompletableFuture<>();
-        try (TcpServer server = downloadServer(io, 0, closedBy); Socket s = tinyWindow(server.port())) {
+        try (TcpServer server = downloadServer(io, 0, closedBy);
+                Socket s = tinyWindow(server.port())) {
             Throwable cause = closedBy.get(10, TimeUnit.SECONDS);
             assertThat(cause).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("no output sent");
             Clients.await(Duration.ofSeconds(5), "the count to follow the close", () -> server.openCount() == 0);
@@ -72,7 +74,8 @@ class WriteTimeoutTest {
     @AllTransports
     void aPeerThatReadsAFewBytesAtATimeIsClosedUnderTheMinimumRate(IoMode io) throws Exception {
         CompletableFuture<Throwable> closedBy = new CompletableFuture<>();
-        try (TcpServer server = downloadServer(io, 64 * 1024, closedBy); Socket s = tinyWindow(server.port())) {
+        try (TcpServer server = downloadServer(io, 64 * 1024, closedBy);
+                Socket s = tinyWindow(server.port())) {
             InputStream in = s.getInputStream();
             byte[] b = new byte[32];
             long read = 0;
@@ -92,7 +95,10 @@ class WriteTimeoutTest {
             // Either message is right: the kernel hands back send-buffer room in large steps, so a
             // trickling reader may free none of it within a window ("no output sent").
             assertThat(cause).isInstanceOf(SocketTimeoutException.class);
-            assertThat(read).as("the slow reader got some bytes before it was cut off").isPositive().isLessThan(PAYLOAD);
+            assertThat(read)
+                    .as("the slow reader got some bytes before it was cut off")
+                    .isPositive()
+                    .isLessThan(PAYLOAD);
         }
     }
 
@@ -101,7 +107,8 @@ class WriteTimeoutTest {
         CompletableFuture<Throwable> closedBy = new CompletableFuture<>();
         // A window long enough that a busy machine's stall of the reading thread cannot pass for a slow reader.
         Duration window = Duration.ofSeconds(2);
-        try (TcpServer server = downloadServer(io, window, 64 * 1024, closedBy); Socket s = Clients.connect(server.port())) {
+        try (TcpServer server = downloadServer(io, window, 64 * 1024, closedBy);
+                Socket s = Clients.connect(server.port())) {
             Clients.readExactly(s.getInputStream(), PAYLOAD);
             Thread.sleep(window.toMillis() + 500); // nothing queued: no rate to keep, past a whole window
             assertThat(closedBy).isNotDone();

@@ -1,24 +1,16 @@
 package io.netloop.core.tls;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.tcp.TcpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import io.netloop.testing.TestCertificate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,9 +24,16 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** TLS on a TcpServer listener, checked by the JDK's SSLSocket: handlers see plaintext only. */
 @ExtendWith(LeakCheck.class)
@@ -73,7 +72,8 @@ class TlsServerTest {
 
         @Override
         public void onOpen(TcpConnection c) {
-            c.send("hello " + ((TlsFilter) c.filter()).protocol() + " " + ((TlsFilter) c.filter()).applicationProtocol() + "\n");
+            c.send("hello " + ((TlsFilter) c.filter()).protocol() + " " + ((TlsFilter) c.filter()).applicationProtocol()
+                    + "\n");
         }
 
         @Override
@@ -102,7 +102,11 @@ class TlsServerTest {
     }
 
     private static TcpServer server(IoMode io, TlsConfig tls) throws IOException {
-        return TcpServer.builder().io(io).filter(tls.factory()).handler(Echo::new).start();
+        return TcpServer.builder()
+                .io(io)
+                .filter(tls.factory())
+                .handler(Echo::new)
+                .start();
     }
 
     private static SSLSocket client(SSLContext ctx, int port, String protocol) throws IOException {
@@ -132,7 +136,7 @@ class TlsServerTest {
     @CsvSource({"EPOLL, TLSv1.3", "EPOLL, TLSv1.2", "EPOLL_ET, TLSv1.3", "NIO, TLSv1.2", "NIO, TLSv1.3"})
     void handlersSeePlaintextAndAlpnPicksHttp11(IoMode io, String protocol) throws Exception {
         try (TcpServer server = server(io, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
-             SSLSocket s = client(trustEc, server.port(), protocol)) {
+                SSLSocket s = client(trustEc, server.port(), protocol)) {
             assertThat(s.getApplicationProtocol()).isEqualTo("http/1.1");
             assertThat(s.getSession().getProtocol()).isEqualTo(protocol);
             InputStream in = s.getInputStream();
@@ -150,13 +154,14 @@ class TlsServerTest {
     @CsvSource({"EPOLL, TLSv1.3", "EPOLL_ET, TLSv1.2", "NIO, TLSv1.3"})
     void aFileGoesThroughTlsByteExactWithBytesQueuedAroundIt(IoMode io, String protocol) throws Exception {
         try (TcpServer server = server(io, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
-             SSLSocket s = client(trustEc, server.port(), protocol)) {
+                SSLSocket s = client(trustEc, server.port(), protocol)) {
             InputStream in = s.getInputStream();
             line(in);
             s.getOutputStream().write("file\nafter\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(in.read()).isEqualTo('<');
             byte[] got = Clients.readExactly(in, bigBytes.length);
-            assertThat(MessageDigest.getInstance("SHA-256").digest(got)).isEqualTo(MessageDigest.getInstance("SHA-256").digest(bigBytes));
+            assertThat(MessageDigest.getInstance("SHA-256").digest(got))
+                    .isEqualTo(MessageDigest.getInstance("SHA-256").digest(bigBytes));
             assertThat(line(in)).isEqualTo(">");
             assertThat(line(in)).isEqualTo("after");
         }
@@ -166,12 +171,16 @@ class TlsServerTest {
     void rsaKeysPkcs12AndTls13OnlyWork() throws Exception {
         SSLContext trustRsa = rsa.clientContext();
         try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(rsa.certPem(), rsa.keyPem()));
-             SSLSocket s = client(trustRsa, server.port(), "TLSv1.2")) {
+                SSLSocket s = client(trustRsa, server.port(), "TLSv1.2")) {
             assertThat(line(s.getInputStream())).startsWith("hello TLSv1.2");
-            assertThat(s.getSession().getCipherSuite()).startsWith("TLS_ECDHE_RSA_").contains("_GCM_");
+            assertThat(s.getSession().getCipherSuite())
+                    .startsWith("TLS_ECDHE_RSA_")
+                    .contains("_GCM_");
         }
-        try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromKeyStore(rsa.keyStore(), rsa.password()).protocols("TLSv1.3"));
-             SSLSocket s = client(trustRsa, server.port(), "TLSv1.3")) {
+        try (TcpServer server = server(
+                        IoMode.AUTO,
+                        TlsConfig.fromKeyStore(rsa.keyStore(), rsa.password()).protocols("TLSv1.3"));
+                SSLSocket s = client(trustRsa, server.port(), "TLSv1.3")) {
             assertThat(line(s.getInputStream())).startsWith("hello TLSv1.3");
             assertThatThrownBy(() -> client(trustRsa, server.port(), "TLSv1.2")).isInstanceOf(SSLException.class);
         }
@@ -200,7 +209,7 @@ class TlsServerTest {
     @Test
     void shutdownOutputSendsCloseNotifyBeforeFin() throws Exception {
         try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
-             SSLSocket s = client(trustEc, server.port(), "TLSv1.3")) {
+                SSLSocket s = client(trustEc, server.port(), "TLSv1.3")) {
             InputStream in = s.getInputStream();
             line(in);
             s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
@@ -213,16 +222,17 @@ class TlsServerTest {
     @Test
     void tls12RenegotiationIsRefused() throws Exception {
         try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
-             SSLSocket s = client(trustEc, server.port(), "TLSv1.2")) {
+                SSLSocket s = client(trustEc, server.port(), "TLSv1.2")) {
             InputStream in = s.getInputStream();
             line(in);
             Echo.closeCauses.clear();
             s.startHandshake(); // a new ClientHello on the established connection
             assertThatThrownBy(() -> {
-                s.getOutputStream().write("still there?\n".getBytes(StandardCharsets.US_ASCII));
-                if (in.read() != -1) throw new AssertionError("the server answered after a renegotiation");
-                throw new SocketException("closed");
-            }).isInstanceOf(IOException.class);
+                        s.getOutputStream().write("still there?\n".getBytes(StandardCharsets.US_ASCII));
+                        if (in.read() != -1) throw new AssertionError("the server answered after a renegotiation");
+                        throw new SocketException("closed");
+                    })
+                    .isInstanceOf(IOException.class);
             Clients.await(Duration.ofSeconds(10), "the server's reason", () -> !Echo.closeCauses.isEmpty());
             assertThat(Echo.closeCauses.peek()).hasMessageContaining("renegotiation refused");
         }
@@ -231,23 +241,26 @@ class TlsServerTest {
     @Test
     void aPlaintextClientIsClosedAndTheLoopServesOthers() throws Exception {
         ConcurrentLinkedQueue<Throwable> handlerCalls = new ConcurrentLinkedQueue<>();
-        try (TcpServer server = TcpServer.builder().filter(TlsConfig.fromPem(ec.certPem(), ec.keyPem()).factory())
-                .handler(() -> new ConnectionHandler() {
-                    @Override
-                    public void onOpen(TcpConnection c) {
-                        handlerCalls.add(new AssertionError("opened"));
-                    }
+        try (TcpServer server = TcpServer.builder()
+                        .filter(TlsConfig.fromPem(ec.certPem(), ec.keyPem()).factory())
+                        .handler(() -> new ConnectionHandler() {
+                            @Override
+                            public void onOpen(TcpConnection c) {
+                                handlerCalls.add(new AssertionError("opened"));
+                            }
 
-                    @Override
-                    public void onData(TcpConnection c, Buffer in) {
-                        in.clear();
-                    }
-                }).start();
-             Socket plain = Clients.connect(server.port())) {
+                            @Override
+                            public void onData(TcpConnection c, Buffer in) {
+                                in.clear();
+                            }
+                        })
+                        .start();
+                Socket plain = Clients.connect(server.port())) {
             plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] answer = plain.getInputStream().readAllBytes(); // a TLS alert at most, then the end
             assertThat(answer.length).isLessThan(64);
-            if (answer.length > 0) assertThat(answer[0]).as("a TLS alert record").isEqualTo((byte) 21);
+            if (answer.length > 0)
+                assertThat(answer[0]).as("a TLS alert record").isEqualTo((byte) 21);
             try (SSLSocket s = client(trustEc, server.port(), "TLSv1.3")) {
                 s.getOutputStream().write('x');
                 Clients.await(Duration.ofSeconds(10), "the TLS client opened", () -> handlerCalls.size() == 1);
@@ -258,8 +271,10 @@ class TlsServerTest {
 
     @Test
     void aSilentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
-        try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()).handshakeTimeout(Duration.ofMillis(300)));
-             Socket silent = Clients.connect(server.port())) {
+        try (TcpServer server = server(
+                        IoMode.AUTO,
+                        TlsConfig.fromPem(ec.certPem(), ec.keyPem()).handshakeTimeout(Duration.ofMillis(300)));
+                Socket silent = Clients.connect(server.port())) {
             assertThat(silent.getInputStream().read()).isEqualTo(-1);
             Clients.await(Duration.ofSeconds(10), "closed", () -> server.openCount() == 0);
         }
@@ -272,13 +287,16 @@ class TlsServerTest {
         assertThatThrownBy(() -> TlsConfig.fromPem(ec.certPem(), pkcs1)).hasMessageContaining("openssl pkcs8 -topk8");
         assertThatThrownBy(() -> TlsConfig.fromPem(ec.certPem(), rsa.keyPem())).hasMessageContaining("does not belong");
         assertThatThrownBy(() -> TlsConfig.fromPem(ec.keyPem(), ec.keyPem())).hasMessageContaining("certificate");
-        assertThatThrownBy(() -> TlsConfig.fromKeyStore(ec.keyStore(), "wrong".toCharArray())).hasMessageContaining("password");
+        assertThatThrownBy(() -> TlsConfig.fromKeyStore(ec.keyStore(), "wrong".toCharArray()))
+                .hasMessageContaining("password");
     }
 
     @Test
     void onlyForwardSecretAeadSuitesAreOffered() throws Exception {
         TlsConfig tls = TlsConfig.fromPem(ec.certPem(), ec.keyPem());
-        assertThat(tls.cipherSuites()).isNotEmpty().contains("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+        assertThat(tls.cipherSuites())
+                .isNotEmpty()
+                .contains("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
                 .allMatch(s -> s.contains("_GCM_") || s.contains("CHACHA20"))
                 .noneMatch(s -> s.startsWith("TLS_RSA_") || s.contains("_CBC_"));
         assertThat(tls.protocols()).containsExactly("TLSv1.3", "TLSv1.2");

@@ -1,18 +1,16 @@
 package io.netloop.core.transport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.AllTransports;
-
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class SocketOptionsTest {
@@ -26,7 +24,7 @@ class SocketOptionsTest {
                     .with(NetOption.SO_LINGER, 5)
                     .with(NetOption.TCP_QUICKACK, true);
             try (StreamSocket s = io.transport().connect((InetSocketAddress) ss.getLocalSocketAddress(), config);
-                 var peer = ss.accept()) {
+                    var peer = ss.accept()) {
                 assertThat(s.get(NetOption.TCP_NODELAY)).isTrue();
                 assertThat(s.get(NetOption.SO_KEEPALIVE)).isTrue();
                 assertThat(s.get(NetOption.SO_LINGER)).isEqualTo(5);
@@ -41,11 +39,17 @@ class SocketOptionsTest {
 
     @Test
     void corkAndDeferAcceptWorkOnEpoll() throws Exception {
-        SocketConfig listen = SocketConfig.EMPTY.with(NetOption.TCP_DEFER_ACCEPT, 1).with(NetOption.SO_REUSEPORT, true);
-        try (ListenSocket l = IoMode.EPOLL.transport().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, listen);
-             StreamSocket s = IoMode.EPOLL.transport().connect(l.localAddress(), SocketConfig.EMPTY.with(NetOption.TCP_CORK, true))) {
+        SocketConfig listen =
+                SocketConfig.EMPTY.with(NetOption.TCP_DEFER_ACCEPT, 1).with(NetOption.SO_REUSEPORT, true);
+        try (ListenSocket l = IoMode.EPOLL
+                        .transport()
+                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, listen);
+                StreamSocket s = IoMode.EPOLL
+                        .transport()
+                        .connect(l.localAddress(), SocketConfig.EMPTY.with(NetOption.TCP_CORK, true))) {
             assertThat(s.get(NetOption.TCP_CORK)).isTrue();
-            assertThat(((SocketConfig.OptionTarget) l).get(NetOption.TCP_DEFER_ACCEPT)).isPositive();
+            assertThat(((SocketConfig.OptionTarget) l).get(NetOption.TCP_DEFER_ACCEPT))
+                    .isPositive();
         }
     }
 
@@ -53,8 +57,12 @@ class SocketOptionsTest {
     void nioSaysWhichOptionsNeedEpoll() throws Exception {
         assertThat(IoMode.NIO.transport().supports(NetOption.TCP_CORK)).isFalse();
         assertThat(IoMode.EPOLL.transport().supports(NetOption.TCP_CORK)).isTrue();
-        assertThatThrownBy(() -> IoMode.NIO.transport().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                SocketConfig.EMPTY.with(NetOption.TCP_DEFER_ACCEPT, 1)))
+        assertThatThrownBy(() -> IoMode.NIO
+                        .transport()
+                        .listen(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                                16,
+                                SocketConfig.EMPTY.with(NetOption.TCP_DEFER_ACCEPT, 1)))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage("TCP_DEFER_ACCEPT needs the epoll transport (--io epoll)");
     }
@@ -68,10 +76,15 @@ class SocketOptionsTest {
 
     @Test
     void listenOnABusyPortNamesTheCallAndTheAddress() throws Exception {
-        try (ListenSocket first = IoMode.EPOLL.transport().listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16,
-                SocketConfig.EMPTY.with(NetOption.SO_REUSEADDR, false))) {
-            assertThatThrownBy(() -> IoMode.EPOLL.transport().listen(first.localAddress(), 16,
-                    SocketConfig.EMPTY.with(NetOption.SO_REUSEADDR, false)))
+        try (ListenSocket first = IoMode.EPOLL
+                .transport()
+                .listen(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        16,
+                        SocketConfig.EMPTY.with(NetOption.SO_REUSEADDR, false))) {
+            assertThatThrownBy(() -> IoMode.EPOLL
+                            .transport()
+                            .listen(first.localAddress(), 16, SocketConfig.EMPTY.with(NetOption.SO_REUSEADDR, false)))
                     .hasMessageStartingWith("bind: EADDRINUSE (Address already in use) to ");
         }
     }

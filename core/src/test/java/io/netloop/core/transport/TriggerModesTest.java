@@ -1,13 +1,11 @@
 package io.netloop.core.transport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.loop.Channel;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
-
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,8 +14,8 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The seeds' central distinction, checked against the kernel: level-triggered reports
@@ -67,7 +65,7 @@ class TriggerModesTest {
     @Test
     void edgeTriggeredReportsAgainWhenNewDataArrives() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             EventLoop loop = EventLoop.open(IoMode.EPOLL_ET)) {
+                EventLoop loop = EventLoop.open(IoMode.EPOLL_ET)) {
             AtomicInteger reports = new AtomicInteger();
             connect(loop, ss, reports); // the loop owns the socket and closes it when it stops
             try (Socket peer = ss.accept()) {
@@ -85,7 +83,7 @@ class TriggerModesTest {
     /** Writes one byte that nobody reads, waits 200 ms, and counts READ reports. */
     private static int readinessReportsWhileDataStaysUnread(IoMode io, boolean oneShot) throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             EventLoop loop = EventLoop.open(io)) {
+                EventLoop loop = EventLoop.open(io)) {
             AtomicInteger reports = new AtomicInteger();
             connect(loop, ss, reports, oneShot); // the loop owns the socket and closes it when it stops
             try (Socket peer = ss.accept()) {
@@ -106,8 +104,10 @@ class TriggerModesTest {
         CompletableFuture<StreamSocket> f = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                StreamSocket s = loop.transport().connect(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()), SocketConfig.EMPTY);
+                StreamSocket s = loop.transport()
+                        .connect(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()),
+                                SocketConfig.EMPTY);
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (!s.finishConnect() && System.nanoTime() < deadline) Thread.sleep(1);
                 Channel ch = loop.newChannel(s, ops -> {

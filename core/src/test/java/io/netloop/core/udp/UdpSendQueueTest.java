@@ -1,28 +1,26 @@
 package io.netloop.core.udp;
 
+import static io.netloop.core.udp.UdpSocketTest.onLoop;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netloop.core.loop.EventLoop;
 import io.netloop.core.transport.Datagram;
 import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.DatagramSocket;
-import io.netloop.core.transport.linux.EpollTransport;
-import io.netloop.core.loop.EventLoop;
 import io.netloop.core.transport.ListenSocket;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
 import io.netloop.core.transport.Transport;
-
+import io.netloop.core.transport.linux.EpollTransport;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
-
-import static io.netloop.core.udp.UdpSocketTest.onLoop;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The send queue behind EAGAIN. Loopback never says EAGAIN to a UDP sender (the packet
@@ -35,13 +33,19 @@ class UdpSendQueueTest {
     @Test
     void datagramsTheKernelHasNoRoomForWaitInOrderAndLeaveWhenItHasWithOneSendmmsg() throws Exception {
         FullKernel kernel = new FullKernel();
-        DatagramConfig threeSmall = new DatagramConfig(16, DatagramConfig.MAX_DATAGRAM, 64, 3 * (1 + DatagramConfig.QUEUE_OVERHEAD));
-        try (EventLoop loop = new EventLoop("udp-queue", kernel); UdpSocketTest.Peer peer = new UdpSocketTest.Peer("127.0.0.1")) {
-            UdpSocket socket = UdpSocket.builder().config(threeSmall).handler((s, from, data) -> {}).open(loop);
+        DatagramConfig threeSmall =
+                new DatagramConfig(16, DatagramConfig.MAX_DATAGRAM, 64, 3 * (1 + DatagramConfig.QUEUE_OVERHEAD));
+        try (EventLoop loop = new EventLoop("udp-queue", kernel);
+                UdpSocketTest.Peer peer = new UdpSocketTest.Peer("127.0.0.1")) {
+            UdpSocket socket = UdpSocket.builder()
+                    .config(threeSmall)
+                    .handler((s, from, data) -> {})
+                    .open(loop);
             kernel.full = true;
             Boolean[] accepted = onLoop(loop, () -> new Boolean[] {
-                    socket.send(peer.address(), bytes("1")), socket.send(peer.address(), bytes("2")),
-                    socket.send(peer.address(), bytes("3")), socket.send(peer.address(), bytes("4"))});
+                socket.send(peer.address(), bytes("1")), socket.send(peer.address(), bytes("2")),
+                socket.send(peer.address(), bytes("3")), socket.send(peer.address(), bytes("4"))
+            });
             // Three fit the queue; the fourth is dropped, said and counted.
             assertThat(accepted).containsExactly(true, true, true, false);
             assertThat(onLoop(loop, socket::queuedDatagrams)).isEqualTo(3);
@@ -55,7 +59,8 @@ class UdpSendQueueTest {
             assertThat(onLoop(loop, socket::queuedDatagrams)).isZero();
             assertThat(kernel.largestBatch).isEqualTo(3);
             // Drained: sends go straight out again.
-            assertThat(onLoop(loop, () -> socket.send(peer.address(), bytes("5")))).isTrue();
+            assertThat(onLoop(loop, () -> socket.send(peer.address(), bytes("5"))))
+                    .isTrue();
             assertThat(peer.receive(1)).containsExactly("5");
         }
     }
@@ -96,7 +101,8 @@ class UdpSendQueueTest {
         }
 
         @Override
-        public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+        public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+                throws IOException {
             DatagramSocket s = real.openDatagram(bind, options, config);
             return new DatagramSocket() {
                 public int fd() {

@@ -1,24 +1,19 @@
 package io.netloop.core.udp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netloop.core.buffer.Buffer;
-import io.netloop.testing.AllTransports;
-import io.netloop.core.transport.DatagramConfig;
-import io.netloop.core.transport.linux.EpollDatagramSocket;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
-import io.netloop.core.transport.NetOption;
-import io.netloop.core.transport.nio.NioDatagramSocket;
-
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.transport.DatagramConfig;
+import io.netloop.core.transport.NetOption;
+import io.netloop.core.transport.linux.EpollDatagramSocket;
+import io.netloop.core.transport.nio.NioDatagramSocket;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
@@ -36,8 +31,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link UdpSocket} on every transport that has UDP, checked by plain JDK datagram sockets
@@ -48,8 +46,16 @@ class UdpSocketTest {
     private static final DatagramHandler ECHO = (socket, sender, data) -> socket.send(sender, data);
 
     @ParameterizedTest(name = "{0} over {1}")
-    @CsvSource({"EPOLL, 127.0.0.1", "EPOLL_ET, 127.0.0.1", "NIO, 127.0.0.1", "EPOLL, ::1", "EPOLL_ET, ::1", "NIO, ::1",
-            "POLL, 127.0.0.1", "SELECT, ::1"})
+    @CsvSource({
+        "EPOLL, 127.0.0.1",
+        "EPOLL_ET, 127.0.0.1",
+        "NIO, 127.0.0.1",
+        "EPOLL, ::1",
+        "EPOLL_ET, ::1",
+        "NIO, ::1",
+        "POLL, 127.0.0.1",
+        "SELECT, ::1"
+    })
     void echoesADatagramToItsSender(IoMode io, String host) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             UdpSocket server = UdpSocket.builder().bind(host, 0).handler(ECHO).open(loop);
@@ -65,9 +71,11 @@ class UdpSocketTest {
 
     @AllTransports(edgeTriggered = false)
     void aDualStackSocketOnTheIpv6WildcardAnswersAnIpv4Sender(IoMode io) throws Exception {
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().bind("::", 0).handler(ECHO).open(loop);
-            DatagramPacket reply = peer.request(new InetSocketAddress("127.0.0.1", server.localAddress().getPort()),
+            DatagramPacket reply = peer.request(
+                    new InetSocketAddress("127.0.0.1", server.localAddress().getPort()),
                     "v4 to v6".getBytes(StandardCharsets.US_ASCII));
             assertThat(reply.getData()).asString(StandardCharsets.US_ASCII).isEqualTo("v4 to v6");
         }
@@ -85,13 +93,16 @@ class UdpSocketTest {
                 default -> socket.send(sender, s.getBytes(StandardCharsets.US_ASCII));
             }
         };
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().handler(picky).open(loop);
             for (String bad : new String[] {"overflow", "assert", "linkage"}) {
-                peer.socket.send(new DatagramPacket(bad.getBytes(StandardCharsets.US_ASCII), bad.length(), server.localAddress()));
+                peer.socket.send(new DatagramPacket(
+                        bad.getBytes(StandardCharsets.US_ASCII), bad.length(), server.localAddress()));
             }
             DatagramPacket reply = peer.request(server.localAddress(), "after".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII)).isEqualTo("after");
+            assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII))
+                    .isEqualTo("after");
             assertThat(server.isOpen()).isTrue();
         }
     }
@@ -100,7 +111,8 @@ class UdpSocketTest {
     void theLargestIpv4DatagramRoundTripsByteExact(IoMode io) throws Exception {
         byte[] big = new byte[65_507];
         new Random(65_507).nextBytes(big);
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().handler(ECHO).open(loop);
             DatagramPacket reply = peer.request(server.localAddress(), big);
             assertThat(reply.getLength()).isEqualTo(65_507);
@@ -122,12 +134,17 @@ class UdpSocketTest {
      * </ul>
      */
     @AllTransports
-    void aBurstOf10000DatagramsComesBackUncorruptedWithoutDuplicatesAndLossBoundedByTheBuffers(IoMode io) throws Exception {
+    void aBurstOf10000DatagramsComesBackUncorruptedWithoutDuplicatesAndLossBoundedByTheBuffers(IoMode io)
+            throws Exception {
         int sent = 10_000;
         int size = 64;
         int bufferRequest = 4 << 20;
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
-            UdpSocket server = UdpSocket.builder().option(NetOption.SO_RCVBUF, bufferRequest).handler(ECHO).open(loop);
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket server = UdpSocket.builder()
+                    .option(NetOption.SO_RCVBUF, bufferRequest)
+                    .handler(ECHO)
+                    .open(loop);
             int serverBuffer = onLoop(loop, () -> server.option(NetOption.SO_RCVBUF));
             peer.socket.setReceiveBufferSize(bufferRequest);
             int peerBuffer = peer.socket.getReceiveBufferSize();
@@ -169,16 +186,29 @@ class UdpSocketTest {
             int received = seen.cardinality();
             int lost = sent - received;
             UdpSocket.Stats stats = onLoop(loop, server::stats);
-            System.out.printf("UDP burst over %s: sent %d, received %d, lost %d; server got %d in %d receive calls "
+            System.out.printf(
+                    "UDP burst over %s: sent %d, received %d, lost %d; server got %d in %d receive calls "
                             + "(%.1f per call), sent %d in %d calls, dropped %d; SO_RCVBUF server %d, peer %d%n",
-                    io, sent, received, lost, stats.datagramsIn(), stats.receiveCalls(), stats.datagramsPerReceiveCall(),
-                    stats.datagramsOut(), stats.sendCalls(), stats.dropped(), serverBuffer, peerBuffer);
+                    io,
+                    sent,
+                    received,
+                    lost,
+                    stats.datagramsIn(),
+                    stats.receiveCalls(),
+                    stats.datagramsPerReceiveCall(),
+                    stats.datagramsOut(),
+                    stats.sendCalls(),
+                    stats.dropped(),
+                    serverBuffer,
+                    peerBuffer);
             assertThat(corrupt[0]).as("datagrams that came back changed").isZero();
             assertThat(duplicates[0]).as("datagrams that came back twice").isZero();
-            assertThat(stats.datagramsIn()).as("the server echoes what it got: the client cannot get more")
+            assertThat(stats.datagramsIn())
+                    .as("the server echoes what it got: the client cannot get more")
                     .isGreaterThanOrEqualTo(received);
             int floor = Math.min(sent, Math.min(serverBuffer, peerBuffer) / 2048);
-            assertThat(received).as("received, at least what the smaller receive buffer holds (" + floor + ")")
+            assertThat(received)
+                    .as("received, at least what the smaller receive buffer holds (" + floor + ")")
                     .isGreaterThanOrEqualTo(floor);
             assertThat(stats.datagramsIn()).isGreaterThanOrEqualTo(received);
         }
@@ -187,7 +217,8 @@ class UdpSocketTest {
     @ParameterizedTest
     @EnumSource(names = {"EPOLL", "EPOLL_ET"})
     void recvmmsgAndSendmmsgMoveManyDatagramsPerSystemCall(IoMode io) throws Exception {
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().handler(ECHO).open(loop);
             // Hold the loop while 100 datagrams queue up in the kernel, so they are there to batch.
             holdWhile(loop, () -> {
@@ -222,14 +253,18 @@ class UdpSocketTest {
             public void close() {}
         };
         log.addHandler(collect);
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
             List<String> delivered = Collections.synchronizedList(new ArrayList<>());
-            UdpSocket socket = UdpSocket.builder().handler((s, from, data) -> {
-                delivered.add(data.readAllAsString());
-                s.close();
-            }).open(loop);
+            UdpSocket socket = UdpSocket.builder()
+                    .handler((s, from, data) -> {
+                        delivered.add(data.readAllAsString());
+                        s.close();
+                    })
+                    .open(loop);
             holdWhile(loop, () -> {
-                for (int i = 0; i < 5; i++) peer.socket.send(new DatagramPacket(new byte[] {(byte) ('a' + i)}, 1, socket.localAddress()));
+                for (int i = 0; i < 5; i++)
+                    peer.socket.send(new DatagramPacket(new byte[] {(byte) ('a' + i)}, 1, socket.localAddress()));
             });
             Clients.await(Duration.ofSeconds(5), "the socket closed", () -> !socket.isOpen());
             assertThat(onLoop(loop, () -> delivered)).containsExactly("a");
@@ -241,7 +276,8 @@ class UdpSocketTest {
 
     @Test
     void nioReceivesOneDatagramPerCall() throws Exception {
-        try (EventLoop loop = EventLoop.open(IoMode.NIO); Peer peer = new Peer("127.0.0.1")) {
+        try (EventLoop loop = EventLoop.open(IoMode.NIO);
+                Peer peer = new Peer("127.0.0.1")) {
             UdpSocket server = UdpSocket.builder().handler(ECHO).open(loop);
             for (int i = 0; i < 10; i++) peer.request(server.localAddress(), new byte[] {(byte) i});
             UdpSocket.Stats stats = onLoop(loop, server::stats);
@@ -253,24 +289,29 @@ class UdpSocketTest {
     @AllTransports
     void anOversizeSendIsReportedAsEmsgsizeAndTheSocketGoesOn(IoMode io) throws Exception {
         List<IOException> errors = Collections.synchronizedList(new ArrayList<>());
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
-            UdpSocket socket = UdpSocket.builder().handler(new DatagramHandler() {
-                public void onDatagram(UdpSocket s, InetSocketAddress sender, Buffer data) {
-                    s.send(sender, data);
-                }
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket socket = UdpSocket.builder()
+                    .handler(new DatagramHandler() {
+                        public void onDatagram(UdpSocket s, InetSocketAddress sender, Buffer data) {
+                            s.send(sender, data);
+                        }
 
-                public void onError(UdpSocket s, InetSocketAddress peerAddress, IOException error) {
-                    errors.add(error);
-                }
-            }).open(loop);
+                        public void onError(UdpSocket s, InetSocketAddress peerAddress, IOException error) {
+                            errors.add(error);
+                        }
+                    })
+                    .open(loop);
             boolean accepted = onLoop(loop, () -> socket.send(peer.address(), new byte[65_508]));
             assertThat(accepted).isFalse();
             assertThat(errors).hasSize(1);
-            assertThat(errors.getFirst()).isInstanceOf(ErrnoException.class)
+            assertThat(errors.getFirst())
+                    .isInstanceOf(ErrnoException.class)
                     .hasMessageContaining("EMSGSIZE (Message too long) (a datagram of 65508 bytes to ")
                     .hasMessageContaining("at most 65507 bytes over IPv4");
             assertThat(((ErrnoException) errors.getFirst()).errno()).isEqualTo(Errno.EMSGSIZE);
-            assertThat(peer.request(socket.localAddress(), "still here".getBytes(StandardCharsets.US_ASCII)).getLength())
+            assertThat(peer.request(socket.localAddress(), "still here".getBytes(StandardCharsets.US_ASCII))
+                            .getLength())
                     .isEqualTo(10);
             assertThat(onLoop(loop, socket::stats).errors()).isEqualTo(1);
         }
@@ -278,9 +319,12 @@ class UdpSocketTest {
 
     @AllTransports(edgeTriggered = false)
     void sendsFromAnotherThreadGoThroughTheLoop(IoMode io) throws Exception {
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
-            UdpSocket socket = UdpSocket.builder().handler((s, from, data) -> {}).open(loop);
-            assertThat(socket.send(peer.address(), "from the test thread".getBytes(StandardCharsets.US_ASCII))).isTrue();
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket socket =
+                    UdpSocket.builder().handler((s, from, data) -> {}).open(loop);
+            assertThat(socket.send(peer.address(), "from the test thread".getBytes(StandardCharsets.US_ASCII)))
+                    .isTrue();
             assertThat(peer.receive(1)).containsExactly("from the test thread");
         }
     }
@@ -288,14 +332,19 @@ class UdpSocketTest {
     @Test
     void aFullSendQueueDropsTheDatagramAndCountsIt() throws Exception {
         // Room for one queued 100-byte datagram: the second reply to each datagram is dropped.
-        DatagramConfig oneDatagram = new DatagramConfig(16, DatagramConfig.MAX_DATAGRAM, 64, 100 + DatagramConfig.QUEUE_OVERHEAD);
+        DatagramConfig oneDatagram =
+                new DatagramConfig(16, DatagramConfig.MAX_DATAGRAM, 64, 100 + DatagramConfig.QUEUE_OVERHEAD);
         List<Boolean> accepted = Collections.synchronizedList(new ArrayList<>());
-        try (EventLoop loop = EventLoop.open(IoMode.EPOLL); Peer peer = new Peer("127.0.0.1")) {
-            UdpSocket socket = UdpSocket.builder().config(oneDatagram).handler((s, from, data) -> {
-                byte[] reply = data.readAll();
-                accepted.add(s.send(from, reply));
-                accepted.add(s.send(from, reply));
-            }).open(loop);
+        try (EventLoop loop = EventLoop.open(IoMode.EPOLL);
+                Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket socket = UdpSocket.builder()
+                    .config(oneDatagram)
+                    .handler((s, from, data) -> {
+                        byte[] reply = data.readAll();
+                        accepted.add(s.send(from, reply));
+                        accepted.add(s.send(from, reply));
+                    })
+                    .open(loop);
             byte[] d = new byte[100];
             peer.socket.send(new DatagramPacket(d, d.length, socket.localAddress()));
             assertThat(peer.receive(1)).hasSize(1);
@@ -311,19 +360,24 @@ class UdpSocketTest {
     void aDatagramLongerThanMaxDatagramSizeIsDroppedReportedOnceAndCounted(IoMode io) throws Exception {
         List<IOException> errors = Collections.synchronizedList(new ArrayList<>());
         DatagramConfig small = new DatagramConfig(16, 100, 64, 1 << 20);
-        try (EventLoop loop = EventLoop.open(io); Peer peer = new Peer("127.0.0.1")) {
-            UdpSocket socket = UdpSocket.builder().config(small).handler(new DatagramHandler() {
-                public void onDatagram(UdpSocket s, InetSocketAddress sender, Buffer data) {
-                    s.send(sender, data);
-                }
+        try (EventLoop loop = EventLoop.open(io);
+                Peer peer = new Peer("127.0.0.1")) {
+            UdpSocket socket = UdpSocket.builder()
+                    .config(small)
+                    .handler(new DatagramHandler() {
+                        public void onDatagram(UdpSocket s, InetSocketAddress sender, Buffer data) {
+                            s.send(sender, data);
+                        }
 
-                public void onError(UdpSocket s, InetSocketAddress from, IOException error) {
-                    errors.add(error);
-                }
-            }).open(loop);
+                        public void onError(UdpSocket s, InetSocketAddress from, IOException error) {
+                            errors.add(error);
+                        }
+                    })
+                    .open(loop);
             peer.socket.send(new DatagramPacket(new byte[200], 200, socket.localAddress()));
             peer.socket.send(new DatagramPacket(new byte[200], 200, socket.localAddress()));
-            assertThat(peer.request(socket.localAddress(), new byte[100]).getLength()).isEqualTo(100);
+            assertThat(peer.request(socket.localAddress(), new byte[100]).getLength())
+                    .isEqualTo(100);
             UdpSocket.Stats stats = onLoop(loop, socket::stats);
             assertThat(stats.truncated()).isEqualTo(2);
             assertThat(stats.datagramsIn()).isEqualTo(1);
@@ -336,16 +390,22 @@ class UdpSocketTest {
     void optionsAreSetBeforeBind(IoMode io) throws Exception {
         try (EventLoop loop = EventLoop.open(io)) {
             UdpSocket a = UdpSocket.builder()
-                    .option(NetOption.SO_RCVBUF, 1 << 20).option(NetOption.SO_SNDBUF, 1 << 20)
-                    .option(NetOption.SO_BROADCAST, true).option(NetOption.SO_REUSEPORT, true)
-                    .handler((s, from, data) -> {}).open(loop);
+                    .option(NetOption.SO_RCVBUF, 1 << 20)
+                    .option(NetOption.SO_SNDBUF, 1 << 20)
+                    .option(NetOption.SO_BROADCAST, true)
+                    .option(NetOption.SO_REUSEPORT, true)
+                    .handler((s, from, data) -> {})
+                    .open(loop);
             // Linux doubles the request for its bookkeeping.
             assertThat(onLoop(loop, () -> a.option(NetOption.SO_RCVBUF))).isGreaterThanOrEqualTo(1 << 20);
             assertThat(onLoop(loop, () -> a.option(NetOption.SO_SNDBUF))).isGreaterThanOrEqualTo(1 << 20);
             assertThat(onLoop(loop, () -> a.option(NetOption.SO_BROADCAST))).isTrue();
             // SO_REUSEPORT on both: a second socket binds the same port.
-            UdpSocket b = UdpSocket.builder().bind(a.localAddress()).option(NetOption.SO_REUSEPORT, true)
-                    .handler((s, from, data) -> {}).open(loop);
+            UdpSocket b = UdpSocket.builder()
+                    .bind(a.localAddress())
+                    .option(NetOption.SO_REUSEPORT, true)
+                    .handler((s, from, data) -> {})
+                    .open(loop);
             assertThat(b.localAddress()).isEqualTo(a.localAddress());
         }
     }
@@ -355,10 +415,14 @@ class UdpSocketTest {
         try (EventLoop loop = EventLoop.open(io)) {
             int before = LeakCheck.ioDescriptors().size();
             List<UdpSocket> sockets = new ArrayList<>();
-            for (int i = 0; i < 10; i++) sockets.add(UdpSocket.builder().handler(ECHO).open(loop));
+            for (int i = 0; i < 10; i++)
+                sockets.add(UdpSocket.builder().handler(ECHO).open(loop));
             assertThat(LeakCheck.ioDescriptors().size()).isGreaterThanOrEqualTo(before + 10);
             sockets.forEach(UdpSocket::close);
-            Clients.await(Duration.ofSeconds(5), "descriptors back to " + before, () -> LeakCheck.ioDescriptors().size() <= before);
+            Clients.await(
+                    Duration.ofSeconds(5),
+                    "descriptors back to " + before,
+                    () -> LeakCheck.ioDescriptors().size() <= before);
             assertThat(sockets).noneMatch(UdpSocket::isOpen);
             assertThat(sockets).allMatch(s -> switch (s.socket()) {
                 case EpollDatagramSocket e -> e.released();
@@ -367,7 +431,8 @@ class UdpSocketTest {
             });
             assertThat(onLoop(loop, loop::channelCount)).isZero();
             // Closed: a send is refused, not queued.
-            assertThat(onLoop(loop, () -> sockets.getFirst().send(sockets.get(1).localAddress(), new byte[1]))).isFalse();
+            assertThat(onLoop(loop, () -> sockets.getFirst().send(sockets.get(1).localAddress(), new byte[1])))
+                    .isFalse();
         }
     }
 

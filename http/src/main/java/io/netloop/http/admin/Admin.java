@@ -5,7 +5,6 @@ import io.netloop.http.HttpServer;
 import io.netloop.http.HttpStats;
 import io.netloop.http.Request;
 import io.netloop.http.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,6 +47,7 @@ public final class Admin implements AutoCloseable {
     private final HttpServer observed;
     /** The server the endpoints are routes of: {@link #observed} itself, or the admin server. */
     private final HttpServer host;
+
     private final String prefix;
     private final Duration feedInterval;
 
@@ -78,15 +78,19 @@ public final class Admin implements AutoCloseable {
     }
 
     public static Admin onPort(HttpServer server, String host, int port, Duration feedInterval) {
-        HttpServer admin = HttpServer.builder().host(host).port(port).threads(1).gzip(true).build();
+        HttpServer admin =
+                HttpServer.builder().host(host).port(port).threads(1).gzip(true).build();
         return new Admin(server, admin, "", feedInterval);
     }
 
     private static String normalise(String prefix) {
         Objects.requireNonNull(prefix);
-        if (!prefix.startsWith("/")) throw new IllegalArgumentException("the admin path must start with '/': " + prefix);
+        if (!prefix.startsWith("/"))
+            throw new IllegalArgumentException("the admin path must start with '/': " + prefix);
         String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        if (p.isEmpty()) throw new IllegalArgumentException("the admin path must not be '/': the endpoints would hide the site's own");
+        if (p.isEmpty())
+            throw new IllegalArgumentException(
+                    "the admin path must not be '/': the endpoints would hide the site's own");
         return p;
     }
 
@@ -94,11 +98,16 @@ public final class Admin implements AutoCloseable {
         byte[] page = resource("dashboard.html");
         host.get(prefix + "/healthz", (req, res) -> health(res, alive(), "alive"));
         host.get(prefix + "/readyz", (req, res) -> health(res, observed.isReady(), "ready"));
-        host.get(prefix + "/metrics", (req, res) ->
-                res.type(PrometheusText.CONTENT_TYPE).setHeader("Cache-Control", "no-store")
+        host.get(
+                prefix + "/metrics",
+                (req, res) -> res.type(PrometheusText.CONTENT_TYPE)
+                        .setHeader("Cache-Control", "no-store")
                         .send(MetricsPage.render(observed.stats(), ProcessStats.now())));
-        host.get(prefix + "/dashboard", (req, res) ->
-                res.type("text/html; charset=utf-8").setHeader("Cache-Control", "no-cache").send(page));
+        host.get(
+                prefix + "/dashboard",
+                (req, res) -> res.type("text/html; charset=utf-8")
+                        .setHeader("Cache-Control", "no-cache")
+                        .send(page));
         host.get(prefix + "/dashboard/events", this::events);
     }
 
@@ -117,7 +126,9 @@ public final class Admin implements AutoCloseable {
     /** A server-sent event stream: a sample every interval, until the client leaves or the server drains. */
     private void events(Request req, Response res) {
         LiveSample sample = new LiveSample(observed.stats(), System.nanoTime());
-        BodyWriter out = res.type("text/event-stream").setHeader("Cache-Control", "no-cache")
+        BodyWriter out = res
+                .type("text/event-stream")
+                .setHeader("Cache-Control", "no-cache")
                 .setHeader("X-Accel-Buffering", "no") // nginx: pass events on as they come
                 .stream();
         out.write("retry: 2000\n\n");

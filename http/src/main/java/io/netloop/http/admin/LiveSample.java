@@ -1,9 +1,8 @@
 package io.netloop.http.admin;
 
+import io.netloop.core.loop.LoopStats;
 import io.netloop.http.HttpLoopStats;
 import io.netloop.http.HttpStats;
-import io.netloop.core.loop.LoopStats;
-
 import java.util.Locale;
 
 /**
@@ -49,12 +48,15 @@ final class LiveSample {
             HttpStats.Loop l = now.loops().get(i);
             HttpStats.Loop p = i < previous.loops().size() ? previous.loops().get(i) : l;
             if (i > 0) b.append(',');
-            b.append("{\"name\":\"").append(l.name().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            b.append("{\"name\":\"")
+                    .append(l.name().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
             b.append(",\"connections\":").append(l.http().open());
             b.append(",\"rps\":").append(fixed((l.http().requests() - p.http().requests()) / seconds));
             b.append(",\"wakeupsPerSec\":").append(fixed((l.io().wakeups() - p.io().wakeups()) / seconds));
             b.append(",\"tasksPerSec\":").append(fixed((l.io().tasks() - p.io().tasks()) / seconds));
-            b.append(",\"busy\":").append(fixed(Math.min(1, (l.io().busyNanos() - p.io().busyNanos()) / 1e9 / seconds)));
+            b.append(",\"busy\":")
+                    .append(fixed(Math.min(1, (l.io().busyNanos() - p.io().busyNanos()) / 1e9 / seconds)));
             b.append('}');
         }
         b.append("]}");

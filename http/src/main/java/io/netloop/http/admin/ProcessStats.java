@@ -1,7 +1,6 @@
 package io.netloop.http.admin;
 
 import io.netloop.core.file.DescriptorLimit;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 final class PrometheusText {
     /** The content type Prometheus asks for and understands as this format. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
@@ -52,7 +53,8 @@ final class PrometheusText {
      */
     PrometheusText histogram(double[] bounds, long[] counts, double sum, String... labels) {
         if (!type.equals("histogram")) throw new IllegalStateException(family + " is not a histogram");
-        if (counts.length != bounds.length + 1) throw new IllegalArgumentException("one count per bound, and one for +Inf");
+        if (counts.length != bounds.length + 1)
+            throw new IllegalArgumentException("one count per bound, and one for +Inf");
         long cumulative = 0;
         for (int i = 0; i <= bounds.length; i++) {
             cumulative += counts[i];
@@ -79,7 +81,8 @@ final class PrometheusText {
     }
 
     private boolean label(String name, String value, boolean first) {
-        if (!LABEL.matcher(name).matches() || name.startsWith("__")) throw new IllegalArgumentException("not a label name: " + name);
+        if (!LABEL.matcher(name).matches() || name.startsWith("__"))
+            throw new IllegalArgumentException("not a label name: " + name);
         if (!first) out.append(',');
         out.append(name).append("=\"");
         for (int i = 0; i < value.length(); i++) {
@@ -100,7 +103,9 @@ final class PrometheusText {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(); // 0.0005, not 5.0E-4: the le values people grep for
+        return java.math.BigDecimal.valueOf(v)
+                .stripTrailingZeros()
+                .toPlainString(); // 0.0005, not 5.0E-4: the le values people grep for
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class CloseCode {
     public static final int NO_STATUS = 1005;
     /** Never sent: the connection ended without a close frame. */
     public static final int ABNORMAL = 1006;
+
     public static final int INVALID_PAYLOAD = 1007;
     public static final int POLICY_VIOLATION = 1008;
     public static final int MESSAGE_TOO_BIG = 1009;

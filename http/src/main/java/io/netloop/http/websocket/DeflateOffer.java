@@ -34,7 +34,8 @@ record DeflateOffer(boolean serverNoContextTakeover, boolean clientNoContextTake
 
     /** The {@code Sec-WebSocket-Extensions} value of the 101 response. */
     String responseValue() {
-        return NAME + (serverNoContextTakeover ? "; server_no_context_takeover" : "")
+        return NAME
+                + (serverNoContextTakeover ? "; server_no_context_takeover" : "")
                 + (clientNoContextTakeover ? "; client_no_context_takeover" : "");
     }
 

@@ -69,6 +69,7 @@ public final class FrameDecoder {
     private boolean fin;
     /** Inside a fragmented data message: only continuations and control frames may come. */
     private boolean inMessage;
+
     private boolean messageCompressed;
     private long messageBytes;
     private WebSocketException failure;
@@ -80,7 +81,8 @@ public final class FrameDecoder {
      * @param rsv1Allowed true when permessage-deflate was negotiated
      */
     public FrameDecoder(int maxFrameSize, int maxMessageSize, boolean masked, boolean rsv1Allowed) {
-        if (maxFrameSize < 125 || maxMessageSize < 0) throw new IllegalArgumentException("maxFrameSize must be at least 125, maxMessageSize not negative");
+        if (maxFrameSize < 125 || maxMessageSize < 0)
+            throw new IllegalArgumentException("maxFrameSize must be at least 125, maxMessageSize not negative");
         this.maxFrameSize = maxFrameSize;
         this.maxMessageSize = maxMessageSize;
         this.masked = masked;
@@ -152,24 +154,31 @@ public final class FrameDecoder {
         int b1 = header[1] & 0xFF;
         int op = b0 & 0x0F;
         boolean rsv1 = (b0 & 0x40) != 0;
-        if ((b0 & 0x30) != 0) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV2/RSV3 set without an extension");
+        if ((b0 & 0x30) != 0)
+            throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV2/RSV3 set without an extension");
         if (!Opcode.isKnown(op)) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "reserved opcode " + op);
         boolean control = Opcode.isControl(op);
         int len7 = b1 & 0x7F;
         if (control) {
             if ((b0 & 0x80) == 0) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "fragmented control frame");
-            if (len7 > 125) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "control frame longer than 125 bytes");
+            if (len7 > 125)
+                throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "control frame longer than 125 bytes");
             if (rsv1) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV1 set on a control frame");
         } else if (op == Opcode.CONTINUATION) {
-            if (!inMessage) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "continuation frame without a message to continue");
+            if (!inMessage)
+                throw new WebSocketException(
+                        CloseCode.PROTOCOL_ERROR, "continuation frame without a message to continue");
             if (rsv1) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV1 set on a continuation frame");
         } else {
-            if (inMessage) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "new data frame inside a fragmented message");
-            if (rsv1 && !rsv1Allowed) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV1 set without a negotiated extension");
+            if (inMessage)
+                throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "new data frame inside a fragmented message");
+            if (rsv1 && !rsv1Allowed)
+                throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "RSV1 set without a negotiated extension");
         }
         boolean hasMask = (b1 & 0x80) != 0;
         if (hasMask != masked) {
-            throw new WebSocketException(CloseCode.PROTOCOL_ERROR, masked ? "unmasked frame from a client" : "masked frame from a server");
+            throw new WebSocketException(
+                    CloseCode.PROTOCOL_ERROR, masked ? "unmasked frame from a client" : "masked frame from a server");
         }
         return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (hasMask ? 4 : 0);
     }
@@ -181,25 +190,36 @@ public final class FrameDecoder {
         long len;
         if (len7 == 126) {
             len = ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
-            if (len < 126) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "16-bit length " + len + " not minimally encoded");
+            if (len < 126)
+                throw new WebSocketException(
+                        CloseCode.PROTOCOL_ERROR, "16-bit length " + len + " not minimally encoded");
             at = 4;
         } else if (len7 == 127) {
             len = 0;
             for (int i = 2; i < 10; i++) len = (len << 8) | (header[i] & 0xFF);
-            if (len < 0) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "64-bit length with the most significant bit set");
-            if (len <= 0xFFFF) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "64-bit length " + len + " not minimally encoded");
+            if (len < 0)
+                throw new WebSocketException(
+                        CloseCode.PROTOCOL_ERROR, "64-bit length with the most significant bit set");
+            if (len <= 0xFFFF)
+                throw new WebSocketException(
+                        CloseCode.PROTOCOL_ERROR, "64-bit length " + len + " not minimally encoded");
             at = 10;
         } else {
             len = len7;
         }
         if (masked) {
-            maskKey = ((header[at] & 0xFF) << 24) | ((header[at + 1] & 0xFF) << 16) | ((header[at + 2] & 0xFF) << 8) | (header[at + 3] & 0xFF);
+            maskKey = ((header[at] & 0xFF) << 24)
+                    | ((header[at + 1] & 0xFF) << 16)
+                    | ((header[at + 2] & 0xFF) << 8)
+                    | (header[at + 3] & 0xFF);
             maskPos = 0;
         }
         opcode = b0 & 0x0F;
         fin = (b0 & 0x80) != 0;
         boolean rsv1 = (b0 & 0x40) != 0;
-        if (len > maxFrameSize) throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG, "frame of " + len + " bytes, over the limit of " + maxFrameSize);
+        if (len > maxFrameSize)
+            throw new WebSocketException(
+                    CloseCode.MESSAGE_TOO_BIG, "frame of " + len + " bytes, over the limit of " + maxFrameSize);
         if (!Opcode.isControl(opcode)) {
             if (opcode != Opcode.CONTINUATION) {
                 messageBytes = 0;
@@ -208,7 +228,8 @@ public final class FrameDecoder {
             messageBytes += len;
             long limit = messageCompressed ? compressedLimit(maxMessageSize) : maxMessageSize;
             if (messageBytes > limit) {
-                throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes");
+                throw new WebSocketException(
+                        CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes");
             }
             inMessage = !fin;
         }

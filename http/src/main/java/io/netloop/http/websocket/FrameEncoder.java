@@ -21,8 +21,15 @@ public final class FrameEncoder {
      * @param maskKey the key when {@code masked}
      * @return the header's length
      */
-    public static int header(byte[] dst, int off, int opcode, boolean fin, boolean compressed, long payloadLength,
-                             boolean masked, int maskKey) {
+    public static int header(
+            byte[] dst,
+            int off,
+            int opcode,
+            boolean fin,
+            boolean compressed,
+            long payloadLength,
+            boolean masked,
+            int maskKey) {
         if (payloadLength < 0) throw new IllegalArgumentException("negative payload length: " + payloadLength);
         int at = off;
         dst[at++] = (byte) ((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | (opcode & 0x0F));
@@ -47,7 +54,8 @@ public final class FrameEncoder {
     }
 
     /** Appends an unmasked frame (as a server sends it) to {@code out}. */
-    public static void frame(Buffer out, int opcode, boolean fin, boolean compressed, byte[] payload, int off, int len) {
+    public static void frame(
+            Buffer out, int opcode, boolean fin, boolean compressed, byte[] payload, int off, int len) {
         out.ensureWritable(MAX_HEADER + len);
         int n = header(out.array(), out.writerIndex(), opcode, fin, compressed, len, false, 0);
         out.hasWritten(n);
@@ -55,8 +63,8 @@ public final class FrameEncoder {
     }
 
     /** Appends a frame masked with {@code maskKey} (as a client sends it) to {@code out}. */
-    public static void maskedFrame(Buffer out, int opcode, boolean fin, boolean compressed, byte[] payload, int off, int len,
-                                   int maskKey) {
+    public static void maskedFrame(
+            Buffer out, int opcode, boolean fin, boolean compressed, byte[] payload, int off, int len, int maskKey) {
         out.ensureWritable(MAX_HEADER + len);
         int n = header(out.array(), out.writerIndex(), opcode, fin, compressed, len, true, maskKey);
         out.hasWritten(n);
@@ -68,7 +76,8 @@ public final class FrameEncoder {
     /** A close frame's payload: the code, big-endian, then the reason in UTF-8 (at most 123 bytes). */
     public static byte[] closePayload(int code, String reason) {
         byte[] r = reason == null ? new byte[0] : reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (r.length > 123) throw new IllegalArgumentException("a close reason takes at most 123 UTF-8 bytes: " + r.length);
+        if (r.length > 123)
+            throw new IllegalArgumentException("a close reason takes at most 123 UTF-8 bytes: " + r.length);
         byte[] p = new byte[2 + r.length];
         p[0] = (byte) (code >>> 8);
         p[1] = (byte) code;

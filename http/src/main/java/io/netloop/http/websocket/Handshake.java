@@ -4,7 +4,6 @@ import io.netloop.http.HttpHeaders;
 import io.netloop.http.HttpVersion;
 import io.netloop.http.Method;
 import io.netloop.http.Request;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,8 +37,10 @@ final class Handshake {
         HttpHeaders h = req.headers();
         if (!req.method().equals(Method.GET)) return refuse(400, "a WebSocket handshake is a GET request");
         if (req.version() != HttpVersion.HTTP_1_1) return refuse(400, "a WebSocket handshake needs HTTP/1.1");
-        if (!h.containsToken("Upgrade", "websocket")) return refuse(400, "expected a WebSocket handshake: Upgrade: websocket is missing");
-        if (!h.containsToken("Connection", "upgrade")) return refuse(400, "expected a WebSocket handshake: Connection: Upgrade is missing");
+        if (!h.containsToken("Upgrade", "websocket"))
+            return refuse(400, "expected a WebSocket handshake: Upgrade: websocket is missing");
+        if (!h.containsToken("Connection", "upgrade"))
+            return refuse(400, "expected a WebSocket handshake: Connection: Upgrade is missing");
         List<String> versions = h.getAll("Sec-WebSocket-Version");
         if (versions.size() != 1 || !versions.getFirst().trim().equals("13")) {
             return refuse(426, "this server speaks WebSocket version 13 only (Sec-WebSocket-Version: 13)");
@@ -49,10 +50,15 @@ final class Handshake {
             return refuse(400, "Sec-WebSocket-Key must be one base64-encoded 16-byte value");
         }
         List<String> origins = h.getAll("Origin");
-        if (origins.size() > 1 || (origins.size() == 1 && !originAllowed(origins.getFirst().trim(), h.get("Host"), route))) {
-            return refuse(403, "origin " + (origins.size() == 1 ? origins.getFirst() : origins) + " is not allowed to open this WebSocket");
+        if (origins.size() > 1
+                || (origins.size() == 1 && !originAllowed(origins.getFirst().trim(), h.get("Host"), route))) {
+            return refuse(
+                    403,
+                    "origin " + (origins.size() == 1 ? origins.getFirst() : origins)
+                            + " is not allowed to open this WebSocket");
         }
-        DeflateOffer deflate = route.permessageDeflate() ? DeflateOffer.negotiate(h.getAll("Sec-WebSocket-Extensions")) : null;
+        DeflateOffer deflate =
+                route.permessageDeflate() ? DeflateOffer.negotiate(h.getAll("Sec-WebSocket-Extensions")) : null;
         return new Outcome(101, null, acceptKey(keys.getFirst().trim()), deflate);
     }
 

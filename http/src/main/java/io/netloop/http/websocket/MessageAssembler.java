@@ -1,7 +1,6 @@
 package io.netloop.http.websocket;
 
 import io.netloop.core.buffer.Buffer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -40,6 +39,7 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
     private static final byte[] DEFLATE_TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
     /** A message buffer kept between messages holds at most this much. */
     private static final int RETAINED_CAPACITY = 64 * 1024;
+
     private static final int INFLATE_STEP = 16 * 1024;
 
     private final int maxMessageSize;
@@ -116,7 +116,8 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
         int off = message.readerIndex();
         int len = message.readableBytes();
         if (messageOpcode == Opcode.TEXT) {
-            if (!utf8.isComplete()) throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+            if (!utf8.isComplete())
+                throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
             String text = new String(a, off, len, StandardCharsets.UTF_8);
             release();
             sink.onText(text);
@@ -143,11 +144,15 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
         if (streamEnded) return;
         inflater.setInput(in, off, len);
         try {
-            for (;;) {
+            for (; ; ) {
                 int room = maxMessageSize + 1 - message.readableBytes();
-                if (room <= 0) throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes once inflated");
+                if (room <= 0)
+                    throw new WebSocketException(
+                            CloseCode.MESSAGE_TOO_BIG,
+                            "message over the limit of " + maxMessageSize + " bytes once inflated");
                 message.ensureWritable(Math.min(INFLATE_STEP, room));
-                int n = inflater.inflate(message.array(), message.writerIndex(), Math.min(message.writableBytes(), room));
+                int n = inflater.inflate(
+                        message.array(), message.writerIndex(), Math.min(message.writableBytes(), room));
                 message.hasWritten(n);
                 // Checked as it is inflated, before more is: the first fault in the inflated
                 // text decides the close code, however the compressed bytes were cut.
@@ -162,10 +167,12 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
                 if (n == 0) break; // needs input: the rest of the message is still to come
             }
         } catch (DataFormatException e) {
-            throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "compressed message does not inflate: " + e.getMessage());
+            throw new WebSocketException(
+                    CloseCode.INVALID_PAYLOAD, "compressed message does not inflate: " + e.getMessage());
         }
         if (message.readableBytes() > maxMessageSize) {
-            throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes once inflated");
+            throw new WebSocketException(
+                    CloseCode.MESSAGE_TOO_BIG, "message over the limit of " + maxMessageSize + " bytes once inflated");
         }
     }
 
@@ -178,9 +185,11 @@ public final class MessageAssembler implements FrameDecoder.FrameSink, AutoClose
                     sink.onClose(CloseCode.NO_STATUS, "");
                     return;
                 }
-                if (controlLength == 1) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte payload");
+                if (controlLength == 1)
+                    throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte payload");
                 int code = ((control[0] & 0xFF) << 8) | (control[1] & 0xFF);
-                if (!CloseCode.isValidOnWire(code)) throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "close code " + code + " may not be sent");
+                if (!CloseCode.isValidOnWire(code))
+                    throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "close code " + code + " may not be sent");
                 if (!Utf8Validator.isValid(control, 2, controlLength - 2)) {
                     throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "close reason is not valid UTF-8");
                 }

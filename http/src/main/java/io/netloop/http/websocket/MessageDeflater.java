@@ -33,7 +33,7 @@ final class MessageDeflater implements AutoCloseable {
         if (out.length > RETAINED_CAPACITY && len < RETAINED_CAPACITY / 2) out = new byte[RETAINED_CAPACITY];
         deflater.setInput(data, off, len);
         int n = 0;
-        for (;;) {
+        for (; ; ) {
             if (out.length - n < 64) out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + len / 2 + 64));
             int w = deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
             n += w;

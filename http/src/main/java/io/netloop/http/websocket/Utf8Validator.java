@@ -13,6 +13,7 @@ final class Utf8Validator {
     private int need;
     /** The range the next continuation byte must fall in. */
     private int lo = 0x80;
+
     private int hi = 0xBF;
 
     void reset() {

@@ -2,7 +2,6 @@ package io.netloop.http.websocket;
 
 import io.netloop.core.loop.EventLoop;
 import io.netloop.http.HttpHeaders;
-
 import java.net.InetSocketAddress;
 
 /**

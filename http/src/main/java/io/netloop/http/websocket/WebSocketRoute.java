@@ -3,7 +3,6 @@ package io.netloop.http.websocket;
 import io.netloop.http.Handler;
 import io.netloop.http.Request;
 import io.netloop.http.Response;
-
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -65,7 +64,8 @@ public final class WebSocketRoute implements Handler {
 
     /** The largest frame payload accepted (1009 beyond), checked on the frame header. Default 1 MiB. */
     public WebSocketRoute maxFrameSize(int bytes) {
-        if (bytes < 125) throw new IllegalArgumentException("maxFrameSize must be at least 125 (a control frame): " + bytes);
+        if (bytes < 125)
+            throw new IllegalArgumentException("maxFrameSize must be at least 125 (a control frame): " + bytes);
         this.maxFrameSize = bytes;
         return this;
     }
@@ -126,7 +126,8 @@ public final class WebSocketRoute implements Handler {
 
     /** How long to wait for the peer's close frame (and then its FIN) after ours. Default 5 s. */
     public WebSocketRoute closeTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("closeTimeout must be positive: " + timeout);
+        if (timeout.isNegative() || timeout.isZero())
+            throw new IllegalArgumentException("closeTimeout must be positive: " + timeout);
         this.closeTimeout = timeout;
         return this;
     }
@@ -148,7 +149,8 @@ public final class WebSocketRoute implements Handler {
             return;
         }
         response.header("Sec-WebSocket-Accept", outcome.accept());
-        if (outcome.deflate() != null) response.header("Sec-WebSocket-Extensions", outcome.deflate().responseValue());
+        if (outcome.deflate() != null)
+            response.header("Sec-WebSocket-Extensions", outcome.deflate().responseValue());
         WebSocketSession session = new WebSocketSession(this, request, outcome.deflate());
         if (!response.switchProtocols("websocket", session)) session.discard(); // the server is stopping: 503
     }

@@ -2,12 +2,11 @@ package io.netloop.http.websocket;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.tcp.TcpConnection;
 import io.netloop.core.loop.Timer;
+import io.netloop.core.tcp.TcpConnection;
 import io.netloop.http.HttpHeaders;
 import io.netloop.http.Request;
 import io.netloop.http.UpgradeHandler;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,7 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
     private static final int COMPRESS_MIN = 32;
     /** Frames up to this size are built in one buffer and written with one call. */
     private static final int COALESCE_MAX = 16 * 1024;
+
     private static final ThreadLocal<Buffer> FRAME_SCRATCH = ThreadLocal.withInitial(() -> new Buffer(4096));
 
     private final WebSocketRoute route;
@@ -55,10 +55,12 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
     private boolean closeReceived;
     /** Input is no longer decoded: the handshake is over or the peer failed it. */
     private boolean discardInput;
+
     private boolean reported;
     private boolean aboveHighWater;
     /** Inside {@link #onData}: the decoder and the inflater are in use. */
     private boolean decoding;
+
     private long lastReadNanos;
     private boolean pingOutstanding;
     private Timer pingTimer;
@@ -69,8 +71,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         this.handler = route.handler();
         this.request = request;
         this.decoder = new FrameDecoder(route.maxFrameSize(), route.maxMessageSize(), true, deflate != null);
-        this.assembler = new MessageAssembler(route.maxMessageSize(), deflate != null,
-                deflate != null && deflate.clientNoContextTakeover(), this);
+        this.assembler = new MessageAssembler(
+                route.maxMessageSize(), deflate != null, deflate != null && deflate.clientNoContextTakeover(), this);
         this.deflater = deflate == null ? null : new MessageDeflater(deflate.serverNoContextTakeover());
         this.pingNanos = route.pingInterval().toNanos();
     }
@@ -231,7 +233,9 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
 
     @Override
     public void close(int code, String reason) {
-        if (!CloseCode.isValidOnWire(code)) throw new IllegalArgumentException("close code " + code + " may not be sent; use 1000, 1001, 1008, 1011 or 3000-4999");
+        if (!CloseCode.isValidOnWire(code))
+            throw new IllegalArgumentException(
+                    "close code " + code + " may not be sent; use 1000, 1001, 1008, 1011 or 3000-4999");
         byte[] payload = FrameEncoder.closePayload(code, reason);
         loop.assertInLoop();
         if (closeSent || !conn.isOpen()) return;
@@ -370,7 +374,10 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
     }
 
     private void handlerFailed(String callback, Throwable e) {
-        LOG.log(System.Logger.Level.WARNING, callback + " of " + route + " failed on " + this + "; closing with 1011", e);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                callback + " of " + route + " failed on " + this + "; closing with 1011",
+                e);
         if (!reported) fail(CloseCode.INTERNAL_ERROR, "internal error");
     }
 

@@ -1,7 +1,15 @@
 package io.netloop.http.admin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,15 +20,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** The dashboard in a real browser (headless Chromium): its requests/s follows the load. */
 @ExtendWith(LeakCheck.class)
@@ -39,10 +38,21 @@ class DashboardBrowserTest {
         s.start();
         // Selenium is pointed at the installed browser and driver, so that nothing is downloaded.
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile.resolve("chromium"));
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + profile.resolve("chromium"));
         WebDriver browser = null;
         AtomicBoolean loading = new AtomicBoolean(true);
         Thread load = null;
@@ -63,8 +73,11 @@ class DashboardBrowserTest {
             });
             wait.until(d -> rps(d) > 10);
             Object drawn = ((JavascriptExecutor) b).executeScript("return series.rps.filter(v => v > 10).length;");
-            assertThat(((Number) drawn).intValue()).as("samples in the requests/s chart").isPositive();
-            assertThat(Double.parseDouble(b.findElement(By.id("p99")).getText())).isPositive();
+            assertThat(((Number) drawn).intValue())
+                    .as("samples in the requests/s chart")
+                    .isPositive();
+            assertThat(Double.parseDouble(b.findElement(By.id("p99")).getText()))
+                    .isPositive();
             assertThat(b.findElement(By.id("connections")).getText()).isNotEqualTo("0");
 
             loading.set(false);

@@ -31,7 +31,8 @@ final class PrometheusParser {
         /** The one sample named {@code name} whose labels include {@code labels} (name-value pairs). */
         double value(String name, String... labels) {
             List<Sample> found = matching(name, labels);
-            if (found.size() != 1) throw new AssertionError(found.size() + " samples of " + name + " match " + List.of(labels));
+            if (found.size() != 1)
+                throw new AssertionError(found.size() + " samples of " + name + " match " + List.of(labels));
             return found.getFirst().value();
         }
 
@@ -74,14 +75,17 @@ final class PrometheusParser {
                     String name = p[2];
                     if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("bad metric name, " + where);
                     if (families.containsKey(name) || finished.contains(name)) {
-                        throw new IllegalArgumentException("HELP or TYPE after the family's samples or twice, " + where);
+                        throw new IllegalArgumentException(
+                                "HELP or TYPE after the family's samples or twice, " + where);
                     }
                     if (p[1].equals("HELP")) {
                         if (helps.containsKey(name)) throw new IllegalArgumentException("second HELP, " + where);
                         helps.put(name, unescapeHelp(p.length > 3 ? p[3] : "", where));
                     } else {
-                        if (p.length != 4 || !TYPES.contains(p[3])) throw new IllegalArgumentException("bad TYPE, " + where);
-                        if (!helps.containsKey(name)) throw new IllegalArgumentException("TYPE without HELP before it, " + where);
+                        if (p.length != 4 || !TYPES.contains(p[3]))
+                            throw new IllegalArgumentException("bad TYPE, " + where);
+                        if (!helps.containsKey(name))
+                            throw new IllegalArgumentException("TYPE without HELP before it, " + where);
                         if (current != null) finished.add(current);
                         families.put(name, new Family(name, p[3], helps.get(name), new ArrayList<>()));
                         current = name;
@@ -92,8 +96,10 @@ final class PrometheusParser {
             Sample s = sample(line, where);
             if (current == null) throw new IllegalArgumentException("sample before any TYPE, " + where);
             Family f = families.get(current);
-            if (!belongsTo(s.name(), f)) throw new IllegalArgumentException("sample outside its family " + current + ", " + where);
-            if (!series.add(s.name() + new TreeMap<>(s.labels()))) throw new IllegalArgumentException("series twice, " + where);
+            if (!belongsTo(s.name(), f))
+                throw new IllegalArgumentException("sample outside its family " + current + ", " + where);
+            if (!series.add(s.name() + new TreeMap<>(s.labels())))
+                throw new IllegalArgumentException("series twice, " + where);
             f.samples().add(s);
         }
         for (Family f : families.values()) if (f.type().equals("histogram")) checkHistogram(f);
@@ -102,7 +108,9 @@ final class PrometheusParser {
 
     private static boolean belongsTo(String sample, Family f) {
         if (f.type().equals("histogram")) {
-            return sample.equals(f.name() + "_bucket") || sample.equals(f.name() + "_sum") || sample.equals(f.name() + "_count");
+            return sample.equals(f.name() + "_bucket")
+                    || sample.equals(f.name() + "_sum")
+                    || sample.equals(f.name() + "_count");
         }
         return sample.equals(f.name());
     }
@@ -124,8 +132,10 @@ final class PrometheusParser {
                 int eq = line.indexOf('=', i);
                 if (eq < 0) throw new IllegalArgumentException("label without '=', " + where);
                 String label = line.substring(i, eq);
-                if (!LABEL.matcher(label).matches()) throw new IllegalArgumentException("bad label name '" + label + "', " + where);
-                if (eq + 1 >= line.length() || line.charAt(eq + 1) != '"') throw new IllegalArgumentException("unquoted label value, " + where);
+                if (!LABEL.matcher(label).matches())
+                    throw new IllegalArgumentException("bad label name '" + label + "', " + where);
+                if (eq + 1 >= line.length() || line.charAt(eq + 1) != '"')
+                    throw new IllegalArgumentException("unquoted label value, " + where);
                 StringBuilder v = new StringBuilder();
                 int j = eq + 2;
                 while (true) {
@@ -146,15 +156,19 @@ final class PrometheusParser {
                     }
                     j++;
                 }
-                if (labels.put(label, v.toString()) != null) throw new IllegalArgumentException("label twice, " + where);
+                if (labels.put(label, v.toString()) != null)
+                    throw new IllegalArgumentException("label twice, " + where);
                 i = j + 1;
                 if (i < line.length() && line.charAt(i) == ',') i++;
-                else if (i >= line.length() || line.charAt(i) != '}') throw new IllegalArgumentException("expected ',' or '}', " + where);
+                else if (i >= line.length() || line.charAt(i) != '}')
+                    throw new IllegalArgumentException("expected ',' or '}', " + where);
             }
         }
-        if (i >= line.length() || line.charAt(i) != ' ') throw new IllegalArgumentException("no space before the value, " + where);
+        if (i >= line.length() || line.charAt(i) != ' ')
+            throw new IllegalArgumentException("no space before the value, " + where);
         String[] rest = line.substring(i + 1).split(" ");
-        if (rest.length < 1 || rest.length > 2) throw new IllegalArgumentException("expected a value and perhaps a timestamp, " + where);
+        if (rest.length < 1 || rest.length > 2)
+            throw new IllegalArgumentException("expected a value and perhaps a timestamp, " + where);
         double value = number(rest[0], where);
         if (rest.length == 2) {
             try {
@@ -172,7 +186,8 @@ final class PrometheusParser {
             case "-Inf" -> Double.NEGATIVE_INFINITY;
             case "NaN" -> Double.NaN;
             default -> {
-                if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?")) throw new IllegalArgumentException("bad number '" + s + "', " + where);
+                if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?"))
+                    throw new IllegalArgumentException("bad number '" + s + "', " + where);
                 yield Double.parseDouble(s);
             }
         };
@@ -214,16 +229,21 @@ final class PrometheusParser {
         }
         for (var e : buckets.entrySet()) {
             TreeMap<Double, Double> b = e.getValue();
-            if (b.lastKey() != Double.POSITIVE_INFINITY) throw new IllegalArgumentException(f.name() + e.getKey() + ": no +Inf bucket");
+            if (b.lastKey() != Double.POSITIVE_INFINITY)
+                throw new IllegalArgumentException(f.name() + e.getKey() + ": no +Inf bucket");
             double previous = 0;
             for (double v : b.values()) {
-                if (v < previous) throw new IllegalArgumentException(f.name() + e.getKey() + ": buckets not cumulative " + b);
+                if (v < previous)
+                    throw new IllegalArgumentException(f.name() + e.getKey() + ": buckets not cumulative " + b);
                 previous = v;
             }
             Double count = counts.get(e.getKey());
-            if (count == null || count != previous) throw new IllegalArgumentException(f.name() + e.getKey() + ": _count " + count + " != +Inf bucket " + previous);
+            if (count == null || count != previous)
+                throw new IllegalArgumentException(
+                        f.name() + e.getKey() + ": _count " + count + " != +Inf bucket " + previous);
             if (!sums.contains(e.getKey())) throw new IllegalArgumentException(f.name() + e.getKey() + ": no _sum");
         }
-        if (buckets.size() != counts.size()) throw new IllegalArgumentException(f.name() + ": a _count without buckets");
+        if (buckets.size() != counts.size())
+            throw new IllegalArgumentException(f.name() + ": a _count without buckets");
     }
 }

@@ -41,10 +41,15 @@ class FrameDecoderFuzzTest {
         int[] cutFractions = new int[data.consumeInt(0, MAX_CUTS)];
         for (int i = 0; i < cutFractions.length; i++) cutFractions[i] = data.consumeInt(0, 1 << 16);
         byte[] stream = data.consumeRemainingAsBytes();
-        int[] cuts = Arrays.stream(cutFractions).map(f -> (int) ((long) f * stream.length >> 16)).sorted().toArray();
+        int[] cuts = Arrays.stream(cutFractions)
+                .map(f -> (int) ((long) f * stream.length >> 16))
+                .sorted()
+                .toArray();
 
         Outcome whole = read(stream, new int[0], inflate);
-        assertThat(read(stream, cuts, inflate)).as("the stream cut at %s", Arrays.toString(cuts)).isEqualTo(whole);
+        assertThat(read(stream, cuts, inflate))
+                .as("the stream cut at %s", Arrays.toString(cuts))
+                .isEqualTo(whole);
     }
 
     /**
@@ -79,7 +84,8 @@ class FrameDecoderFuzzTest {
         byte[] input = stream.clone(); // the decoder unmasks in place
         List<String> events = new ArrayList<>();
         FrameDecoder decoder = new FrameDecoder(MAX_FRAME, MAX_MESSAGE, true, inflate);
-        try (MessageAssembler assembler = new MessageAssembler(MAX_MESSAGE, inflate, false, new CheckedMessages(events))) {
+        try (MessageAssembler assembler =
+                new MessageAssembler(MAX_MESSAGE, inflate, false, new CheckedMessages(events))) {
             CheckedFrames frames = new CheckedFrames(assembler);
             int from = 0;
             int[] ends = Arrays.copyOf(cuts, cuts.length + 1);
@@ -88,16 +94,22 @@ class FrameDecoderFuzzTest {
                 try {
                     decoder.decode(input, from, end - from, frames);
                 } catch (WebSocketException e) {
-                    assertThat(e.closeCode()).as("close code for \"%s\"", e.getMessage()).isIn(
-                            CloseCode.PROTOCOL_ERROR, CloseCode.INVALID_PAYLOAD, CloseCode.MESSAGE_TOO_BIG);
+                    assertThat(e.closeCode())
+                            .as("close code for \"%s\"", e.getMessage())
+                            .isIn(CloseCode.PROTOCOL_ERROR, CloseCode.INVALID_PAYLOAD, CloseCode.MESSAGE_TOO_BIG);
                     assertThat(CloseCode.isValidOnWire(e.closeCode())).isTrue();
-                    assertThatThrownBy(() -> decoder.decode(new byte[1], 0, 1, frames)).as("a spent decoder").isSameAs(e);
+                    assertThatThrownBy(() -> decoder.decode(new byte[1], 0, 1, frames))
+                            .as("a spent decoder")
+                            .isSameAs(e);
                     return new Outcome(events, e.closeCode());
                 }
                 assertThat(frames.payloadBytes).as("payload handed out").isLessThanOrEqualTo(end);
                 from = end;
             }
-            if (decoder.atFrameBoundary()) assertThat(frames.open).as("a frame left open at a frame boundary").isFalse();
+            if (decoder.atFrameBoundary())
+                assertThat(frames.open)
+                        .as("a frame left open at a frame boundary")
+                        .isFalse();
             return new Outcome(events, 0);
         }
     }
@@ -126,7 +138,8 @@ class FrameDecoderFuzzTest {
         @Override
         public void payload(byte[] array, int offset, int length) throws WebSocketException {
             assertThat(open).as("payload outside a frame").isTrue();
-            assertThat(length).as("payload slice").isPositive().isLessThanOrEqualTo((int) Math.min(Integer.MAX_VALUE, frameLeft));
+            assertThat(length).as("payload slice").isPositive().isLessThanOrEqualTo((int)
+                    Math.min(Integer.MAX_VALUE, frameLeft));
             frameLeft -= length;
             payloadBytes += length;
             next.payload(array, offset, length);
@@ -134,7 +147,9 @@ class FrameDecoderFuzzTest {
 
         @Override
         public void frameEnd() throws WebSocketException {
-            assertThat(open && frameLeft == 0).as("frame ended with %d bytes missing", frameLeft).isTrue();
+            assertThat(open && frameLeft == 0)
+                    .as("frame ended with %d bytes missing", frameLeft)
+                    .isTrue();
             open = false;
             next.frameEnd();
         }
@@ -168,7 +183,9 @@ class FrameDecoderFuzzTest {
 
         @Override
         public void onClose(int code, String reason) {
-            assertThat(code == CloseCode.NO_STATUS || CloseCode.isValidOnWire(code)).as("close code %d", code).isTrue();
+            assertThat(code == CloseCode.NO_STATUS || CloseCode.isValidOnWire(code))
+                    .as("close code %d", code)
+                    .isTrue();
             events.add("close " + code + " " + reason);
         }
     }

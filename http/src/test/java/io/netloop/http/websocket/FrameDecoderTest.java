@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +17,11 @@ class FrameDecoderTest {
     record Got(int opcode, boolean fin, boolean compressed, byte[] payload) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Got g && g.opcode == opcode && g.fin == fin && g.compressed == compressed && Arrays.equals(g.payload, payload);
+            return o instanceof Got g
+                    && g.opcode == opcode
+                    && g.fin == fin
+                    && g.compressed == compressed
+                    && Arrays.equals(g.payload, payload);
         }
 
         @Override
@@ -28,7 +31,8 @@ class FrameDecoderTest {
 
         @Override
         public String toString() {
-            return "Got[" + opcode + (fin ? " fin" : "") + (compressed ? " rsv1" : "") + ", " + payload.length + " bytes]";
+            return "Got[" + opcode + (fin ? " fin" : "") + (compressed ? " rsv1" : "") + ", " + payload.length
+                    + " bytes]";
         }
     }
 
@@ -98,7 +102,9 @@ class FrameDecoderTest {
         FrameEncoder.maskedFrame(b, Opcode.TEXT, false, false, p, 0, p.length, 0x0BADF00D);
         FrameEncoder.maskedFrame(b, Opcode.CONTINUATION, true, false, new byte[70000], 0, 70000, 7);
         assertThat(decodeWhole(server(), b.readAll()))
-                .containsExactly(new Got(Opcode.TEXT, false, false, p), new Got(Opcode.CONTINUATION, true, false, new byte[70000]));
+                .containsExactly(
+                        new Got(Opcode.TEXT, false, false, p),
+                        new Got(Opcode.CONTINUATION, true, false, new byte[70000]));
     }
 
     @Test
@@ -170,7 +176,13 @@ class FrameDecoderTest {
         List<Got> expected = new ArrayList<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // Small frames of every header shape: 7-bit, 16-bit and (one) 64-bit length, data and control.
-        int[][] shapes = {{Opcode.TEXT, 0, 0}, {Opcode.PING, 1, 3}, {Opcode.CONTINUATION, 1, 130}, {Opcode.BINARY, 1, 65536}, {Opcode.PONG, 1, 0}};
+        int[][] shapes = {
+            {Opcode.TEXT, 0, 0},
+            {Opcode.PING, 1, 3},
+            {Opcode.CONTINUATION, 1, 130},
+            {Opcode.BINARY, 1, 65536},
+            {Opcode.PONG, 1, 0}
+        };
         for (int[] s : shapes) {
             byte[] p = new byte[s[2]];
             r.nextBytes(p);
@@ -215,22 +227,40 @@ class FrameDecoderTest {
 
     @Test
     void refusesWhatRfc6455Forbids() {
-        assertThat(refusal(server(), WsClient.frame(Opcode.TEXT, true, false, new byte[3], false, 0))).as("unmasked").isEqualTo(1002);
-        assertThat(refusal(new FrameDecoder(1000, 1000, false, false), masked(Opcode.TEXT, true, 3))).as("masked from a server").isEqualTo(1002);
+        assertThat(refusal(server(), WsClient.frame(Opcode.TEXT, true, false, new byte[3], false, 0)))
+                .as("unmasked")
+                .isEqualTo(1002);
+        assertThat(refusal(new FrameDecoder(1000, 1000, false, false), masked(Opcode.TEXT, true, 3)))
+                .as("masked from a server")
+                .isEqualTo(1002);
         assertThat(refusal(server(), masked(3, true, 1))).as("reserved opcode").isEqualTo(1002);
-        assertThat(refusal(server(), masked(15, true, 1))).as("reserved control opcode").isEqualTo(1002);
-        assertThat(refusal(server(), WsClient.frame(Opcode.TEXT, true, true, new byte[1], 1))).as("RSV1 without extension").isEqualTo(1002);
+        assertThat(refusal(server(), masked(15, true, 1)))
+                .as("reserved control opcode")
+                .isEqualTo(1002);
+        assertThat(refusal(server(), WsClient.frame(Opcode.TEXT, true, true, new byte[1], 1)))
+                .as("RSV1 without extension")
+                .isEqualTo(1002);
         byte[] rsv2 = masked(Opcode.TEXT, true, 1);
         rsv2[0] |= 0x20;
         assertThat(refusal(server(), rsv2)).as("RSV2").isEqualTo(1002);
         byte[] rsv3 = masked(Opcode.TEXT, true, 1);
         rsv3[0] |= 0x10;
         assertThat(refusal(server(), rsv3)).as("RSV3").isEqualTo(1002);
-        assertThat(refusal(server(), masked(Opcode.PING, true, 126))).as("long ping").isEqualTo(1002);
-        assertThat(refusal(server(), masked(Opcode.CLOSE, false, 2))).as("fragmented close").isEqualTo(1002);
-        assertThat(refusal(server(), masked(Opcode.CONTINUATION, true, 1))).as("lone continuation").isEqualTo(1002);
-        assertThat(refusal(server(), masked(Opcode.BINARY, false, 1), masked(Opcode.TEXT, true, 1))).as("data inside a message").isEqualTo(1002);
-        assertThat(refusal(server(), masked(Opcode.TEXT, true, 1), masked(Opcode.CONTINUATION, true, 1))).as("continuation after fin").isEqualTo(1002);
+        assertThat(refusal(server(), masked(Opcode.PING, true, 126)))
+                .as("long ping")
+                .isEqualTo(1002);
+        assertThat(refusal(server(), masked(Opcode.CLOSE, false, 2)))
+                .as("fragmented close")
+                .isEqualTo(1002);
+        assertThat(refusal(server(), masked(Opcode.CONTINUATION, true, 1)))
+                .as("lone continuation")
+                .isEqualTo(1002);
+        assertThat(refusal(server(), masked(Opcode.BINARY, false, 1), masked(Opcode.TEXT, true, 1)))
+                .as("data inside a message")
+                .isEqualTo(1002);
+        assertThat(refusal(server(), masked(Opcode.TEXT, true, 1), masked(Opcode.CONTINUATION, true, 1)))
+                .as("continuation after fin")
+                .isEqualTo(1002);
     }
 
     @Test
@@ -238,8 +268,12 @@ class FrameDecoderTest {
         FrameDecoder d = new FrameDecoder(1000, 1000, true, true);
         assertThat(decodeWhole(d, WsClient.frame(Opcode.TEXT, false, true, new byte[2], 9)))
                 .containsExactly(new Got(Opcode.TEXT, false, true, new byte[2]));
-        assertThat(refusal(d, WsClient.frame(Opcode.CONTINUATION, true, true, new byte[2], 9))).isEqualTo(1002);
-        assertThat(refusal(new FrameDecoder(1000, 1000, true, true), WsClient.frame(Opcode.PING, true, true, new byte[2], 9))).isEqualTo(1002);
+        assertThat(refusal(d, WsClient.frame(Opcode.CONTINUATION, true, true, new byte[2], 9)))
+                .isEqualTo(1002);
+        assertThat(refusal(
+                        new FrameDecoder(1000, 1000, true, true),
+                        WsClient.frame(Opcode.PING, true, true, new byte[2], 9)))
+                .isEqualTo(1002);
     }
 
     @Test
@@ -256,9 +290,13 @@ class FrameDecoderTest {
     @Test
     void refusesTooBigFramesAndMessagesOnTheirHeaders() {
         FrameDecoder small = new FrameDecoder(200, 300, true, false);
-        byte[] header = Arrays.copyOf(masked(Opcode.BINARY, true, 201), 8); // the header alone: refused before the payload
+        byte[] header =
+                Arrays.copyOf(masked(Opcode.BINARY, true, 201), 8); // the header alone: refused before the payload
         assertThat(refusal(small, header)).isEqualTo(1009);
-        assertThat(refusal(new FrameDecoder(200, 300, true, false), masked(Opcode.BINARY, false, 200), Arrays.copyOf(masked(Opcode.CONTINUATION, true, 101), 8)))
+        assertThat(refusal(
+                        new FrameDecoder(200, 300, true, false),
+                        masked(Opcode.BINARY, false, 200),
+                        Arrays.copyOf(masked(Opcode.CONTINUATION, true, 101), 8)))
                 .isEqualTo(1009);
         byte[] huge = {(byte) 0x82, (byte) 0xFF, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4}; // 4 GiB
         assertThat(refusal(server(), huge)).isEqualTo(1009);

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
-
 import java.io.IOException;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,8 @@ class HandshakeTest {
         server.get("/rooms/{room}", WebSocketRoute.of(new WebSocketHandler() {
             @Override
             public void onOpen(WebSocket ws) {
-                ws.sendText(ws.path() + " " + ws.param("room") + " " + ws.query("nick") + " " + ws.requestHeaders().get("X-Test"));
+                ws.sendText(ws.path() + " " + ws.param("room") + " " + ws.query("nick") + " "
+                        + ws.requestHeaders().get("X-Test"));
             }
         }));
         server.start();
@@ -48,10 +47,13 @@ class HandshakeTest {
     }
 
     private static String request(String path, String... fields) {
-        return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n" + String.join("\r\n", fields) + "\r\n\r\n";
+        return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n" + String.join("\r\n", fields)
+                + "\r\n\r\n";
     }
 
-    private static final String[] GOOD = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY};
+    private static final String[] GOOD = {
+        "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY
+    };
 
     @Test
     void theRfcExampleKeyGetsTheRfcExampleAnswer() throws IOException {
@@ -66,8 +68,14 @@ class HandshakeTest {
 
     @Test
     void tokensAreReadCaseInsensitivelyInLists() throws IOException {
-        assertThat(answer(request("/ws", "Upgrade: WebSocket", "Connection: keep-alive, upgrade", "Sec-WebSocket-Version: 13",
-                "Sec-WebSocket-Key: " + KEY)).status()).isEqualTo(101);
+        assertThat(answer(request(
+                                "/ws",
+                                "Upgrade: WebSocket",
+                                "Connection: keep-alive, upgrade",
+                                "Sec-WebSocket-Version: 13",
+                                "Sec-WebSocket-Key: " + KEY))
+                        .status())
+                .isEqualTo(101);
     }
 
     @Test
@@ -82,23 +90,48 @@ class HandshakeTest {
 
     @Test
     void keyThatIsNotSixteenBytesIs400() throws IOException {
-        assertThat(answer(request("/ws", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
-                "Sec-WebSocket-Key: c2hvcnQ=")).status()).isEqualTo(400);
-        assertThat(answer(request("/ws", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
-                "Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: " + KEY)).status()).as("two keys").isEqualTo(400);
+        assertThat(answer(request(
+                                "/ws",
+                                "Upgrade: websocket",
+                                "Connection: Upgrade",
+                                "Sec-WebSocket-Version: 13",
+                                "Sec-WebSocket-Key: c2hvcnQ="))
+                        .status())
+                .isEqualTo(400);
+        assertThat(answer(request(
+                                "/ws",
+                                "Upgrade: websocket",
+                                "Connection: Upgrade",
+                                "Sec-WebSocket-Version: 13",
+                                "Sec-WebSocket-Key: " + KEY,
+                                "Sec-WebSocket-Key: " + KEY))
+                        .status())
+                .as("two keys")
+                .isEqualTo(400);
     }
 
     @Test
     void wrongVersionIs426NamingTheVersionSpoken() throws IOException {
-        WsClient.Head h = answer(request("/ws", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 8", "Sec-WebSocket-Key: " + KEY));
+        WsClient.Head h = answer(request(
+                "/ws",
+                "Upgrade: websocket",
+                "Connection: Upgrade",
+                "Sec-WebSocket-Version: 8",
+                "Sec-WebSocket-Key: " + KEY));
         assertThat(h.status()).isEqualTo(426);
         assertThat(h.field("Sec-WebSocket-Version")).isEqualTo("13");
     }
 
     @Test
     void missingUpgradeOrConnectionIs400() throws IOException {
-        assertThat(answer(request("/ws", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY)).status()).isEqualTo(400);
-        assertThat(answer(request("/ws", "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY)).status()).isEqualTo(400);
+        assertThat(answer(request(
+                                "/ws", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY))
+                        .status())
+                .isEqualTo(400);
+        assertThat(answer(request(
+                                "/ws", "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: " + KEY))
+                        .status())
+                .isEqualTo(400);
         assertThat(answer(request("/ws")).status()).as("a plain GET").isEqualTo(400);
     }
 
@@ -107,26 +140,38 @@ class HandshakeTest {
         WsClient.Head post = answer(request("/ws", GOOD).replaceFirst("GET", "POST"));
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.field("Allow")).contains("GET");
-        assertThat(answer(request("/ws", GOOD).replaceFirst("GET", "HEAD")).status()).isEqualTo(400);
+        assertThat(answer(request("/ws", GOOD).replaceFirst("GET", "HEAD")).status())
+                .isEqualTo(400);
     }
 
     @Test
     void http10Is400() throws IOException {
-        assertThat(answer(request("/ws", GOOD).replace("HTTP/1.1", "HTTP/1.0")).status()).isEqualTo(400);
+        assertThat(answer(request("/ws", GOOD).replace("HTTP/1.1", "HTTP/1.0")).status())
+                .isEqualTo(400);
     }
 
     @Test
     void anotherSitesOriginIs403() throws IOException {
-        assertThat(answer(request("/ws", with(GOOD, "Origin: https://evil.example"))).status()).isEqualTo(403);
+        assertThat(answer(request("/ws", with(GOOD, "Origin: https://evil.example")))
+                        .status())
+                .isEqualTo(403);
         assertThat(answer(request("/ws", with(GOOD, "Origin: null"))).status()).isEqualTo(403);
-        assertThat(answer(request("/partner", with(GOOD, "Origin: https://other.example"))).status()).isEqualTo(403);
+        assertThat(answer(request("/partner", with(GOOD, "Origin: https://other.example")))
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void sameOriginListedOriginsAndNoOriginAreAllowed() throws IOException {
-        assertThat(answer(request("/ws", with(GOOD, "Origin: http://127.0.0.1:" + server.port()))).status()).isEqualTo(101);
-        assertThat(answer(request("/partner", with(GOOD, "Origin: https://PARTNER.example"))).status()).isEqualTo(101);
-        assertThat(answer(request("/anyone", with(GOOD, "Origin: https://whoever.example"))).status()).isEqualTo(101);
+        assertThat(answer(request("/ws", with(GOOD, "Origin: http://127.0.0.1:" + server.port())))
+                        .status())
+                .isEqualTo(101);
+        assertThat(answer(request("/partner", with(GOOD, "Origin: https://PARTNER.example")))
+                        .status())
+                .isEqualTo(101);
+        assertThat(answer(request("/anyone", with(GOOD, "Origin: https://whoever.example")))
+                        .status())
+                .isEqualTo(101);
         assertThat(answer(request("/ws", GOOD)).status()).isEqualTo(101);
     }
 

@@ -1,15 +1,13 @@
 package io.netloop.http.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.netloop.testing.AllTransports;
 
 import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
+import io.netloop.testing.AllTransports;
 import io.netloop.testing.LeakCheck;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The same conversation on every I/O model: level- and edge-triggered epoll, and NIO. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
@@ -14,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,8 +63,11 @@ class JdkClientTest {
         }
     }
 
-    private static java.net.http.WebSocket connect(HttpClient http, HttpServer server, String path, Listener l) throws Exception {
-        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), l).get(10, TimeUnit.SECONDS);
+    private static java.net.http.WebSocket connect(HttpClient http, HttpServer server, String path, Listener l)
+            throws Exception {
+        return http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + path), l)
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test

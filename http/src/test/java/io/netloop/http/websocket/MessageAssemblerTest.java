@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.Deflater;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,9 +70,16 @@ class MessageAssemblerTest {
 
     @Test
     void fragmentsJoinAndControlFramesPassBetweenThem() {
-        assertThat(feed(1000, false, f(Opcode.BINARY, false, new byte[10]), f(Opcode.PING, true, utf8("p")),
-                f(Opcode.CONTINUATION, false, new byte[0]), f(Opcode.PONG, true, new byte[3]), f(Opcode.CONTINUATION, true, new byte[5]),
-                f(Opcode.TEXT, true, utf8("next")))).isZero();
+        assertThat(feed(
+                        1000,
+                        false,
+                        f(Opcode.BINARY, false, new byte[10]),
+                        f(Opcode.PING, true, utf8("p")),
+                        f(Opcode.CONTINUATION, false, new byte[0]),
+                        f(Opcode.PONG, true, new byte[3]),
+                        f(Opcode.CONTINUATION, true, new byte[5]),
+                        f(Opcode.TEXT, true, utf8("next"))))
+                .isZero();
         assertThat(events).containsExactly("ping:p", "pong:3", "binary:15", "text:next");
     }
 
@@ -90,27 +96,44 @@ class MessageAssemblerTest {
 
     @Test
     void invalidUtf8IsRefusedAtTheFragmentThatHoldsIt() {
-        assertThat(feed(1000, false, f(Opcode.TEXT, false, utf8("ok")), f(Opcode.CONTINUATION, false, new byte[] {(byte) 0xF5}))).isEqualTo(1007);
+        assertThat(feed(1000, false, f(Opcode.TEXT, false, utf8("ok")), f(Opcode.CONTINUATION, false, new byte[] {
+                    (byte) 0xF5
+                })))
+                .isEqualTo(1007);
         assertThat(events).isEmpty();
     }
 
     @Test
     void binaryIsNotCheckedAsText() {
-        assertThat(feed(1000, false, f(Opcode.BINARY, true, new byte[] {(byte) 0xFF, (byte) 0xC0}))).isZero();
+        assertThat(feed(1000, false, f(Opcode.BINARY, true, new byte[] {(byte) 0xFF, (byte) 0xC0})))
+                .isZero();
     }
 
     @Test
     void closeFramesAreReadAndChecked() {
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, 'o', 'k'}))).isZero();
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x0F, (byte) 0x9F}))).isZero(); // 3999
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x13, (byte) 0x87}))).isZero(); // 4999
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, 'o', 'k'})))
+                .isZero();
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x0F, (byte) 0x9F})))
+                .isZero(); // 3999
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x13, (byte) 0x87})))
+                .isZero(); // 4999
         assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[0]))).isZero();
         assertThat(events).containsExactly("close:1000:ok", "close:3999:", "close:4999:", "close:1005:");
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xED}))).as("1005 on the wire").isEqualTo(1002);
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xF7}))).as("1015").isEqualTo(1002);
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x13, (byte) 0x88}))).as("5000").isEqualTo(1002);
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03}))).as("one byte").isEqualTo(1002);
-        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF}))).as("reason not UTF-8").isEqualTo(1007);
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xED})))
+                .as("1005 on the wire")
+                .isEqualTo(1002);
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xF7})))
+                .as("1015")
+                .isEqualTo(1002);
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x13, (byte) 0x88})))
+                .as("5000")
+                .isEqualTo(1002);
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03})))
+                .as("one byte")
+                .isEqualTo(1002);
+        assertThat(feed(100, false, f(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF})))
+                .as("reason not UTF-8")
+                .isEqualTo(1007);
     }
 
     /** Compresses as RFC 7692 §7.2.1 says a sender does: raw deflate, sync flush, tail removed. */
@@ -141,9 +164,16 @@ class MessageAssemblerTest {
         byte[] second = compress(d, utf8(line.repeat(3))); // refers back into the first message's window
         byte[] empty = compress(d, new byte[0]);
         assertThat(second.length).isLessThan(first.length);
-        assertThat(feed(10_000, true, compressed(Opcode.TEXT, true, first), f(Opcode.TEXT, true, utf8("plain")),
-                compressed(Opcode.TEXT, true, second), compressed(Opcode.BINARY, true, empty))).isZero();
-        assertThat(events).containsExactly("text:" + line.repeat(3), "text:plain", "text:" + line.repeat(3), "binary:0");
+        assertThat(feed(
+                        10_000,
+                        true,
+                        compressed(Opcode.TEXT, true, first),
+                        f(Opcode.TEXT, true, utf8("plain")),
+                        compressed(Opcode.TEXT, true, second),
+                        compressed(Opcode.BINARY, true, empty)))
+                .isZero();
+        assertThat(events)
+                .containsExactly("text:" + line.repeat(3), "text:plain", "text:" + line.repeat(3), "binary:0");
     }
 
     @Test
@@ -152,9 +182,13 @@ class MessageAssemblerTest {
         toClose.add(d::end);
         byte[] c = compress(d, utf8("fragmented and compressed ".repeat(20)));
         int half = c.length / 2;
-        assertThat(feed(10_000, true, compressed(Opcode.TEXT, false, java.util.Arrays.copyOf(c, half)),
-                f(Opcode.PING, true, new byte[0]),
-                f(Opcode.CONTINUATION, true, java.util.Arrays.copyOfRange(c, half, c.length)))).isZero();
+        assertThat(feed(
+                        10_000,
+                        true,
+                        compressed(Opcode.TEXT, false, java.util.Arrays.copyOf(c, half)),
+                        f(Opcode.PING, true, new byte[0]),
+                        f(Opcode.CONTINUATION, true, java.util.Arrays.copyOfRange(c, half, c.length))))
+                .isZero();
         assertThat(events).containsExactly("ping:", "text:" + "fragmented and compressed ".repeat(20));
     }
 
@@ -172,19 +206,23 @@ class MessageAssemblerTest {
     void exactlyTheLimitInflatedIsAccepted() {
         Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         toClose.add(d::end);
-        assertThat(feed(100_000, true, compressed(Opcode.BINARY, true, compress(d, new byte[100_000])))).isZero();
+        assertThat(feed(100_000, true, compressed(Opcode.BINARY, true, compress(d, new byte[100_000]))))
+                .isZero();
         assertThat(events).containsExactly("binary:100000");
     }
 
     @Test
     void garbageThatDoesNotInflateFails1007() {
-        assertThat(feed(1000, true, compressed(Opcode.BINARY, true, new byte[] {(byte) 0xFF, (byte) 0xFF, 0x12, 0x34}))).isEqualTo(1007);
+        assertThat(feed(1000, true, compressed(Opcode.BINARY, true, new byte[] {(byte) 0xFF, (byte) 0xFF, 0x12, 0x34})))
+                .isEqualTo(1007);
     }
 
     @Test
     void compressedTextIsCheckedAsUtf8AfterInflating() {
         Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         toClose.add(d::end);
-        assertThat(feed(1000, true, compressed(Opcode.TEXT, true, compress(d, new byte[] {'a', (byte) 0xC0, (byte) 0x80})))).isEqualTo(1007);
+        assertThat(feed(1000, true, compressed(Opcode.TEXT, true, compress(d, new byte[] {'a', (byte) 0xC0, (byte) 0x80
+                }))))
+                .isEqualTo(1007);
     }
 }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.http.HttpServer;
 import io.netloop.testing.LeakCheck;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +53,8 @@ class PermessageDeflateTest {
 
     @Test
     void compressedMessagesTravelBothWaysWithContextTakeover() throws Exception {
-        try (WsClient c = WsClient.open(server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")) {
+        try (WsClient c = WsClient.open(
+                server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")) {
             assertThat(c.handshake.field("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate");
             String line = "a chat line that repeats, as chat lines do; ";
             int lastSize = Integer.MAX_VALUE;
@@ -78,9 +77,13 @@ class PermessageDeflateTest {
 
     @Test
     void serverNoContextTakeoverIsHonoured() throws Exception {
-        try (WsClient c = WsClient.open(server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover")) {
-            assertThat(c.handshake.field("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate; server_no_context_takeover");
-            byte[] text = "no context taken over from one message to the next ".repeat(4).getBytes(StandardCharsets.UTF_8);
+        try (WsClient c = WsClient.open(
+                server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover")) {
+            assertThat(c.handshake.field("Sec-WebSocket-Extensions"))
+                    .isEqualTo("permessage-deflate; server_no_context_takeover");
+            byte[] text = "no context taken over from one message to the next "
+                    .repeat(4)
+                    .getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < 2; i++) {
                 c.send(WsClient.frame(Opcode.BINARY, true, false, text, 1));
                 WsClient.Frame f = c.readFrame();
@@ -93,7 +96,8 @@ class PermessageDeflateTest {
 
     @Test
     void aSmallerServerWindowIsDeclinedButTheSocketOpens() throws Exception {
-        try (WsClient c = WsClient.open(server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=9")) {
+        try (WsClient c = WsClient.open(
+                server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=9")) {
             assertThat(c.handshake.field("Sec-WebSocket-Extensions")).isNull();
             c.sendText("x".repeat(100));
             assertThat(c.readFrame().rsv1()).isFalse();
@@ -125,9 +129,19 @@ class PermessageDeflateTest {
     @Test
     void anErrorInTheSameReadAsTheEndOfInputLeavesTheRestUndecoded() throws Exception {
         try (WsClient c = WsClient.open(server.port(), "/echo", "Sec-WebSocket-Extensions: permessage-deflate")) {
-            byte[] good = WsClient.frame(Opcode.TEXT, true, true, MessageAssemblerTest.compress(deflater, "first".getBytes(StandardCharsets.UTF_8)), 1);
+            byte[] good = WsClient.frame(
+                    Opcode.TEXT,
+                    true,
+                    true,
+                    MessageAssemblerTest.compress(deflater, "first".getBytes(StandardCharsets.UTF_8)),
+                    1);
             byte[] bad = WsClient.frame(3, true, false, new byte[1], 2);
-            byte[] after = WsClient.frame(Opcode.TEXT, true, true, MessageAssemblerTest.compress(deflater, "after".getBytes(StandardCharsets.UTF_8)), 3);
+            byte[] after = WsClient.frame(
+                    Opcode.TEXT,
+                    true,
+                    true,
+                    MessageAssemblerTest.compress(deflater, "after".getBytes(StandardCharsets.UTF_8)),
+                    3);
             c.send(concat(concat(good, bad), after));
             c.shutdownOutput(); // likely read together with the frames: the connection closes under the decoder
             WsClient.Frame f = c.readFrame();

@@ -6,14 +6,12 @@ import io.netloop.core.loop.IoMode;
 import io.netloop.http.HttpServer;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,7 +203,11 @@ class WebSocketServerTest {
 
     @Test
     void unmaskedClientFrameFails1002() throws Exception {
-        expectFailure("/echo", echo, 1002, WsClient.frame(Opcode.TEXT, true, false, "plain".getBytes(StandardCharsets.UTF_8), false, 0));
+        expectFailure(
+                "/echo",
+                echo,
+                1002,
+                WsClient.frame(Opcode.TEXT, true, false, "plain".getBytes(StandardCharsets.UTF_8), false, 0));
     }
 
     @ParameterizedTest
@@ -216,7 +218,8 @@ class WebSocketServerTest {
 
     @Test
     void reservedBitWithoutAnExtensionFails1002() throws Exception {
-        expectFailure("/echo", echo, 1002, WsClient.frame(Opcode.TEXT, true, true, "x".getBytes(StandardCharsets.UTF_8), 5));
+        expectFailure(
+                "/echo", echo, 1002, WsClient.frame(Opcode.TEXT, true, true, "x".getBytes(StandardCharsets.UTF_8), 5));
     }
 
     @Test
@@ -236,7 +239,12 @@ class WebSocketServerTest {
 
     @Test
     void newDataFrameInsideAFragmentedMessageFails1002() throws Exception {
-        expectFailure("/echo", echo, 1002, masked(Opcode.TEXT, false, new byte[] {'a'}), masked(Opcode.TEXT, true, new byte[] {'b'}));
+        expectFailure(
+                "/echo",
+                echo,
+                1002,
+                masked(Opcode.TEXT, false, new byte[] {'a'}),
+                masked(Opcode.TEXT, true, new byte[] {'b'}));
     }
 
     @ParameterizedTest
@@ -252,7 +260,8 @@ class WebSocketServerTest {
 
     @Test
     void closeReasonThatIsNotUtf8Fails1007() throws Exception {
-        expectFailure("/echo", echo, 1007, masked(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3, 0x28}));
+        expectFailure(
+                "/echo", echo, 1007, masked(Opcode.CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3, 0x28}));
     }
 
     @Test
@@ -262,7 +271,10 @@ class WebSocketServerTest {
 
     @Test
     void invalidUtf8InALaterFragmentFails1007BeforeTheMessageEnds() throws Exception {
-        expectFailure("/echo", echo, 1007,
+        expectFailure(
+                "/echo",
+                echo,
+                1007,
                 masked(Opcode.TEXT, false, "fine so far ".getBytes(StandardCharsets.UTF_8)),
                 masked(Opcode.CONTINUATION, false, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})); // a surrogate
     }
@@ -279,8 +291,12 @@ class WebSocketServerTest {
 
     @Test
     void messageOverTheMessageLimitFails1009() throws Exception {
-        expectFailure("/limited", limited, 1009,
-                masked(Opcode.BINARY, false, new byte[600]), masked(Opcode.CONTINUATION, true, new byte[401]));
+        expectFailure(
+                "/limited",
+                limited,
+                1009,
+                masked(Opcode.BINARY, false, new byte[600]),
+                masked(Opcode.CONTINUATION, true, new byte[401]));
     }
 
     @Test
@@ -312,7 +328,9 @@ class WebSocketServerTest {
     void pingsFromTheServerKeepAnIdleConnectionAndEndAnUnresponsiveOne() throws Exception {
         Recorder r = new Recorder(true);
         HttpServer s = HttpServer.builder().port(0).build();
-        s.get("/ws", WebSocketRoute.of(r).pingInterval(Duration.ofSeconds(1))); // long enough for a loaded machine to answer
+        s.get(
+                "/ws",
+                WebSocketRoute.of(r).pingInterval(Duration.ofSeconds(1))); // long enough for a loaded machine to answer
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             WsClient.Frame ping = c.readFrame(); // after a second of silence
@@ -333,27 +351,31 @@ class WebSocketServerTest {
         AtomicInteger writable = new AtomicInteger();
         byte[] chunk = new byte[64 * 1024];
         HttpServer s = HttpServer.builder().port(0).build();
-        s.get("/flood", WebSocketRoute.of(new WebSocketHandler() {
-            @Override
-            public void onText(WebSocket ws, String text) {
-                int n = 0;
-                while (ws.sendBinary(chunk)) n++;
-                sentBeforeFull.set(n + 1);
-                assertThat(ws.queuedOutputBytes()).isGreaterThanOrEqualTo(chunk.length);
-            }
+        s.get(
+                "/flood",
+                WebSocketRoute.of(new WebSocketHandler() {
+                            @Override
+                            public void onText(WebSocket ws, String text) {
+                                int n = 0;
+                                while (ws.sendBinary(chunk)) n++;
+                                sentBeforeFull.set(n + 1);
+                                assertThat(ws.queuedOutputBytes()).isGreaterThanOrEqualTo(chunk.length);
+                            }
 
-            @Override
-            public void onWritable(WebSocket ws) {
-                writable.incrementAndGet();
-                ws.sendText("drained");
-            }
-        }).permessageDeflate(false));
+                            @Override
+                            public void onWritable(WebSocket ws) {
+                                writable.incrementAndGet();
+                                ws.sendText("drained");
+                            }
+                        })
+                        .permessageDeflate(false));
         s.start();
         try (WsClient c = WsClient.open(s.port(), "/flood")) {
             c.sendText("go");
             Clients.await(Duration.ofSeconds(10), "the flood to fill the output", () -> sentBeforeFull.get() > 0);
             // The output held back at most about the high-water mark (1 MiB) plus the kernel's buffers.
-            for (int i = 0; i < sentBeforeFull.get(); i++) assertThat(c.readFrame().payload()).hasSize(chunk.length);
+            for (int i = 0; i < sentBeforeFull.get(); i++)
+                assertThat(c.readFrame().payload()).hasSize(chunk.length);
             assertThat(c.readFrame().text()).isEqualTo("drained");
             assertThat(writable.get()).isEqualTo(1);
         } finally {
@@ -457,7 +479,8 @@ class WebSocketServerTest {
         try (WsClient c = WsClient.open(s.port(), "/ws")) {
             WebSocket ws = opened.get(10, TimeUnit.SECONDS);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ws.sendText("wrong thread"))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("loop.execute");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("loop.execute");
             ws.loop().execute(() -> ws.sendText("right thread"));
             assertThat(c.readFrame().text()).isEqualTo("right thread");
         } finally {
@@ -491,12 +514,15 @@ class WebSocketServerTest {
     void readingPausesWhileTheOutputIsAboveTheHighWaterMark() throws Exception {
         java.util.concurrent.CompletableFuture<WebSocket> opened = new java.util.concurrent.CompletableFuture<>();
         HttpServer s = HttpServer.builder().port(0).build();
-        s.get("/echo", WebSocketRoute.of(new Recorder(true) {
-            @Override
-            public void onOpen(WebSocket ws) {
-                opened.complete(ws);
-            }
-        }).permessageDeflate(false));
+        s.get(
+                "/echo",
+                WebSocketRoute.of(new Recorder(true) {
+                            @Override
+                            public void onOpen(WebSocket ws) {
+                                opened.complete(ws);
+                            }
+                        })
+                        .permessageDeflate(false));
         s.start();
         int messages = 256;
         byte[] chunk = new byte[64 * 1024];
@@ -524,7 +550,8 @@ class WebSocketServerTest {
             ws.loop().execute(() -> queued.complete(ws.queuedOutputBytes()));
             // The high-water mark (1 MiB) plus what one wake-up reads, not the 16 MiB sent.
             assertThat(queued.get(10, TimeUnit.SECONDS)).isLessThan(2 << 20);
-            for (int i = 0; i < messages; i++) assertThat(c.readFrame().payload()).hasSize(chunk.length);
+            for (int i = 0; i < messages; i++)
+                assertThat(c.readFrame().payload()).hasSize(chunk.length);
             writer.join(10_000);
             assertThat(written.get()).isEqualTo(messages);
         } finally {

@@ -1,7 +1,6 @@
 package io.netloop.http.websocket;
 
 import io.netloop.testing.Clients;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,7 +95,8 @@ final class WsClient implements AutoCloseable {
     /** The accept value as RFC 6455 §1.3 computes it, written out here independently of the server. */
     static String expectedAccept(String key) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            byte[] d = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
             return Base64.getEncoder().encodeToString(d);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -118,7 +118,7 @@ final class WsClient implements AutoCloseable {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int status = -1;
         Map<String, String> fields = new LinkedHashMap<>();
-        for (;;) {
+        for (; ; ) {
             int b = in.read();
             if (b < 0) throw new IOException("end of stream inside a response head");
             if (b != '\n') {
@@ -132,7 +132,9 @@ final class WsClient implements AutoCloseable {
                 status = Integer.parseInt(l.split(" ")[1]);
             } else {
                 int colon = l.indexOf(':');
-                fields.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+                fields.put(
+                        l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        l.substring(colon + 1).trim());
             }
         }
     }
@@ -210,7 +212,7 @@ final class WsClient implements AutoCloseable {
 
     /** Reads frames until a close frame, which it returns. */
     Frame readUntilClose() throws IOException {
-        for (;;) {
+        for (; ; ) {
             Frame f = readFrame();
             if (f.opcode() == Opcode.CLOSE) return f;
         }

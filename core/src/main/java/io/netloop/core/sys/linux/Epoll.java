@@ -1,14 +1,13 @@
 package io.netloop.core.sys.linux;
 
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * epoll(7): {@code epoll_create1}, {@code epoll_ctl}, {@code epoll_wait}, and the layout of
@@ -29,6 +28,7 @@ public final class Epoll {
 
     /** sizeof(struct epoll_event) on this architecture. */
     public static final int EVENT_SIZE = Native.ARCH == Native.Arch.X86_64 ? 12 : 16;
+
     private static final long DATA_OFFSET = Native.ARCH == Native.Arch.X86_64 ? 4 : 8;
 
     private static final ValueLayout.OfInt EVENTS = ValueLayout.JAVA_INT_UNALIGNED;
@@ -52,7 +52,8 @@ public final class Epoll {
      * {@code data}; {@code scratch} is one event's worth of native memory owned by the caller,
      * so that no call allocates.
      */
-    public static void ctl(int epfd, int op, int fd, int events, long data, MemorySegment scratch) throws ErrnoException {
+    public static void ctl(int epfd, int op, int fd, int events, long data, MemorySegment scratch)
+            throws ErrnoException {
         scratch.set(EVENTS, 0, events);
         scratch.set(DATA, DATA_OFFSET, data);
         MemorySegment err = errnoSegment();

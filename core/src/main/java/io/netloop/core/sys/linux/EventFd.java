@@ -1,13 +1,12 @@
 package io.netloop.core.sys.linux;
 
-import io.netloop.core.sys.ErrnoException;
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
+import io.netloop.core.sys.ErrnoException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * An eventfd(2) counter used to wake a sleeping {@code epoll_wait} from another thread.

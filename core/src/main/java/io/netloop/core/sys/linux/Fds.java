@@ -1,14 +1,13 @@
 package io.netloop.core.sys.linux;
 
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * Plain descriptors that are not sockets: pipes, and opening a file read-only (for sendfile, and the
@@ -36,6 +35,7 @@ public final class Fds {
 
     /** openat2(2)'s syscall number: the same on x86_64 and aarch64 (both use the generic table here). */
     private static final long SYS_OPENAT2 = 437;
+
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
     private static final long RESOLVE_BENEATH = 0x08;
     private static final int O_PATH = 0x200000;
@@ -75,7 +75,7 @@ public final class Fds {
             how.set(ValueLayout.JAVA_LONG, 8, 0);
             how.set(ValueLayout.JAVA_LONG, 16, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
             MemorySegment err = errnoSegment();
-            for (;;) {
+            for (; ; ) {
                 long fd = (long) Libc.SYSCALL_OPENAT2.invokeExact(err, SYS_OPENAT2, dirFd, p, how, 24L);
                 if (fd >= 0) return (int) fd;
                 int e = errno(err);
@@ -104,7 +104,8 @@ public final class Fds {
             int mode = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)) & 0170000;
             long ino = buf.get(ValueLayout.JAVA_LONG, 32);
             long size = buf.get(ValueLayout.JAVA_LONG, 40);
-            long mtime = buf.get(ValueLayout.JAVA_LONG, 112) * 1_000_000_000L + Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 120));
+            long mtime = buf.get(ValueLayout.JAVA_LONG, 112) * 1_000_000_000L
+                    + Integer.toUnsignedLong(buf.get(ValueLayout.JAVA_INT, 120));
             return new FileStat(mode == 0100000, mode == 0040000, ino, size, mtime);
         } catch (ErrnoException e) {
             throw e;
@@ -121,7 +122,8 @@ public final class Fds {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ends = arena.allocate(ValueLayout.JAVA_INT, 2);
             MemorySegment err = errnoSegment();
-            if ((int) Libc.PIPE2.invokeExact(err, ends, SysConst.O_CLOEXEC) < 0) throw new ErrnoException("pipe2", errno(err));
+            if ((int) Libc.PIPE2.invokeExact(err, ends, SysConst.O_CLOEXEC) < 0)
+                throw new ErrnoException("pipe2", errno(err));
             return new int[] {ends.getAtIndex(ValueLayout.JAVA_INT, 0), ends.getAtIndex(ValueLayout.JAVA_INT, 1)};
         } catch (ErrnoException e) {
             throw e;

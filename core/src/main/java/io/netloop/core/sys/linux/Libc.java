@@ -1,5 +1,9 @@
 package io.netloop.core.sys.linux;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,10 +14,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The downcall handles to the C library, one per system call, each capturing {@code errno}.
@@ -54,24 +54,35 @@ final class Libc {
     }
 
     // --- sockets -------------------------------------------------------------------------
-    static final MethodHandle SOCKET = capturing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
-    static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), true);
+    static final MethodHandle SOCKET =
+            capturing("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
+    static final MethodHandle BIND =
+            capturing("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), true);
     static final MethodHandle LISTEN = capturing("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
     /* accept4 on a non-blocking listener never sleeps; the address goes to native scratch memory. */
-    static final MethodHandle ACCEPT4 = capturing("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT), true);
-    static final MethodHandle ACCEPT4_BLOCKING = capturing("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT), false);
-    static final MethodHandle CONNECT = capturing("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), false);
-    static final MethodHandle SHUTDOWN = capturing("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
+    static final MethodHandle ACCEPT4 =
+            capturing("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT), true);
+    static final MethodHandle ACCEPT4_BLOCKING =
+            capturing("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT), false);
+    static final MethodHandle CONNECT =
+            capturing("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), false);
+    static final MethodHandle SHUTDOWN =
+            capturing("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
     /* close may linger (SO_LINGER with a timeout), so it is not critical. */
     static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    static final MethodHandle SETSOCKOPT = capturing("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), true);
-    static final MethodHandle GETSOCKOPT = capturing("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
-    static final MethodHandle GETSOCKNAME = capturing("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
-    static final MethodHandle GETPEERNAME = capturing("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
+    static final MethodHandle SETSOCKOPT = capturing(
+            "setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), true);
+    static final MethodHandle GETSOCKOPT = capturing(
+            "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
+    static final MethodHandle GETSOCKNAME =
+            capturing("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
+    static final MethodHandle GETPEERNAME =
+            capturing("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER), true);
 
     // --- data transfer -------------------------------------------------------------------
     private static final FunctionDescriptor RW = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T);
-    private static final FunctionDescriptor SENDRECV = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT);
+    private static final FunctionDescriptor SENDRECV =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT);
     private static final FunctionDescriptor IOV = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, JAVA_INT);
     static final MethodHandle READ = capturing("read", RW, true);
     static final MethodHandle WRITE = capturing("write", RW, true);
@@ -83,45 +94,55 @@ final class Libc {
     static final MethodHandle READV = capturing("readv", IOV, true);
     static final MethodHandle WRITEV = capturing("writev", IOV, true);
     /* Datagrams: on a non-blocking socket none of these sleeps. sendto may pin a heap array;
-       the mmsghdr vectors point at native memory only. */
-    static final MethodHandle SENDTO = capturing("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT, C_POINTER, JAVA_INT), true);
-    static final MethodHandle RECVMMSG = capturing("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), true);
-    static final MethodHandle SENDMMSG = capturing("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), true);
-    static final MethodHandle SENDFILE = capturing("sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, C_POINTER, SIZE_T), false);
+    the mmsghdr vectors point at native memory only. */
+    static final MethodHandle SENDTO = capturing(
+            "sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, SIZE_T, JAVA_INT, C_POINTER, JAVA_INT),
+            true);
+    static final MethodHandle RECVMMSG = capturing(
+            "recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle SENDMMSG =
+            capturing("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), true);
+    static final MethodHandle SENDFILE =
+            capturing("sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, C_POINTER, SIZE_T), false);
 
     // --- epoll, eventfd ------------------------------------------------------------------
-    static final MethodHandle EPOLL_CREATE1 = capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
-    static final MethodHandle EPOLL_CTL = capturing("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle EPOLL_CREATE1 =
+            capturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
+    static final MethodHandle EPOLL_CTL =
+            capturing("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER), true);
     /* Sleeps: must let the JVM reach safepoints. */
-    static final MethodHandle EPOLL_WAIT = capturing("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), false);
+    static final MethodHandle EPOLL_WAIT =
+            capturing("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), false);
     static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), true);
 
     // --- poll(2), select(2): the lab's older multiplexers --------------------------------
-    static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, JAVA_INT), false);
-    static final MethodHandle SELECT = capturing("select",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER), false);
+    static final MethodHandle POLL =
+            capturing("poll", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, JAVA_INT), false);
+    static final MethodHandle SELECT = capturing(
+            "select", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER), false);
 
     // --- process -------------------------------------------------------------------------
-    static final MethodHandle GETRLIMIT = capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
-    static final MethodHandle SETRLIMIT = capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle GETRLIMIT =
+            capturing("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
+    static final MethodHandle SETRLIMIT =
+            capturing("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER), true);
     static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), false);
     static final MethodHandle PIPE2 = capturing("pipe2", FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT), true);
     /* openat2 has no glibc wrapper before 2.40: syscall(SYS_openat2, dirfd, path, &how, sizeof how). */
-    static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(LOOKUP.find("syscall").orElseThrow(),
+    static final MethodHandle SYSCALL_OPENAT2 = LINKER.downcallHandle(
+            LOOKUP.find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, C_POINTER, C_POINTER, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
-    static final MethodHandle STATX = capturing("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), false);
+            Linker.Option.firstVariadicArg(1),
+            CAPTURE_ERRNO);
+    static final MethodHandle STATX = capturing(
+            "statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), false);
 
     private static MethodHandle capturing(String name, FunctionDescriptor fd, boolean critical) {
-        MemorySegment symbol = LOOKUP.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        MemorySegment symbol =
+                LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
         return critical
                 ? LINKER.downcallHandle(symbol, fd, CAPTURE_ERRNO, CRITICAL)
                 : LINKER.downcallHandle(symbol, fd, CAPTURE_ERRNO);
     }
-
 }

@@ -1,13 +1,12 @@
 package io.netloop.core.sys.linux;
 
-import io.netloop.core.sys.ErrnoException;
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
+import io.netloop.core.sys.ErrnoException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * getrlimit(2)/setrlimit(2) for RLIMIT_NOFILE: how many descriptors this process may open.
@@ -28,7 +27,8 @@ public final class Limits {
             if ((int) Libc.GETRLIMIT.invokeExact(err, SysConst.RLIMIT_NOFILE, rl) < 0) {
                 throw new ErrnoException("getrlimit", errno(err), "RLIMIT_NOFILE");
             }
-            return new FileLimit(unsigned(rl.get(ValueLayout.JAVA_LONG, 0)), unsigned(rl.get(ValueLayout.JAVA_LONG, 8)));
+            return new FileLimit(
+                    unsigned(rl.get(ValueLayout.JAVA_LONG, 0)), unsigned(rl.get(ValueLayout.JAVA_LONG, 8)));
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

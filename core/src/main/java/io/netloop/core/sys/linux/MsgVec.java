@@ -1,13 +1,13 @@
 package io.netloop.core.sys.linux;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 
 /**
  * A native array of {@code struct mmsghdr} for {@link Net#recvmmsg} and {@link Net#sendmmsg}:
@@ -29,6 +29,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 public final class MsgVec {
     /** {@code struct msghdr} and {@code struct mmsghdr} on this architecture. */
     static final StructLayout MSGHDR;
+
     static final StructLayout MMSGHDR;
 
     static {
@@ -52,7 +53,8 @@ public final class MsgVec {
 
     /** Headers, iovecs and addresses for {@code capacity} messages, zeroed, in {@code arena}. */
     public MsgVec(Arena arena, int capacity) {
-        if (capacity <= 0 || capacity > 1024) throw new IllegalArgumentException("capacity must be 1..1024 (UIO_MAXIOV): " + capacity);
+        if (capacity <= 0 || capacity > 1024)
+            throw new IllegalArgumentException("capacity must be 1..1024 (UIO_MAXIOV): " + capacity);
         this.capacity = capacity;
         this.headers = arena.allocate(MMSGHDR, capacity);
         this.iovecs = arena.allocate((long) IoVec.SIZE * capacity, 8);
@@ -67,21 +69,24 @@ public final class MsgVec {
     }
 
     static StructLayout[] layoutFor(Native.Arch arch) {
-        if (arch == Native.Arch.OTHER) throw new UnsupportedOperationException("no mmsghdr layout for " + System.getProperty("os.arch"));
+        if (arch == Native.Arch.OTHER)
+            throw new UnsupportedOperationException("no mmsghdr layout for " + System.getProperty("os.arch"));
         StructLayout msghdr = MemoryLayout.structLayout(
-                ValueLayout.ADDRESS.withName("msg_name"),
-                ValueLayout.JAVA_INT.withName("msg_namelen"),
-                MemoryLayout.paddingLayout(4),
-                ValueLayout.ADDRESS.withName("msg_iov"),
-                ValueLayout.JAVA_LONG.withName("msg_iovlen"),
-                ValueLayout.ADDRESS.withName("msg_control"),
-                ValueLayout.JAVA_LONG.withName("msg_controllen"),
-                ValueLayout.JAVA_INT.withName("msg_flags"),
-                MemoryLayout.paddingLayout(4)).withName("msghdr");
+                        ValueLayout.ADDRESS.withName("msg_name"),
+                        ValueLayout.JAVA_INT.withName("msg_namelen"),
+                        MemoryLayout.paddingLayout(4),
+                        ValueLayout.ADDRESS.withName("msg_iov"),
+                        ValueLayout.JAVA_LONG.withName("msg_iovlen"),
+                        ValueLayout.ADDRESS.withName("msg_control"),
+                        ValueLayout.JAVA_LONG.withName("msg_controllen"),
+                        ValueLayout.JAVA_INT.withName("msg_flags"),
+                        MemoryLayout.paddingLayout(4))
+                .withName("msghdr");
         StructLayout mmsghdr = MemoryLayout.structLayout(
-                msghdr.withName("msg_hdr"),
-                ValueLayout.JAVA_INT.withName("msg_len"),
-                MemoryLayout.paddingLayout(4)).withName("mmsghdr");
+                        msghdr.withName("msg_hdr"),
+                        ValueLayout.JAVA_INT.withName("msg_len"),
+                        MemoryLayout.paddingLayout(4))
+                .withName("mmsghdr");
         return new StructLayout[] {msghdr, mmsghdr};
     }
 

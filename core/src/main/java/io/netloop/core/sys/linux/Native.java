@@ -13,7 +13,11 @@ public final class Native {
     private Native() {}
 
     /** The architecture as the layouts know it. */
-    public enum Arch { X86_64, AARCH64, OTHER }
+    public enum Arch {
+        X86_64,
+        AARCH64,
+        OTHER
+    }
 
     public static final Arch ARCH = switch (System.getProperty("os.arch", "")) {
         case "amd64", "x86_64" -> Arch.X86_64;
@@ -33,15 +37,20 @@ public final class Native {
     }
 
     private static String probe() {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains("linux")) {
             return "epoll needs Linux; this is " + System.getProperty("os.name");
         }
         if (ARCH == Arch.OTHER) {
-            return "no struct layouts for architecture " + System.getProperty("os.arch") + " (x86_64 and aarch64 are supported)";
+            return "no struct layouts for architecture " + System.getProperty("os.arch")
+                    + " (x86_64 and aarch64 are supported)";
         }
         if (!Native.class.getModule().isNativeAccessEnabled()) {
             return "native access is not enabled: run java with --enable-native-access="
-                    + (Native.class.getModule().isNamed() ? Native.class.getModule().getName() : "ALL-UNNAMED");
+                    + (Native.class.getModule().isNamed()
+                            ? Native.class.getModule().getName()
+                            : "ALL-UNNAMED");
         }
         try {
             Class.forName("io.netloop.core.sys.linux.Libc", true, Native.class.getClassLoader());

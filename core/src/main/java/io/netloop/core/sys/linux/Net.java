@@ -1,15 +1,14 @@
 package io.netloop.core.sys.linux;
 
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * Socket system calls on raw file descriptors.
@@ -35,7 +34,8 @@ public final class Net {
     public static int socket(int family, int type) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            int fd = (int) Libc.SOCKET.invokeExact(err, family, type | SysConst.SOCK_NONBLOCK | SysConst.SOCK_CLOEXEC, 0);
+            int fd = (int)
+                    Libc.SOCKET.invokeExact(err, family, type | SysConst.SOCK_NONBLOCK | SysConst.SOCK_CLOEXEC, 0);
             if (fd < 0) throw new ErrnoException("socket", errno(err));
             return fd;
         } catch (ErrnoException e) {
@@ -93,8 +93,12 @@ public final class Net {
     public static int accept(int listenFd) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
-                int fd = (int) Libc.ACCEPT4.invokeExact(err, listenFd, MemorySegment.NULL, MemorySegment.NULL,
+            for (; ; ) {
+                int fd = (int) Libc.ACCEPT4.invokeExact(
+                        err,
+                        listenFd,
+                        MemorySegment.NULL,
+                        MemorySegment.NULL,
                         SysConst.SOCK_NONBLOCK | SysConst.SOCK_CLOEXEC);
                 if (fd >= 0) return fd;
                 int e = errno(err);
@@ -113,9 +117,9 @@ public final class Net {
     public static int acceptBlocking(int listenFd) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
-                int fd = (int) Libc.ACCEPT4_BLOCKING.invokeExact(err, listenFd, MemorySegment.NULL, MemorySegment.NULL,
-                        SysConst.SOCK_CLOEXEC);
+            for (; ; ) {
+                int fd = (int) Libc.ACCEPT4_BLOCKING.invokeExact(
+                        err, listenFd, MemorySegment.NULL, MemorySegment.NULL, SysConst.SOCK_CLOEXEC);
                 if (fd >= 0) return fd;
                 int e = errno(err);
                 if (e == Errno.EINTR) continue;
@@ -193,7 +197,7 @@ public final class Net {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(dst).asSlice(off, len);
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.READ.invokeExact(err, fd, buf, (long) len);
                 if (n >= 0) return (int) n;
                 int e = errno(err);
@@ -226,7 +230,7 @@ public final class Net {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(src).asSlice(off, len);
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.SEND.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL | flags);
                 if (n >= 0) return (int) n;
                 int e = errno(err);
@@ -245,7 +249,7 @@ public final class Net {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(dst).asSlice(off, len);
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.RECV.invokeExact(err, fd, buf, (long) len, flags);
                 if (n >= 0) return (int) n;
                 int e = errno(err);
@@ -263,7 +267,7 @@ public final class Net {
     public static long write(int fd, MemorySegment src) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.WRITE.invokeExact(err, fd, src, src.byteSize());
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -281,7 +285,7 @@ public final class Net {
     public static long read(int fd, MemorySegment dst) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.READ.invokeExact(err, fd, dst, dst.byteSize());
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -300,7 +304,7 @@ public final class Net {
         MemorySegment err = errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(len);
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.READ_BLOCKING.invokeExact(err, fd, buf, (long) len);
                 if (n >= 0) {
                     MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, dst, off, (int) n);
@@ -347,7 +351,7 @@ public final class Net {
     public static long writev(int fd, MemorySegment iov, int count) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.WRITEV.invokeExact(err, fd, iov, count);
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -365,7 +369,7 @@ public final class Net {
     public static long readv(int fd, MemorySegment iov, int count) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.READV.invokeExact(err, fd, iov, count);
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -403,7 +407,7 @@ public final class Net {
     public static long sendfile(int outFd, int inFd, MemorySegment offset, long count) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 long n = (long) Libc.SENDFILE.invokeExact(err, outFd, inFd, offset, count);
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -434,12 +438,13 @@ public final class Net {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(src).asSlice(off, len);
         try {
-            for (;;) {
-                long n = (long) Libc.SENDTO.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL, scratch, addrLen);
+            for (; ; ) {
+                long n = (long)
+                        Libc.SENDTO.invokeExact(err, fd, buf, (long) len, SysConst.MSG_NOSIGNAL, scratch, addrLen);
                 if (n >= 0) return (int) n;
                 int e = errno(err);
                 if (e == Errno.EAGAIN) return WOULD_BLOCK;
-                if (e != Errno.EINTR) throw datagramError("sendto", e, len, to);
+                if (e != Errno.EINTR) throw ErrnoException.datagram("sendto", e, len, to);
             }
         } catch (ErrnoException e) {
             throw e;
@@ -459,8 +464,9 @@ public final class Net {
         vec.resetForReceive(count);
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
-                int n = (int) Libc.RECVMMSG.invokeExact(err, fd, vec.from(0), count, SysConst.MSG_DONTWAIT, MemorySegment.NULL);
+            for (; ; ) {
+                int n = (int) Libc.RECVMMSG.invokeExact(
+                        err, fd, vec.from(0), count, SysConst.MSG_DONTWAIT, MemorySegment.NULL);
                 if (n >= 0) return n;
                 int e = errno(err);
                 if (e == Errno.EAGAIN) return WOULD_BLOCK;
@@ -483,7 +489,7 @@ public final class Net {
     public static int sendmmsg(int fd, MsgVec vec, int first, int count) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            for (;;) {
+            for (; ; ) {
                 int n = (int) Libc.SENDMMSG.invokeExact(err, fd, vec.from(first), count, SysConst.MSG_NOSIGNAL);
                 if (n >= 0) return n;
                 int e = errno(err);
@@ -495,17 +501,6 @@ public final class Net {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-    }
-
-    /** The error for one datagram: EMSGSIZE says the limits, so the caller knows what to change. */
-    public static ErrnoException datagramError(String call, int errno, int length, InetSocketAddress to) {
-        String detail = "(a datagram of " + length + " bytes to " + SockAddr.display(to) + ")";
-        if (errno == Errno.EMSGSIZE) {
-            detail += ": one UDP datagram carries at most 65507 bytes over IPv4, 65527 over IPv6; split the message";
-        } else if (errno == Errno.EACCES) {
-            detail += ": a broadcast needs SO_BROADCAST on the socket";
-        }
-        return new ErrnoException(call, errno, detail);
     }
 
     // --- options and names ---------------------------------------------------------------

@@ -1,14 +1,13 @@
 package io.netloop.core.sys.linux;
 
+import static io.netloop.core.sys.linux.Libc.errno;
+import static io.netloop.core.sys.linux.Libc.errnoSegment;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static io.netloop.core.sys.linux.Libc.errno;
-import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 /**
  * poll(2) and select(2), for the I/O-model lab: the multiplexers epoll replaced, kept so
@@ -35,6 +34,7 @@ public final class Poll {
 
     /** select(2) watches descriptors below this only; glibc's fd_set is fixed at 1024 bits. */
     public static final int FD_SETSIZE = 1024;
+
     public static final int FD_SET_BYTES = FD_SETSIZE / 8;
 
     public static MemorySegment allocatePollFds(Arena arena, int count) {

@@ -24,10 +24,12 @@ public final class SockAddr {
 
     /** sizeof(struct sockaddr_storage): room for any address family. */
     public static final int STORAGE_SIZE = 128;
+
     static final int IN_SIZE = 16;
     static final int IN6_SIZE = 28;
 
-    private static final ValueLayout.OfShort U16_HOST = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
+    private static final ValueLayout.OfShort U16_HOST =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfShort U16_NET = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32_HOST = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 

@@ -3,6 +3,8 @@ package io.netloop.core.sys.linux;
 /**
  * Linux constants from the kernel's UAPI headers, identical on x86_64 and aarch64.
  * They stay in this package: the reactor speaks in its own terms ({@code Interest}, options).
+ *
+ * <p>Threading: constants; any thread.
  */
 public final class SysConst {
     private SysConst() {}
@@ -38,6 +40,7 @@ public final class SysConst {
 
     /** In a received message's flags: the datagram was longer than the buffer and was cut. */
     public static final int MSG_TRUNC = 0x20;
+
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_MORE = 0x8000;

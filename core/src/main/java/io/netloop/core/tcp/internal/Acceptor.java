@@ -2,12 +2,10 @@ package io.netloop.core.tcp.internal;
 
 import io.netloop.core.loop.Channel;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.transport.ListenSocket;
-import io.netloop.core.transport.StreamSocket;
-
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
+import io.netloop.core.transport.ListenSocket;
+import io.netloop.core.transport.StreamSocket;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -88,8 +86,9 @@ public final class Acceptor implements AutoCloseable {
                 if (!shortage) {
                     shortage = true;
                     refusedInShortage = 0;
-                    LOG.log(System.Logger.Level.WARNING, "accept on " + listener + " failed: " + e
-                            + "; retrying every " + RETRY_MILLIS + " ms");
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "accept on " + listener + " failed: " + e + "; retrying every " + RETRY_MILLIS + " ms");
                 }
                 pauseAccepting();
                 return;
@@ -110,8 +109,11 @@ public final class Acceptor implements AutoCloseable {
             if (!shortage) {
                 shortage = true;
                 refusedInShortage = 0;
-                LOG.log(System.Logger.Level.WARNING, e.getMessage() + " on " + listener
-                        + ": closing new connections until descriptors free up (raise the limit with ulimit -n)");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        e.getMessage() + " on " + listener
+                                + ": closing new connections until descriptors free up (raise the limit with ulimit"
+                                + " -n)");
             }
             return shedOne();
         }
@@ -148,18 +150,25 @@ public final class Acceptor implements AutoCloseable {
     /** Stops watching the listener for {@link #RETRY_MILLIS}: a paced retry, never a spin. */
     private void pauseAccepting() {
         channel.disableReading();
-        loop.schedule(() -> {
-            if (!closed) {
-                spare.reacquire();
-                channel.enableReading();
-            }
-        }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> {
+                    if (!closed) {
+                        spare.reacquire();
+                        channel.enableReading();
+                    }
+                },
+                RETRY_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void endShortage() {
         shortage = false;
-        LOG.log(System.Logger.Level.WARNING, "accepting again on " + listener
-                + (refusedInShortage > 0 ? " after closing " + refusedInShortage + " connection(s) for want of descriptors" : ""));
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "accepting again on " + listener
+                        + (refusedInShortage > 0
+                                ? " after closing " + refusedInShortage + " connection(s) for want of descriptors"
+                                : ""));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.netloop.core.tcp.internal;
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,7 +70,9 @@ public final class FileRegion implements AutoCloseable {
      */
     public int read(byte[] dst, int off, int len) throws IOException {
         int n = file.channel().read(ByteBuffer.wrap(dst, off, (int) Math.min(len, remaining)), position);
-        if (n <= 0) throw new EOFException(file.name() + " ended at byte " + position + " with " + remaining + " bytes of the range unsent");
+        if (n <= 0)
+            throw new EOFException(
+                    file.name() + " ended at byte " + position + " with " + remaining + " bytes of the range unsent");
         position += n;
         remaining -= n;
         return n;

@@ -2,7 +2,6 @@ package io.netloop.core.tcp.internal;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.IOException;
 
 /**
@@ -14,6 +13,7 @@ import java.io.IOException;
 public final class InputReader {
     /** Reads smaller than this waste a system call; the buffer grows in steps of READ_CHUNK. */
     private static final int MIN_READ = 2048;
+
     private static final int READ_CHUNK = 16 * 1024;
 
     private InputReader() {}
@@ -37,7 +37,7 @@ public final class InputReader {
      * @throws IOException when the connection failed; what was read before stays in {@code in}
      */
     public static Outcome read(StreamSocket socket, Buffer in, int budget, boolean toEnd) throws IOException {
-        for (;;) {
+        for (; ; ) {
             if (in.writableBytes() < MIN_READ) in.ensureWritable(READ_CHUNK);
             int want = Math.min(in.writableBytes(), budget);
             int n = socket.read(in.array(), in.writerIndex(), want);

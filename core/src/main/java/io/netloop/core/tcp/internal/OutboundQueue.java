@@ -3,7 +3,6 @@ package io.netloop.core.tcp.internal;
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.LoopStats;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 
@@ -67,9 +66,11 @@ public final class OutboundQueue {
     private long filesQueued;
     /** Under an encoder: a file's next plaintext chunk; dropped once no file is queued. */
     private byte[] fileChunk;
+
     private boolean corked;
     /** Nothing was queued when the cork began, so uncork must write (no EPOLLOUT is armed). */
     private boolean corkedOnEmpty;
+
     private boolean aboveHighWater;
     private long bytesWritten;
 
@@ -78,8 +79,13 @@ public final class OutboundQueue {
      * @param stats where write system calls and bytes are counted
      * @param flushBudget file bytes one {@link #flush} may send before it yields
      */
-    public OutboundQueue(StreamSocket socket, Encoder encoder, LoopStats stats, int highWaterMark, int lowWaterMark,
-                         long flushBudget) {
+    public OutboundQueue(
+            StreamSocket socket,
+            Encoder encoder,
+            LoopStats stats,
+            int highWaterMark,
+            int lowWaterMark,
+            long flushBudget) {
         this.socket = socket;
         this.encoder = encoder;
         this.stats = stats;
@@ -205,7 +211,7 @@ public final class OutboundQueue {
      */
     public Flush flush() throws IOException {
         long budget = flushBudget;
-        for (;;) {
+        for (; ; ) {
             if (!buffer.isEmpty()) {
                 // A file follows: MSG_MORE lets its first bytes share a packet with these.
                 int n = hasFiles()
@@ -237,7 +243,8 @@ public final class OutboundQueue {
                 if (encoder == null) {
                     buffer.append(region.after);
                 } else {
-                    encoder.encode(region.after.array(), region.after.readerIndex(), region.after.readableBytes(), buffer);
+                    encoder.encode(
+                            region.after.array(), region.after.readerIndex(), region.after.readableBytes(), buffer);
                     region.after.clear();
                 }
             }
@@ -306,7 +313,7 @@ public final class OutboundQueue {
 
     @Override
     public String toString() {
-        return "OutboundQueue[" + buffer.readableBytes() + " buffered, " + (files == null ? 0 : files.size()) + " file(s), "
-                + filesQueued + " bytes behind]";
+        return "OutboundQueue[" + buffer.readableBytes() + " buffered, " + (files == null ? 0 : files.size())
+                + " file(s), " + filesQueued + " bytes behind]";
     }
 }

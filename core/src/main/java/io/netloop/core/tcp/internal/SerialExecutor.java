@@ -1,7 +1,6 @@
 package io.netloop.core.tcp.internal;
 
 import io.netloop.core.loop.FailureRule;
-
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,7 +35,7 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        for (;;) {
+        for (; ; ) {
             Runnable r;
             while ((r = tasks.poll()) != null) {
                 try {

@@ -1,17 +1,15 @@
 package io.netloop.core.transport.linux;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.transport.Datagram;
-import io.netloop.core.transport.DatagramConfig;
-import io.netloop.core.transport.DatagramSocket;
-import io.netloop.core.transport.SocketConfig;
-
 import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.sys.linux.MsgVec;
 import io.netloop.core.sys.linux.Net;
 import io.netloop.core.sys.linux.SockAddr;
 import io.netloop.core.sys.linux.SysConst;
-
+import io.netloop.core.transport.Datagram;
+import io.netloop.core.transport.DatagramConfig;
+import io.netloop.core.transport.DatagramSocket;
+import io.netloop.core.transport.SocketConfig;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -50,7 +48,8 @@ public final class EpollDatagramSocket extends EpollTransport.Options implements
     private boolean closed;
 
     /** Opens a socket for {@code bind}'s family, applies {@code options}, binds. */
-    static EpollDatagramSocket open(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+    static EpollDatagramSocket open(InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+            throws IOException {
         int fd = Net.socket(SockAddr.family(bind), SysConst.SOCK_DGRAM);
         try {
             return new EpollDatagramSocket(fd, bind, options, config);
@@ -64,7 +63,8 @@ public final class EpollDatagramSocket extends EpollTransport.Options implements
         }
     }
 
-    private EpollDatagramSocket(int fd, InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+    private EpollDatagramSocket(int fd, InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+            throws IOException {
         super(fd);
         try {
             options.applyTo(this);
@@ -111,7 +111,8 @@ public final class EpollDatagramSocket extends EpollTransport.Options implements
             data.clear();
             int kept = Math.min(len, slotSize);
             data.ensureWritable(kept);
-            MemorySegment.copy(inArea, ValueLayout.JAVA_BYTE, (long) i * slotSize, data.array(), data.writerIndex(), kept);
+            MemorySegment.copy(
+                    inArea, ValueLayout.JAVA_BYTE, (long) i * slotSize, data.array(), data.writerIndex(), kept);
             data.hasWritten(kept);
             sink.datagram(sender(in.address(i)), data, truncated);
         }
@@ -158,7 +159,7 @@ public final class EpollDatagramSocket extends EpollTransport.Options implements
             int n = Net.sendmmsg(fd, out, 0, count);
             return n == Net.WOULD_BLOCK ? 0 : n;
         } catch (ErrnoException e) {
-            throw Net.datagramError("sendmmsg", e.errno(), head.data().length, head.address());
+            throw ErrnoException.datagram("sendmmsg", e.errno(), head.data().length, head.address());
         }
     }
 

@@ -1,15 +1,13 @@
 package io.netloop.core.transport.linux;
 
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.sys.linux.Epoll;
+import io.netloop.core.sys.linux.Net;
+import io.netloop.core.sys.linux.SysConst;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
-
-import io.netloop.core.sys.linux.Epoll;
-import io.netloop.core.sys.linux.Net;
-import io.netloop.core.sys.Errno;
-import io.netloop.core.sys.ErrnoException;
-import io.netloop.core.sys.linux.SysConst;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -125,7 +123,8 @@ public final class EpollPoller implements Poller {
         try {
             Net.close(epfd);
         } catch (ErrnoException e) {
-            System.getLogger(EpollPoller.class.getName()).log(System.Logger.Level.WARNING, "closing the epoll descriptor", e);
+            System.getLogger(EpollPoller.class.getName())
+                    .log(System.Logger.Level.WARNING, "closing the epoll descriptor", e);
         }
         arena.close();
     }

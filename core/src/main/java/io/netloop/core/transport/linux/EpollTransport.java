@@ -1,5 +1,11 @@
 package io.netloop.core.transport.linux;
 
+import io.netloop.core.file.OpenFile;
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.sys.linux.Net;
+import io.netloop.core.sys.linux.SockAddr;
+import io.netloop.core.sys.linux.SysConst;
 import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.DatagramSocket;
 import io.netloop.core.transport.ListenSocket;
@@ -8,15 +14,6 @@ import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
 import io.netloop.core.transport.Transport;
-
-import io.netloop.core.sys.Errno;
-import io.netloop.core.sys.ErrnoException;
-import io.netloop.core.sys.linux.Net;
-import io.netloop.core.sys.linux.SockAddr;
-import io.netloop.core.sys.linux.SysConst;
-
-import io.netloop.core.file.OpenFile;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,7 +90,8 @@ public final class EpollTransport implements Transport {
     }
 
     @Override
-    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+            throws IOException {
         return EpollDatagramSocket.open(bind, options, config);
     }
 
@@ -132,7 +130,9 @@ public final class EpollTransport implements Transport {
         public <T> T get(NetOption<T> option) throws IOException {
             if (option == NetOption.SO_LINGER) return option.type().cast(Net.getLinger(fd));
             int v = Net.getInt(fd, level(option), code(option));
-            return option.type() == Boolean.class ? option.type().cast(v != 0) : option.type().cast(v);
+            return option.type() == Boolean.class
+                    ? option.type().cast(v != 0)
+                    : option.type().cast(v);
         }
 
         private static int level(NetOption<?> o) {
@@ -231,7 +231,8 @@ public final class EpollTransport implements Transport {
             long n = Net.sendfile(fd, file.fd(), position, count);
             if (n == Net.WOULD_BLOCK) return 0;
             if (n == 0 && count > 0) {
-                throw new EOFException(file.name() + " ended at byte " + position + " with " + count + " bytes of the range unsent");
+                throw new EOFException(
+                        file.name() + " ended at byte " + position + " with " + count + " bytes of the range unsent");
             }
             return n;
         }

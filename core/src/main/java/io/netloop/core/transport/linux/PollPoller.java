@@ -1,11 +1,9 @@
 package io.netloop.core.transport.linux;
 
+import io.netloop.core.sys.linux.Poll;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
-
-import io.netloop.core.sys.linux.Poll;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,9 +24,11 @@ final class PollPoller implements Poller {
     private MemorySegment fds;
     /** Per pollfd slot: the registration's token and flags; slot 0 is the wake-up. */
     private long[] tokens = new long[64];
+
     private int[] flags = new int[64];
     /** Per descriptor: its pollfd slot, 0 when not registered. */
     private int[] slotOfFd = new int[64];
+
     private int count = 1;
     // Reports of one wait, collected before any is made: a report may change the array.
     private long[] readyTokens = new long[16];

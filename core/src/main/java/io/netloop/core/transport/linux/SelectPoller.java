@@ -1,11 +1,9 @@
 package io.netloop.core.transport.linux;
 
+import io.netloop.core.sys.linux.Poll;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
-
-import io.netloop.core.sys.linux.Poll;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,6 +28,7 @@ final class SelectPoller implements Poller {
     private final MemorySegment timeval;
     /** Per descriptor: registered, its token and flags. */
     private final boolean[] registered = new boolean[Poll.FD_SETSIZE];
+
     private final long[] tokens = new long[Poll.FD_SETSIZE];
     private final int[] flags = new int[Poll.FD_SETSIZE];
     private final long[] readyTokens = new long[Poll.FD_SETSIZE];

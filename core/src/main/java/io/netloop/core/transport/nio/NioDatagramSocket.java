@@ -1,14 +1,12 @@
 package io.netloop.core.transport.nio;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.transport.Datagram;
 import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.DatagramSocket;
 import io.netloop.core.transport.SocketConfig;
-
-import io.netloop.core.sys.Errno;
-import io.netloop.core.sys.linux.Net;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.net.Inet6Address;
@@ -37,9 +35,10 @@ public final class NioDatagramSocket extends NioTransport.Options implements Dat
     private final Buffer data = new Buffer(2048);
     private boolean closed;
 
-    static NioDatagramSocket open(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
-        DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+    static NioDatagramSocket open(InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+            throws IOException {
+        DatagramChannel ch = DatagramChannel.open(
+                bind.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             ch.configureBlocking(false);
             options.applyTo(new NioTransport.Options(ch));
@@ -115,11 +114,13 @@ public final class NioDatagramSocket extends NioTransport.Options implements Dat
     /** The JDK's messages for the errors that matter, as the errno the epoll transport reports. */
     private static IOException translate(IOException e, int len, InetSocketAddress to) {
         String m = String.valueOf(e.getMessage());
-        int errno = m.contains("Message too long") ? Errno.EMSGSIZE
-                : m.contains("Permission denied") ? Errno.EACCES
-                : m.contains("Network is unreachable") ? Errno.ENETUNREACH : 0;
+        int errno = m.contains("Message too long")
+                ? Errno.EMSGSIZE
+                : m.contains("Permission denied")
+                        ? Errno.EACCES
+                        : m.contains("Network is unreachable") ? Errno.ENETUNREACH : 0;
         if (errno == 0) return e;
-        IOException translated = Net.datagramError("send", errno, len, to);
+        IOException translated = ErrnoException.datagram("send", errno, len, to);
         translated.initCause(e);
         return translated;
     }

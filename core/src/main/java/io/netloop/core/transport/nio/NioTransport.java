@@ -1,5 +1,8 @@
 package io.netloop.core.transport.nio;
 
+import io.netloop.core.file.OpenFile;
+import io.netloop.core.sys.Errno;
+import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.DatagramSocket;
 import io.netloop.core.transport.ListenSocket;
@@ -8,21 +11,15 @@ import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
 import io.netloop.core.transport.Transport;
-
-import io.netloop.core.sys.Errno;
-import io.netloop.core.sys.ErrnoException;
-
-import io.netloop.core.file.OpenFile;
-
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -83,7 +80,8 @@ public final class NioTransport implements Transport {
     }
 
     @Override
-    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException {
+    public DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config)
+            throws IOException {
         return NioDatagramSocket.open(bind, options, config);
     }
 
@@ -238,7 +236,8 @@ public final class NioTransport implements Transport {
             long n = source.transferTo(position, count, ch);
             // transferTo returns 0 both for a full socket and past the end of the file.
             if (n == 0 && count > 0 && position >= source.size()) {
-                throw new EOFException(file.name() + " ended at byte " + position + " with " + count + " bytes of the range unsent");
+                throw new EOFException(
+                        file.name() + " ended at byte " + position + " with " + count + " bytes of the range unsent");
             }
             return n;
         }

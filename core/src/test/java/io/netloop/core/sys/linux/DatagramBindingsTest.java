@@ -1,21 +1,19 @@
 package io.netloop.core.sys.linux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** sendto, sendmmsg and recvmmsg against the kernel, and the mmsghdr layout they share. */
 @ExtendWith(LeakCheck.class)
@@ -25,7 +23,8 @@ class DatagramBindingsTest {
     void mmsghdrIsAMsghdrOf56BytesFollowedByMsgLen() {
         assertThat(MsgVec.MSGHDR.byteSize()).isEqualTo(56);
         assertThat(MsgVec.MMSGHDR_SIZE).isEqualTo(64);
-        assertThat(MsgVec.MMSGHDR.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("msg_len"))).isEqualTo(56);
+        assertThat(MsgVec.MMSGHDR.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("msg_len")))
+                .isEqualTo(56);
     }
 
     @Test
@@ -84,9 +83,11 @@ class DatagramBindingsTest {
         int a = Net.socket(SysConst.AF_INET, SysConst.SOCK_DGRAM);
         try (Arena arena = Arena.ofConfined()) {
             InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
-            assertThatThrownBy(() -> Net.sendTo(a, new byte[65_508], 0, 65_508, to, arena.allocate(SockAddr.STORAGE_SIZE)))
+            assertThatThrownBy(
+                            () -> Net.sendTo(a, new byte[65_508], 0, 65_508, to, arena.allocate(SockAddr.STORAGE_SIZE)))
                     .isInstanceOf(ErrnoException.class)
-                    .hasMessageStartingWith("sendto: EMSGSIZE (Message too long) (a datagram of 65508 bytes to 127.0.0.1:9): ")
+                    .hasMessageStartingWith(
+                            "sendto: EMSGSIZE (Message too long) (a datagram of 65508 bytes to 127.0.0.1:9): ")
                     .hasMessageContaining("at most 65507 bytes over IPv4")
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EMSGSIZE));
         } finally {

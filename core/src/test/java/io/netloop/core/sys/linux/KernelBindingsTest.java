@@ -1,12 +1,11 @@
 package io.netloop.core.sys.linux;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-
 import io.netloop.testing.LeakCheck;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -14,9 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 class KernelBindingsTest {
@@ -89,9 +87,13 @@ class KernelBindingsTest {
                         client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
                         byte[] buf = new byte[16];
                         int n = readSoon(cfd, buf);
-                        assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("ping");
-                        assertThat(Net.send(cfd, "pong".getBytes(StandardCharsets.US_ASCII), 0, 4)).isEqualTo(4);
-                        assertThat(client.getInputStream().readNBytes(4)).asString().isEqualTo("pong");
+                        assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII))
+                                .isEqualTo("ping");
+                        assertThat(Net.send(cfd, "pong".getBytes(StandardCharsets.US_ASCII), 0, 4))
+                                .isEqualTo(4);
+                        assertThat(client.getInputStream().readNBytes(4))
+                                .asString()
+                                .isEqualTo("pong");
                     } finally {
                         Net.close(cfd);
                     }
@@ -107,7 +109,8 @@ class KernelBindingsTest {
         int lfd = listener(InetAddress.getLoopbackAddress());
         try {
             int cfd;
-            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), Net.localAddress(lfd).getPort())) {
+            try (Socket client = new Socket(
+                    InetAddress.getLoopbackAddress(), Net.localAddress(lfd).getPort())) {
                 cfd = acceptSoon(lfd);
                 client.setSoLinger(true, 0); // close sends RST
             }
@@ -138,7 +141,8 @@ class KernelBindingsTest {
         int fd = Net.socket(SysConst.AF_INET, SysConst.SOCK_STREAM);
         try {
             Net.setInt(fd, SysConst.IPPROTO_TCP, SysConst.TCP_NODELAY, 1);
-            assertThat(Net.getInt(fd, SysConst.IPPROTO_TCP, SysConst.TCP_NODELAY)).isEqualTo(1);
+            assertThat(Net.getInt(fd, SysConst.IPPROTO_TCP, SysConst.TCP_NODELAY))
+                    .isEqualTo(1);
             Net.setLinger(fd, 0);
             assertThat(Net.getLinger(fd)).isZero();
             Net.setLinger(fd, -1);
@@ -151,7 +155,8 @@ class KernelBindingsTest {
     @Test
     void eventFdWakesEpollAndDrainClearsIt() throws Exception {
         int epfd = Epoll.create();
-        try (Arena arena = Arena.ofConfined(); EventFd efd = new EventFd()) {
+        try (Arena arena = Arena.ofConfined();
+                EventFd efd = new EventFd()) {
             MemorySegment scratch = Epoll.allocateEvents(arena, 1);
             MemorySegment events = Epoll.allocateEvents(arena, 4);
             Epoll.ctl(epfd, SysConst.EPOLL_CTL_ADD, efd.fd(), SysConst.EPOLLIN, 42L, scratch);
@@ -193,7 +198,9 @@ class KernelBindingsTest {
                             if (n > 0) sent += n;
                         }
                         assertThat(sent).isEqualTo(9);
-                        assertThat(peer.getInputStream().readNBytes(9)).asString().isEqualTo("zero-copy");
+                        assertThat(peer.getInputStream().readNBytes(9))
+                                .asString()
+                                .isEqualTo("zero-copy");
                     }
                 } finally {
                     Fds.close(in);
@@ -223,14 +230,17 @@ class KernelBindingsTest {
                     assertThat(st.size()).isEqualTo(5);
                     assertThat(st.inode()).isPositive();
                     assertThat(st.mtimeNanos() / 1_000_000_000L)
-                            .isEqualTo(java.nio.file.Files.getLastModifiedTime(root.resolve("a.txt")).toMillis() / 1000);
+                            .isEqualTo(java.nio.file.Files.getLastModifiedTime(root.resolve("a.txt"))
+                                            .toMillis()
+                                    / 1000);
                 } finally {
                     Fds.close(fd);
                 }
                 assertThat(Fds.stat(dir).directory()).isTrue();
                 for (String way : new String[] {"../secret.txt", "out", "/etc/passwd"}) {
                     assertThatThrownBy(() -> Fds.openBeneath(dir, way))
-                            .as(way).isInstanceOf(ErrnoException.class)
+                            .as(way)
+                            .isInstanceOf(ErrnoException.class)
                             .hasMessageStartingWith("openat2: EXDEV");
                 }
                 assertThatThrownBy(() -> Fds.openBeneath(dir, "missing"))
@@ -240,7 +250,8 @@ class KernelBindingsTest {
             }
         } finally {
             try (var files = java.nio.file.Files.walk(top)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -254,7 +265,8 @@ class KernelBindingsTest {
             Fds.close(ends[1]);
             byte[] got = new byte[16];
             assertThat(Net.readBlocking(ends[0], got, 0, got.length)).isEqualTo(hello.length);
-            assertThat(new String(got, 0, hello.length, StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+            assertThat(new String(got, 0, hello.length, StandardCharsets.US_ASCII))
+                    .isEqualTo("hello\n");
             assertThat(Net.readBlocking(ends[0], got, 0, got.length)).isZero();
         } finally {
             Fds.close(ends[0]);
@@ -266,17 +278,19 @@ class KernelBindingsTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("netloop-fifo");
         java.nio.file.Path fifo = dir.resolve("pipe");
         try {
-            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                    .isZero();
             int root = Fds.openDirectory(dir.toString());
             try {
                 // Blocking here would stall a whole event loop; the test would hang instead of failing fast.
                 int fd = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return Fds.openBeneath(root, "pipe");
-                    } catch (ErrnoException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                            try {
+                                return Fds.openBeneath(root, "pipe");
+                            } catch (ErrnoException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
                 try {
                     assertThat(Fds.stat(fd).regularFile()).isFalse();
                 } finally {
@@ -292,7 +306,8 @@ class KernelBindingsTest {
     }
 
     private static int listener(InetAddress host) throws ErrnoException {
-        int fd = Net.socket(host instanceof java.net.Inet6Address ? SysConst.AF_INET6 : SysConst.AF_INET, SysConst.SOCK_STREAM);
+        int fd = Net.socket(
+                host instanceof java.net.Inet6Address ? SysConst.AF_INET6 : SysConst.AF_INET, SysConst.SOCK_STREAM);
         Net.bind(fd, new InetSocketAddress(host, 0));
         Net.listen(fd, 16);
         return fd;

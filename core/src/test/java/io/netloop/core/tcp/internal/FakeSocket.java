@@ -3,7 +3,6 @@ package io.netloop.core.tcp.internal;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.StreamSocket;
-
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,19 +1,17 @@
 package io.netloop.core.tcp.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.LoopStats;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The output queue alone, against a socket that takes a set number of bytes per write. */
 class OutboundQueueTest {
@@ -51,7 +49,9 @@ class OutboundQueueTest {
         socket.takePerWrite = 3;
         assertThat(send(q, "abcdef")).as("now waiting for room").isTrue();
         assertThat(send(q, "gh")).as("already waiting").isFalse();
-        assertThat(socket.writes).as("a queue that is not empty is not written on send").isEqualTo(1);
+        assertThat(socket.writes)
+                .as("a queue that is not empty is not written on send")
+                .isEqualTo(1);
         assertThat(q.queuedBytes()).isEqualTo(5);
         assertThat(q.flush()).isEqualTo(OutboundQueue.Flush.BLOCKED);
         assertThat(q.flush()).isEqualTo(OutboundQueue.Flush.DRAINED);
@@ -74,9 +74,12 @@ class OutboundQueueTest {
     void corkedSendsLeaveInOneWriteAtUncork() throws IOException {
         OutboundQueue q = queue(null, 1 << 20);
         q.cork();
-        for (int i = 0; i < 8; i++) assertThat(send(q, "r" + i + ";")).as("corked: nothing written").isFalse();
+        for (int i = 0; i < 8; i++)
+            assertThat(send(q, "r" + i + ";")).as("corked: nothing written").isFalse();
         assertThat(socket.writes).isZero();
-        assertThat(q.uncork()).as("corked onto an empty queue: the caller flushes").isTrue();
+        assertThat(q.uncork())
+                .as("corked onto an empty queue: the caller flushes")
+                .isTrue();
         assertThat(q.flush()).isEqualTo(OutboundQueue.Flush.DRAINED);
         assertThat(socket.writes).isEqualTo(1);
         assertThat(socket.sentText()).isEqualTo("r0;r1;r2;r3;r4;r5;r6;r7;");
@@ -117,9 +120,12 @@ class OutboundQueueTest {
         Path f = Files.writeString(dir.resolve("f"), "body");
         OutboundQueue q = queue(null, 1 << 20);
         try (OpenFile file = OpenFile.openChannel(f)) {
-            assertThat(q.sendFile(bytesBuffer("HEAD"), new FileRegion(file, 0, 4))).isFalse();
+            assertThat(q.sendFile(bytesBuffer("HEAD"), new FileRegion(file, 0, 4)))
+                    .isFalse();
         }
-        assertThat(socket.writeMores).as("the head is written saying more follows").isEqualTo(1);
+        assertThat(socket.writeMores)
+                .as("the head is written saying more follows")
+                .isEqualTo(1);
         assertThat(socket.transfers).isEqualTo(1);
         assertThat(socket.sentText()).isEqualTo("HEADbody");
     }
@@ -176,7 +182,9 @@ class OutboundQueueTest {
             q.sendFile(null, new FileRegion(file, 0, 4));
         }
         send(q, "b");
-        assertThat(encoded).as("the file is not read before the socket took what is before it").hasToString("a,");
+        assertThat(encoded)
+                .as("the file is not read before the socket took what is before it")
+                .hasToString("a,");
         socket.takePerWrite = Integer.MAX_VALUE;
         assertThat(q.flush()).isEqualTo(OutboundQueue.Flush.DRAINED);
         assertThat(encoded).hasToString("a,FILE,b,");
