@@ -164,7 +164,7 @@ sysctls_after="$(sysctl_values)"
 
 describe_machine
 server_cmd="./netloop echo --port 0 --io $io --threads N --accept A"
-client_cmd="java --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -cp bench/target/netloop-bench.jar io.netloop.bench.ConnectRate --port PORT --slots $slots --size $size --close $close --warmup $warmup --duration $duration --server-pid PID"
+client_cmd="java --module-path bench/target/modules --add-modules io.netloop.core,io.netloop.http --enable-native-access=io.netloop.core -XX:+UseParallelGC -cp bench/target/netloop-bench.jar io.netloop.bench.ConnectRate --port PORT --slots $slots --size $size --close $close --warmup $warmup --duration $duration --server-pid PID"
 
 jq -n --slurpfile runs "$runs" --slurpfile discarded "$raw/noisy.jsonl" --arg started "$started" --arg commit "$commit" \
    --arg nproc "$(nproc --all)" --arg cpu "$cpu_model" --arg kernel "$(uname -r)" --arg java "$java_version" \

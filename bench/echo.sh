@@ -144,11 +144,13 @@ peer_netloop_command() {
 
 # As bench/http.sh runs Netty: Unsafe allowed (faster, as its users who care about speed run it), leak
 # detection off (a debugging aid), ParallelGC as the netloop launcher uses.
-netty_jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
+# Netty on its module path: native access (its JNI libraries) goes to io.netty.common alone.
+netty_jvm=(--module-path "$root/bench/target/netty" --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common
+           --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
            -Dio.netty.leakDetection.level=disabled)
-netty_version="$(find "$root/bench/target/lib" -name 'netty-transport-4*.jar' 2>/dev/null | sed -E 's/.*netty-transport-(.*)\.jar/\1/' | head -n 1)"
+netty_version="$(find "$root/bench/target/netty" -name 'netty-transport-4*.jar' 2>/dev/null | sed -E 's/.*netty-transport-(.*)\.jar/\1/' | head -n 1)"
 peer_netty_available() {
-  [ -n "$netty_version" ] || { echo "bench/target/lib holds no Netty jars (build the bench module)"; return 1; }
+  [ -n "$netty_version" ] || { echo "bench/target/netty holds no Netty jars (build the bench module)"; return 1; }
   case "${1:-epoll}" in epoll|io_uring|nio) ;; *) echo "netty's IO is epoll, io_uring or nio, not '$1'"; return 1 ;; esac
 }
 # Netty's group has one acceptor handing channels out round-robin: netloop's handoff, so no reuseport variant.
@@ -268,7 +270,7 @@ load_after="$(cat /proc/loadavg)"
 # --- the report ----------------------------------------------------------------------------
 
 describe_machine
-client_cmd="java --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar bench/target/netloop-bench.jar --port PORT --connections C --size S --warmup $warmup --duration $duration --server-pid PID"
+client_cmd="java --module-path bench/target/modules --add-modules io.netloop.core,io.netloop.http --enable-native-access=io.netloop.core -XX:+UseParallelGC -jar bench/target/netloop-bench.jar --port PORT --connections C --size S --warmup $warmup --duration $duration --server-pid PID"
 to_object() { jq -R 'split("\t") | {key: .[0], value: .[1]}' | jq -s from_entries; }
 commands="$(for p in "${run_peers[@]}"; do
   [ -z "${peer_command[$p]:-}" ] || printf '%s\t%s\n' "$p" "${peer_command[$p]}"; done | to_object)"

@@ -213,11 +213,13 @@ EOF
 #                            connection; every run then checks the answers themselves with curl)
 #   peer_NAME_version        one line for the report
 
-netty_version="$(find "$root/bench/target/lib" -name 'netty-codec-http-*.jar' 2>/dev/null | sed -E 's/.*netty-codec-http-(.*)\.jar/\1/' | head -n 1)"
+netty_version="$(find "$root/bench/target/netty" -name 'netty-codec-http-*.jar' 2>/dev/null | sed -E 's/.*netty-codec-http-(.*)\.jar/\1/' | head -n 1)"
 # Netty on JDK 24+ leaves sun.misc.Unsafe alone unless allowed, and runs slower without it; its
 # users who care about speed allow it. Leak detection is a debugging aid (sampling, but not free).
 # ParallelGC as the netloop launcher uses, but not its -Xmn64m: each peer runs with the flags its own users would give it.
-netty_jvm=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
+# Netty on its module path: native access (its JNI libraries) goes to io.netty.common alone.
+netty_jvm=(--module-path "$root/bench/target/netty" --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common
+           --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
            -Dio.netty.leakDetection.level=disabled)
 
 peer_netty_available() {

@@ -6,7 +6,8 @@ package io.netloop.bench;
  * transport of {@code --io} ({@link NettyTransport}), one event-loop thread by default. Run as
  *
  * <pre>{@code
- * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+ * java --module-path bench/target/netty --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common \
+ *      --sun-misc-unsafe-memory-access=allow \
  *      -cp bench/target/netloop-bench.jar io.netloop.bench.NettyEchoServer --port 7007 --io epoll
  * }</pre>
  *

@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * Run as
  *
  * <pre>{@code
- * java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+ * java --module-path bench/target/netty --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common \
+ *      --sun-misc-unsafe-memory-access=allow \
  *      -cp bench/target/netloop-bench.jar io.netloop.bench.NettyHttpServer --port 8080 --io epoll --root DIR
  * }</pre>
  *

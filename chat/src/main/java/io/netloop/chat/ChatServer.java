@@ -30,7 +30,7 @@ import java.util.Objects;
  * <p>Owns the room's loop, a {@link TcpServer} for the TCP side and an {@link HttpServer}
  * for the page and the WebSocket, each with its own loops. Threading: the room's state lives
  * on the room's loop only; every connection stays on its own loop and talks to the room by
- * posting tasks (see the package documentation). The builder and {@link #start} on one
+ * posting tasks (see the package documentation). The builder and {@link Builder#start} on one
  * thread; the getters and {@link #close} from any thread.
  */
 public final class ChatServer implements AutoCloseable {

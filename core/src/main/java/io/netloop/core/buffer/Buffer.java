@@ -11,7 +11,7 @@ import java.util.Arrays;
  * +-------------------+------------------+------------------+
  * |  consumed (free)  |  readable bytes  |  writable bytes  |
  * +-------------------+------------------+------------------+
- * 0         <=    readerIndex   <=   writerIndex    <=    capacity
+ * 0         &lt;=    readerIndex   &lt;=   writerIndex    &lt;=    capacity
  * </pre>
  *
  * Sockets read into the writable part and write from the readable part, directly on the

@@ -41,8 +41,8 @@ public final class OpenFile implements AutoCloseable {
      * Opens {@code path} for reading, wherever it is (an application's own choice of file:
      * no root confines it; for files named by clients use {@link FileRoot}).
      *
-     * @throws java.nio.file.NoSuchFileException, {@link java.nio.file.AccessDeniedException} or
-     *     another IOException when it cannot be opened
+     * @throws IOException when it cannot be opened: {@link java.nio.file.NoSuchFileException},
+     *     {@link java.nio.file.AccessDeniedException} or another
      */
     public static OpenFile open(Path path) throws IOException {
         if (Native.isAvailable()) {

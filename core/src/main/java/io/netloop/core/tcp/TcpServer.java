@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  * not as accepted.
  *
  * <p>Owns its listeners and connections, and its loops and worker pool when it made them.
- * Threading: the builder and {@link #start} on any one thread; the getters, statistics and
+ * Threading: the builder and {@link Builder#start} on any one thread; the getters, statistics and
  * {@link #close} from any thread; handlers as their {@link HandlerMode} says.
  */
 public final class TcpServer implements AutoCloseable {
