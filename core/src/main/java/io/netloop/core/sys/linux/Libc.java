@@ -42,11 +42,37 @@ final class Libc {
     private static final Linker.Option CRITICAL = Linker.Option.critical(true);
 
     /* Reused for every call a thread makes; GC'd with the thread (an auto arena), never shared. */
-    private static final ThreadLocal<MemorySegment> ERRNO_SEGMENT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * The native memory one thread's system calls use: where errno is captured, and a staging
+     * area that small reads and sends go through, so that a call on a heap array needs no
+     * memory segment made for it (the JIT does not always see such segments die young, and a
+     * loop would then make garbage on every read and send). An auto arena: freed with the
+     * thread; a loop thread holds one for its life.
+     */
+    static final class Scratch {
+        /** Large enough for one read budget (64 KiB) at once; a larger send goes straight from the heap. */
+        static final int STAGING_SIZE = 64 * 1024;
+
+        final MemorySegment errno;
+        final MemorySegment staging;
+        final long stagingAddress;
+
+        Scratch() {
+            Arena arena = Arena.ofAuto();
+            this.errno = arena.allocate(CAPTURE_LAYOUT);
+            this.staging = arena.allocate(STAGING_SIZE, 64);
+            this.stagingAddress = staging.address();
+        }
+    }
+
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
 
     static MemorySegment errnoSegment() {
-        return ERRNO_SEGMENT.get();
+        return SCRATCH.get().errno;
     }
 
     static int errno(MemorySegment capture) {
@@ -90,6 +116,12 @@ final class Libc {
     static final MethodHandle WRITE_BLOCKING = capturing("write", RW, false);
     static final MethodHandle RECV = capturing("recv", SENDRECV, true);
     static final MethodHandle SEND = capturing("send", SENDRECV, true);
+    /* The same calls on the staging area, its address passed as the 64-bit integer it is (the
+    C ABI passes a pointer and a long alike): no memory segment is made per call. */
+    static final MethodHandle READ_STAGED =
+            capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, SIZE_T), true);
+    static final MethodHandle SEND_STAGED =
+            capturing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, SIZE_T, JAVA_INT), true);
     /* iovecs hold addresses, so they describe native memory only: no heap access needed. */
     static final MethodHandle READV = capturing("readv", IOV, true);
     static final MethodHandle WRITEV = capturing("writev", IOV, true);

@@ -189,21 +189,35 @@ public final class Net {
     // --- data ----------------------------------------------------------------------------
 
     /**
-     * Reads from a non-blocking descriptor into {@code dst[off, off+len)}.
+     * Reads from a non-blocking descriptor into {@code dst[off, off+len)}, through the
+     * thread's staging area (see {@code Libc.Scratch}): no memory is allocated per call.
      *
      * @return bytes read, 0 at end of stream, or {@link #WOULD_BLOCK}
      */
     public static int read(int fd, byte[] dst, int off, int len) throws ErrnoException {
-        MemorySegment err = errnoSegment();
-        MemorySegment buf = MemorySegment.ofArray(dst).asSlice(off, len);
+        Libc.Scratch scratch = Libc.scratch();
+        MemorySegment err = scratch.errno;
+        int total = 0;
         try {
-            for (; ; ) {
-                long n = (long) Libc.READ.invokeExact(err, fd, buf, (long) len);
-                if (n >= 0) return (int) n;
+            // Through the staging area, a chunk at a time: a read that fills a chunk may have more
+            // behind it, and a short read must mean what it means to the caller (drained).
+            while (total < len) {
+                long want = Math.min(len - total, Libc.Scratch.STAGING_SIZE);
+                long n = (long) Libc.READ_STAGED.invokeExact(err, fd, scratch.stagingAddress, want);
+                if (n > 0) {
+                    MemorySegment.copy(scratch.staging, ValueLayout.JAVA_BYTE, 0, dst, off + total, (int) n);
+                    total += (int) n;
+                    if (n < want) return total;
+                    continue;
+                }
+                if (n == 0) return total; // end of stream; after bytes, the next read says so
                 int e = errno(err);
-                if (e == Errno.EAGAIN) return WOULD_BLOCK;
-                if (e != Errno.EINTR) throw new ErrnoException("read", e);
+                if (e == Errno.EAGAIN) return total > 0 ? total : WOULD_BLOCK;
+                if (e == Errno.EINTR) continue;
+                if (total > 0) return total; // the failure repeats on the next read
+                throw new ErrnoException("read", e);
             }
+            return total;
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -227,6 +241,28 @@ public final class Net {
      * call).
      */
     public static int send(int fd, byte[] src, int off, int len, int flags) throws ErrnoException {
+        if (len > Libc.Scratch.STAGING_SIZE) return sendLarge(fd, src, off, len, flags);
+        Libc.Scratch scratch = Libc.scratch();
+        MemorySegment err = scratch.errno;
+        MemorySegment.copy(src, off, scratch.staging, ValueLayout.JAVA_BYTE, 0, len);
+        try {
+            for (; ; ) {
+                long n = (long) Libc.SEND_STAGED.invokeExact(
+                        err, fd, scratch.stagingAddress, (long) len, SysConst.MSG_NOSIGNAL | flags);
+                if (n >= 0) return (int) n;
+                int e = errno(err);
+                if (e == Errno.EAGAIN) return WOULD_BLOCK;
+                if (e != Errno.EINTR) throw new ErrnoException("send", e);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A send larger than the staging area: pinned from the heap in one call, a segment made for it. */
+    private static int sendLarge(int fd, byte[] src, int off, int len, int flags) throws ErrnoException {
         MemorySegment err = errnoSegment();
         MemorySegment buf = MemorySegment.ofArray(src).asSlice(off, len);
         try {

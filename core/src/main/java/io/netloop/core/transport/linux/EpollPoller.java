@@ -3,6 +3,7 @@ package io.netloop.core.transport.linux;
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
 import io.netloop.core.sys.linux.Epoll;
+import io.netloop.core.sys.linux.HotCalls;
 import io.netloop.core.sys.linux.Net;
 import io.netloop.core.sys.linux.SysConst;
 import io.netloop.core.transport.Interest;
@@ -59,12 +60,12 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void register(Selectable source, long token, int interest, int flags) throws IOException {
-        Epoll.ctl(epfd, SysConst.EPOLL_CTL_ADD, source.fd(), epollEvents(interest, flags), token, scratch);
+        HotCalls.epollCtl(epfd, SysConst.EPOLL_CTL_ADD, source.fd(), epollEvents(interest, flags), token, scratch);
     }
 
     @Override
     public void update(Selectable source, long token, int interest, int flags) throws IOException {
-        Epoll.ctl(epfd, SysConst.EPOLL_CTL_MOD, source.fd(), epollEvents(interest, flags), token, scratch);
+        HotCalls.epollCtl(epfd, SysConst.EPOLL_CTL_MOD, source.fd(), epollEvents(interest, flags), token, scratch);
     }
 
     @Override
@@ -86,7 +87,7 @@ public final class EpollPoller implements Poller {
 
     @Override
     public int poll(int timeoutMillis, Sink sink) throws IOException {
-        int n = Epoll.wait(epfd, events, eventCapacity, timeoutMillis);
+        int n = HotCalls.epollWait(epfd, events, eventCapacity, timeoutMillis);
         int reported = 0;
         for (int i = 0; i < n; i++) {
             long token = Epoll.data(events, i);

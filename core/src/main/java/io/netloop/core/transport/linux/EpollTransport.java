@@ -3,6 +3,7 @@ package io.netloop.core.transport.linux;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
+import io.netloop.core.sys.linux.HotCalls;
 import io.netloop.core.sys.linux.Net;
 import io.netloop.core.sys.linux.SockAddr;
 import io.netloop.core.sys.linux.SysConst;
@@ -170,7 +171,7 @@ public final class EpollTransport implements Transport {
 
         @Override
         public StreamSocket accept() throws IOException {
-            int c = Net.accept(fd);
+            int c = HotCalls.accept(fd);
             return c == Net.WOULD_BLOCK ? null : new Stream(c, false);
         }
 
@@ -209,26 +210,26 @@ public final class EpollTransport implements Transport {
 
         @Override
         public int read(byte[] dst, int off, int len) throws IOException {
-            int n = Net.read(fd, dst, off, len);
+            int n = HotCalls.read(fd, dst, off, len);
             if (n > 0) return n;
             return n == 0 ? EOF : 0;
         }
 
         @Override
         public int write(byte[] src, int off, int len) throws IOException {
-            int n = Net.send(fd, src, off, len);
+            int n = HotCalls.send(fd, src, off, len, 0);
             return n == Net.WOULD_BLOCK ? 0 : n;
         }
 
         @Override
         public int writeMore(byte[] src, int off, int len) throws IOException {
-            int n = Net.send(fd, src, off, len, SysConst.MSG_MORE);
+            int n = HotCalls.send(fd, src, off, len, SysConst.MSG_MORE);
             return n == Net.WOULD_BLOCK ? 0 : n;
         }
 
         @Override
         public long transferFrom(OpenFile file, long position, long count) throws IOException {
-            long n = Net.sendfile(fd, file.fd(), position, count);
+            long n = HotCalls.sendfile(fd, file.fd(), position, count);
             if (n == Net.WOULD_BLOCK) return 0;
             if (n == 0 && count > 0) {
                 throw new EOFException(
@@ -278,7 +279,7 @@ public final class EpollTransport implements Transport {
         public void close() throws IOException {
             if (closed) return;
             closed = true;
-            Net.close(fd);
+            HotCalls.close(fd);
         }
 
         @Override

@@ -192,8 +192,12 @@ public final class NioTransport implements Transport {
 
     static final class Stream extends Options implements StreamSocket {
         private final SocketChannel ch;
-        private ByteBuffer view; // wraps the last array used, so steady-state I/O allocates nothing
-        private byte[] viewArray;
+        // Views of the last arrays read into and written from, so steady-state I/O allocates
+        // nothing; two, since a connection reads into one array and writes from others.
+        private ByteBuffer readView;
+        private byte[] readArray;
+        private ByteBuffer writeView;
+        private byte[] writeArray;
 
         Stream(SocketChannel ch) {
             super(ch);
@@ -210,24 +214,33 @@ public final class NioTransport implements Transport {
             return ch;
         }
 
-        private ByteBuffer view(byte[] a, int off, int len) {
-            if (a != viewArray) {
-                viewArray = a;
-                view = ByteBuffer.wrap(a);
+        private ByteBuffer readView(byte[] a, int off, int len) {
+            if (a != readArray) {
+                readArray = a;
+                readView = ByteBuffer.wrap(a);
             }
-            view.limit(off + len).position(off);
-            return view;
+            readView.limit(off + len).position(off);
+            return readView;
+        }
+
+        private ByteBuffer writeView(byte[] a, int off, int len) {
+            if (a != writeArray) {
+                writeArray = a;
+                writeView = ByteBuffer.wrap(a);
+            }
+            writeView.limit(off + len).position(off);
+            return writeView;
         }
 
         @Override
         public int read(byte[] dst, int off, int len) throws IOException {
-            int n = ch.read(view(dst, off, len));
+            int n = ch.read(readView(dst, off, len));
             return n < 0 ? EOF : n;
         }
 
         @Override
         public int write(byte[] src, int off, int len) throws IOException {
-            return ch.write(view(src, off, len));
+            return ch.write(writeView(src, off, len));
         }
 
         @Override
