@@ -14,9 +14,15 @@ import java.util.Arrays;
  * 0         &lt;=    readerIndex   &lt;=   writerIndex    &lt;=    capacity
  * </pre>
  *
- * Sockets read into the writable part and write from the readable part, directly on the
- * array (the kernel bindings pin it for the call, so nothing is copied). When room runs
+ * Sockets read into the writable part and write from the readable part. When room runs
  * short, the readable bytes first move to the front; only then does the array grow.
+ *
+ * <p>Its storage may come from a {@link BufferPool} and go back to it once the buffer is
+ * empty ({@link #release}), and it may be lent: a loop reads a connection's input straight
+ * into the loop's own read array ({@link #lend}), and only bytes left over after the handler
+ * ran are copied into storage of the connection's own ({@link #keep}). So an idle connection
+ * holds no array at all. Only the readable bytes mean anything: the rest of the array may hold
+ * bytes of an earlier user of the same storage.
  *
  * <p>Threading: not thread-safe; a connection's buffers belong to its loop thread.
  */
@@ -27,6 +33,10 @@ public final class Buffer {
     private byte[] array;
     private int readerIndex;
     private int writerIndex;
+    /** Where the storage comes from and goes back to; null: the heap, left to the collector. */
+    private final BufferPool pool;
+    /** The storage is someone else's (a loop's read array): never given to the pool, never kept past {@link #keep}. */
+    private boolean lent;
 
     public Buffer() {
         this(0);
@@ -34,6 +44,13 @@ public final class Buffer {
 
     public Buffer(int initialCapacity) {
         array = initialCapacity == 0 ? EMPTY : new byte[initialCapacity];
+        pool = null;
+    }
+
+    /** An empty buffer whose storage comes from {@code pool} and goes back to it when released. */
+    public Buffer(BufferPool pool) {
+        this.array = EMPTY;
+        this.pool = pool;
     }
 
     /** A buffer whose readable bytes are a copy of {@code bytes}. */
@@ -101,8 +118,9 @@ public final class Buffer {
             long wanted = (long) readable + n;
             if (wanted > MAX_CAPACITY) throw new IllegalStateException("buffer cannot hold " + wanted + " bytes");
             int capacity = (int) Math.min(MAX_CAPACITY, Math.max(wanted, Math.max(64, (long) array.length * 2)));
-            byte[] bigger = new byte[capacity];
+            byte[] bigger = pool != null ? pool.take(capacity) : new byte[capacity];
             System.arraycopy(array, readerIndex, bigger, 0, readable);
+            giveBack();
             array = bigger;
         }
         readerIndex = 0;
@@ -112,12 +130,71 @@ public final class Buffer {
     /** Gives back memory above {@code capacity} when the buffer holds less than that. */
     public void shrink(int capacity) {
         int readable = readableBytes();
-        if (array.length <= capacity || readable > capacity) return;
-        array = readable == 0 && capacity == 0
-                ? EMPTY
-                : Arrays.copyOfRange(array, readerIndex, readerIndex + Math.max(capacity, readable));
+        if (lent || array.length <= capacity || readable > capacity) return;
+        if (readable == 0 && capacity == 0) {
+            release();
+            return;
+        }
+        byte[] smaller = Arrays.copyOfRange(array, readerIndex, readerIndex + Math.max(capacity, readable));
+        giveBack();
+        array = smaller;
         readerIndex = 0;
         writerIndex = readable;
+    }
+
+    /**
+     * Uses {@code storage}, which someone else owns (a loop's read array), until {@link #release}
+     * or {@link #keep}; reading into it then needs no storage of this buffer's own.
+     *
+     * @throws IllegalStateException when the buffer holds bytes
+     */
+    public void lend(byte[] storage) {
+        if (!isEmpty()) throw new IllegalStateException("lend to a buffer holding " + readableBytes() + " bytes");
+        giveBack();
+        array = storage;
+        lent = true;
+        readerIndex = 0;
+        writerIndex = 0;
+    }
+
+    /** Whether the storage is lent ({@link #lend}) rather than this buffer's own. */
+    public boolean isLent() {
+        return lent;
+    }
+
+    /**
+     * Keeps the readable bytes in storage of this buffer's own, copying them out of lent
+     * storage (from the pool, when there is one); the lent storage is free again afterwards.
+     */
+    public void keep() {
+        if (!lent) return;
+        int readable = readableBytes();
+        byte[] own = readable == 0 ? EMPTY : pool != null ? pool.take(readable) : new byte[readable];
+        System.arraycopy(array, readerIndex, own, 0, readable);
+        array = own;
+        lent = false;
+        readerIndex = 0;
+        writerIndex = readable;
+    }
+
+    /**
+     * Gives the storage back (to the pool it came from, or to its owner when lent) and holds
+     * none. Only an empty buffer releases: bytes still to be read are never dropped.
+     */
+    public void release() {
+        if (!isEmpty() || array == EMPTY) return;
+        giveBack();
+        array = EMPTY;
+        readerIndex = 0;
+        writerIndex = 0;
+    }
+
+    private void giveBack() {
+        if (lent) {
+            lent = false;
+        } else if (pool != null && array != EMPTY) {
+            pool.give(array);
+        }
     }
 
     public Buffer append(byte[] src, int off, int len) {

@@ -1,5 +1,7 @@
 package io.netloop.core.loop;
 
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.Poller;
 import io.netloop.core.transport.Selectable;
@@ -62,6 +64,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final TimingWheel wheel;
     private final LoopStats stats = new LoopStats();
+    /** Storage for the partial input and unsent output of this loop's connections, lent while they have such bytes. */
+    private final BufferPool bufferPool = new BufferPool(SLAB_SIZE, MAX_POOLED_SLABS);
+    /** Where connections read into when they hold no input: the bytes left over after the handler are copied out. */
+    private final byte[] readArray = new byte[READ_ARRAY_SIZE];
+
     private final Poller.Sink dispatcher = this::dispatch;
     private final LongSupplier clock = this::nowNanos;
     // The channels registered with the poller, by slot; a token is (generation << 32 | slot), so
@@ -75,6 +82,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     private int channelCount;
     private long timerSequence;
     private long now = System.nanoTime();
+
+    /** Slabs of {@link #bufferPool()}: a read chunk's worth. */
+    public static final int SLAB_SIZE = 16 * 1024;
+
+    /** Slabs a loop keeps for reuse: 1 MiB. */
+    public static final int MAX_POOLED_SLABS = 64;
+
+    /** The loop's read array: one default read budget. */
+    public static final int READ_ARRAY_SIZE = 64 * 1024;
 
     /** Resolution of {@link #wheel()}: idle timeouts fire at most this late. */
     public static final long WHEEL_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -235,6 +251,19 @@ public final class EventLoop implements Executor, AutoCloseable {
     public TimingWheel wheel() {
         assertInLoop();
         return wheel;
+    }
+
+    /** Storage this loop's connections borrow while they hold partial input or unsent output. Loop thread. */
+    public BufferPool bufferPool() {
+        return bufferPool;
+    }
+
+    /**
+     * The array a connection with no pending input reads into ({@link Buffer#lend}); what the
+     * handler leaves of it is copied out before the next connection reads. Loop thread.
+     */
+    public byte[] readArray() {
+        return readArray;
     }
 
     /** {@link #nowNanos} as a supplier, one per loop: for parts that take a clock (and, in tests, a fake one). */

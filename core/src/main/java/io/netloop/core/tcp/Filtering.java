@@ -1,6 +1,7 @@
 package io.netloop.core.tcp;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.transport.StreamSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,16 +15,15 @@ import java.net.InetSocketAddress;
  * <p>Threading: the connection's loop thread only.
  */
 final class Filtering {
-    /** An idle connection keeps at most this much of undecoded input memory. */
-    private static final int RETAINED_CAPACITY = 64 * 1024;
-
     private final ConnectionFilter filter;
-    private final Buffer raw = new Buffer();
+    /** Undecoded socket bytes: lent the loop's read array per read, a pool slab for a partial record. */
+    private final Buffer raw;
     /** The protocol's end (close_notify) is queued or sent: at most once. */
     private boolean endQueued;
 
-    Filtering(ConnectionFilter filter) {
+    Filtering(ConnectionFilter filter, BufferPool pool) {
         this.filter = filter;
+        this.raw = new Buffer(pool);
     }
 
     ConnectionFilter filter() {
@@ -42,7 +42,6 @@ final class Filtering {
      */
     void decode(Buffer plain, Buffer wire) throws IOException {
         filter.inbound(raw, plain, wire);
-        if (raw.isEmpty()) raw.shrink(RETAINED_CAPACITY);
     }
 
     boolean established() {

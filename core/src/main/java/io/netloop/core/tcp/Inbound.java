@@ -1,6 +1,7 @@
 package io.netloop.core.tcp;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.tcp.internal.InputReader;
 import io.netloop.core.transport.Interest;
 import java.io.IOException;
@@ -20,11 +21,14 @@ import java.io.IOException;
  * <p>Threading: the connection's loop thread only.
  */
 final class Inbound {
-    /** An idle connection keeps at most this much buffer memory. */
-    private static final int RETAINED_CAPACITY = 64 * 1024;
-
     private final TcpConnection c;
-    final Buffer input = new Buffer();
+    /**
+     * What the handler has yet to consume. Holds no storage of its own while empty: reads go
+     * into the loop's read array, and only what the handler leaves over is kept, in a slab of
+     * the loop's pool, given back once consumed.
+     */
+    final Buffer input;
+
     private final Runnable readAgain = this::readAgain;
     boolean inputClosed;
     /** The peer's FIN was reported: read on to the end of the stream. */
@@ -38,8 +42,9 @@ final class Inbound {
 
     long bytesRead;
 
-    Inbound(TcpConnection connection) {
+    Inbound(TcpConnection connection, BufferPool pool) {
         this.c = connection;
+        this.input = new Buffer(pool);
     }
 
     boolean wantsRead() {
@@ -70,6 +75,25 @@ final class Inbound {
 
     private void read() {
         Buffer in = c.filtering == null ? input : c.filtering.raw();
+        // Nothing pending: read straight into the loop's read array (a worker would keep it
+        // past this call, so not when handlers run off the loop).
+        if (in.isEmpty() && (in != input || !c.invoker.isOffloaded())) in.lend(c.loop.readArray());
+        try {
+            readAndDeliver(in);
+        } finally {
+            settle(in);
+            if (in != input && !busy) settle(input);
+        }
+    }
+
+    /** Lent storage is the loop's again: what is left is copied out, or nothing is held. */
+    private static void settle(Buffer b) {
+        if (!b.isLent()) return;
+        if (b.isEmpty()) b.release();
+        else b.keep();
+    }
+
+    private void readAndDeliver(Buffer in) {
         int before = in.readableBytes();
         InputReader.Outcome outcome = InputReader.Outcome.DRAINED;
         IOException failure = null;
@@ -136,7 +160,7 @@ final class Inbound {
     private void deliver() {
         if (!c.invoker.data(input)) return; // the handler failed: closed
         c.endOfHandlerCall();
-        if (c.isOpen() && unconsumedWithinLimit() && input.isEmpty()) input.shrink(RETAINED_CAPACITY);
+        if (c.isOpen() && unconsumedWithinLimit() && input.isEmpty()) input.release();
     }
 
     /** After a handler call on a worker or virtual thread gave the input back. */
@@ -147,7 +171,7 @@ final class Inbound {
             c.close(null);
             return;
         }
-        if (input.isEmpty()) input.shrink(RETAINED_CAPACITY);
+        if (input.isEmpty()) input.release();
         c.updateInterest();
     }
 
@@ -156,6 +180,13 @@ final class Inbound {
         if (input.readableBytes() <= c.config.maxInputBytes()) return true;
         c.close(new IOException("over " + c.config.maxInputBytes() + " bytes of input left unconsumed by the handler"));
         return false;
+    }
+
+    /** The connection closed: the storage goes back to the loop, unless a worker still reads it. */
+    void closed() {
+        if (busy) return;
+        input.clear();
+        input.release();
     }
 
     private void endOfInput() {

@@ -44,8 +44,6 @@ import java.util.concurrent.Executor;
  */
 public final class TcpConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
-    /** An idle connection keeps at most this much output buffer memory. */
-    private static final int RETAINED_CAPACITY = 64 * 1024;
 
     // Package-private: the parts (Inbound, HandlerInvoker) work on them.
     final EventLoop loop;
@@ -59,7 +57,7 @@ public final class TcpConnection implements AutoCloseable {
 
     private final ConnectionTimeouts timeouts;
     private final CloseListener closeListener;
-    final Inbound in = new Inbound(this);
+    final Inbound in;
     private final Runnable writeAgain = this::writeAgain;
     ConnectionState state = ConnectionState.ESTABLISHING;
     /** The loop's time of the last byte read or written. */
@@ -86,12 +84,14 @@ public final class TcpConnection implements AutoCloseable {
         this.socket = socket;
         this.config = config;
         this.closeListener = closeListener;
-        this.filtering = filter == null ? null : new Filtering(filter);
+        this.filtering = filter == null ? null : new Filtering(filter, loop.bufferPool());
+        this.in = new Inbound(this, loop.bufferPool());
         this.invoker = new HandlerInvoker(this, handler, handlerExecutor);
         this.output = new OutboundQueue(
                 socket,
                 filter == null ? null : filter::outbound,
                 loop.stats(),
+                loop.bufferPool(),
                 config.highWaterMark(),
                 config.lowWaterMark(),
                 config.readBudget() * 16L);
@@ -307,7 +307,7 @@ public final class TcpConnection implements AutoCloseable {
     private void handleWrite() {
         if (!flush()) return;
         if (output.isEmpty()) {
-            output.shrink(RETAINED_CAPACITY);
+            output.release();
             if (state == ConnectionState.DRAINING) doShutdownOutput();
         }
         if (isOpen() && output.crossedLowWater()) invoker.lowWater();
@@ -567,6 +567,7 @@ public final class TcpConnection implements AutoCloseable {
         timeouts.cancelAll();
         channel.removeBeforeClose();
         output.discard();
+        in.closed();
         try {
             socket.close();
         } catch (IOException e) {

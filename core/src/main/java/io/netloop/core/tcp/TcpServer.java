@@ -11,12 +11,14 @@ import io.netloop.core.transport.ListenSocket;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.SocketConfig;
 import io.netloop.core.transport.StreamSocket;
+import io.netloop.core.transport.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +72,9 @@ public final class TcpServer implements AutoCloseable {
     private final Supplier<? extends ConnectionHandler> handlers;
     private final ConnectionConfig connectionConfig;
     private final SocketConfig childOptions;
+    /** The child options the kernel does not copy from the listener: set on each accepted socket. */
+    private SocketConfig perChildOptions;
+
     private final ConnectionFilter.Factory filters;
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -118,10 +123,12 @@ public final class TcpServer implements AutoCloseable {
             closeQuietly(socket);
             return;
         }
-        try {
-            childOptions.applyTo(socket);
-        } catch (IOException | RuntimeException e) {
-            loop.reportFailure("setting options " + childOptions + " on " + socket, e);
+        if (!perChildOptions.isEmpty()) {
+            try {
+                perChildOptions.applyTo(socket);
+            } catch (IOException | RuntimeException e) {
+                loop.reportFailure("setting options " + perChildOptions + " on " + socket, e);
+            }
         }
         // The limit first: a connection over it must cost no TLS engine or handshake timer.
         if (admitted.incrementAndGet() > maxConnections) {
@@ -557,6 +564,19 @@ public final class TcpServer implements AutoCloseable {
     private void listen(InetSocketAddress address, int backlog, SocketConfig options) throws IOException {
         List<EventLoop> acceptorLoops = acceptMode == AcceptMode.REUSEPORT ? loops : List.of(loops.getFirst());
         if (acceptMode == AcceptMode.REUSEPORT) options = options.with(NetOption.SO_REUSEPORT, true);
+        // An accepted socket starts as a copy of its listener: an option the kernel copies is set
+        // once on the listener rather than with a system call per connection (nginx's way too).
+        Transport transport = loops.getFirst().transport();
+        SocketConfig perChild = SocketConfig.EMPTY;
+        for (Map.Entry<NetOption<?>, Object> e : childOptions.values().entrySet()) {
+            NetOption<?> option = e.getKey();
+            if (transport.inheritsFromListener(option) && options.get(option) == null) {
+                options = options.withValue(option, e.getValue());
+            } else {
+                perChild = perChild.withValue(option, e.getValue());
+            }
+        }
+        perChildOptions = perChild;
         InetSocketAddress bindTo = address;
         for (EventLoop l : acceptorLoops) {
             ListenSocket listener = l.transport().listen(bindTo, backlog, options);

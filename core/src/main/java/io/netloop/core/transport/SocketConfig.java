@@ -25,6 +25,16 @@ public final class SocketConfig {
         return new SocketConfig(Collections.unmodifiableMap(copy));
     }
 
+    /** As {@link #with}, for a value whose type was checked when it was first set. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public SocketConfig withValue(NetOption<?> option, Object value) {
+        return with((NetOption) option, value);
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     public <T> T get(NetOption<T> option) {
         return (T) values.get(option);

@@ -30,6 +30,14 @@ public interface Transport {
      */
     DatagramSocket openDatagram(InetSocketAddress bind, SocketConfig options, DatagramConfig config) throws IOException;
 
+    /**
+     * Whether a socket accepted from a listener starts with the listener's value of
+     * {@code option}, so that setting it once on the listener sets it for every connection.
+     */
+    default boolean inheritsFromListener(NetOption<?> option) {
+        return false;
+    }
+
     /** Whether this transport can set {@code option}. */
     boolean supports(NetOption<?> option);
 }

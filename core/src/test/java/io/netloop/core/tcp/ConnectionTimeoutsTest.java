@@ -2,6 +2,7 @@ package io.netloop.core.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.loop.LoopStats;
 import io.netloop.core.loop.TimingWheel;
 import io.netloop.core.tcp.internal.OutboundQueue;
@@ -21,7 +22,8 @@ class ConnectionTimeoutsTest {
     private long now = 1_000_000_000L;
     private final TimingWheel wheel = new TimingWheel(10 * MS, 64, now);
     private final WriteCounter socket = new WriteCounter();
-    private final OutboundQueue output = new OutboundQueue(socket, null, new LoopStats(), 1 << 20, 1 << 10, 1 << 20);
+    private final OutboundQueue output =
+            new OutboundQueue(socket, null, new LoopStats(), new BufferPool(1024, 4), 1 << 20, 1 << 10, 1 << 20);
     private final Subject subject = new Subject();
 
     /** A socket whose send buffer takes what {@link #room} allows. */

@@ -20,9 +20,11 @@ public final class Fds {
 
     /** open(path, O_RDONLY | O_CLOEXEC). */
     public static int openReadOnly(String path) throws ErrnoException {
+        Libc.Scratch scratch = Libc.scratch();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment p = arena.allocateFrom(path);
-            MemorySegment err = errnoSegment();
+            MemorySegment p = scratch.path(path);
+            if (p == null) p = arena.allocateFrom(path);
+            MemorySegment err = scratch.errno;
             int fd = (int) Libc.OPEN.invokeExact(err, p, SysConst.O_RDONLY | SysConst.O_CLOEXEC | SysConst.O_NONBLOCK);
             if (fd < 0) throw new ErrnoException("open", errno(err), path);
             return fd;
@@ -68,13 +70,15 @@ public final class Fds {
      *     ENOSYS (a kernel before 5.6: use another way)
      */
     public static int openBeneath(int dirFd, String relative) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment p = arena.allocateFrom(relative);
-            MemorySegment how = arena.allocate(24, 8); // struct open_how { u64 flags, mode, resolve; }
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment p = scratch.path(relative);
+            if (p == null) throw new ErrnoException("openat2", Errno.ENAMETOOLONG, relative);
+            MemorySegment how = scratch.openHow; // struct open_how { u64 flags, mode, resolve; }
             how.set(ValueLayout.JAVA_LONG, 0, SysConst.O_RDONLY | SysConst.O_CLOEXEC | SysConst.O_NONBLOCK);
             how.set(ValueLayout.JAVA_LONG, 8, 0);
             how.set(ValueLayout.JAVA_LONG, 16, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-            MemorySegment err = errnoSegment();
+            MemorySegment err = scratch.errno;
             for (; ; ) {
                 long fd = (long) Libc.SYSCALL_OPENAT2.invokeExact(err, SYS_OPENAT2, dirFd, p, how, 24L);
                 if (fd >= 0) return (int) fd;
@@ -94,10 +98,11 @@ public final class Fds {
 
     /** statx(fd, "", AT_EMPTY_PATH): the file behind a descriptor. statx's layout is the same on every architecture. */
     public static FileStat stat(int fd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment empty = arena.allocateFrom("");
-            MemorySegment buf = arena.allocate(256, 8);
-            MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment empty = scratch.path("");
+            MemorySegment buf = scratch.statx;
+            MemorySegment err = scratch.errno;
             if ((int) Libc.STATX.invokeExact(err, fd, empty, AT_EMPTY_PATH, STATX_BASIC_STATS, buf) < 0) {
                 throw new ErrnoException("statx", errno(err));
             }

@@ -54,16 +54,67 @@ final class Libc {
     static final class Scratch {
         /** Large enough for one read budget (64 KiB) at once; a larger send goes straight from the heap. */
         static final int STAGING_SIZE = 64 * 1024;
+        /** PATH_MAX: a longer path is refused by the kernel anyway (ENAMETOOLONG). */
+        static final int PATH_SIZE = 4096;
 
         final MemorySegment errno;
         final MemorySegment staging;
         final long stagingAddress;
+        /** A socket address and its length, for accept4, getpeername, bind, connect. */
+        final MemorySegment sockaddr;
+
+        final MemorySegment socklen;
+        /** An option's value (an int, or struct linger) and its length. */
+        final MemorySegment optval;
+
+        final MemorySegment optlen;
+        /** sendfile's off_t. */
+        final MemorySegment offset;
+        /** openat2's struct open_how, statx's struct statx. */
+        final MemorySegment openHow;
+
+        final MemorySegment statx;
+        /** A path, NUL-terminated. */
+        final MemorySegment path;
 
         Scratch() {
             Arena arena = Arena.ofAuto();
             this.errno = arena.allocate(CAPTURE_LAYOUT);
             this.staging = arena.allocate(STAGING_SIZE, 64);
             this.stagingAddress = staging.address();
+            this.sockaddr = arena.allocate(SockAddr.STORAGE_SIZE, 8);
+            this.socklen = arena.allocate(JAVA_INT);
+            this.optval = arena.allocate(16, 8);
+            this.optlen = arena.allocate(JAVA_INT);
+            this.offset = arena.allocate(JAVA_LONG);
+            this.openHow = arena.allocate(24, 8);
+            this.statx = arena.allocate(256, 8);
+            this.path = arena.allocate(PATH_SIZE, 8);
+        }
+
+        /**
+         * {@code s} as a NUL-terminated UTF-8 string in {@link #path}, or null when it does not
+         * fit (the caller allocates then). ASCII, the common case, is written without a copy of
+         * the string.
+         */
+        MemorySegment path(String s) {
+            int n = s.length();
+            if (n >= PATH_SIZE) return null;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c == 0) return utf8Path(s);
+                path.set(ValueLayout.JAVA_BYTE, i, (byte) c);
+            }
+            path.set(ValueLayout.JAVA_BYTE, n, (byte) 0);
+            return path;
+        }
+
+        private MemorySegment utf8Path(String s) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (b.length >= PATH_SIZE) return null;
+            MemorySegment.copy(b, 0, path, ValueLayout.JAVA_BYTE, 0, b.length);
+            path.set(ValueLayout.JAVA_BYTE, b.length, (byte) 0);
+            return path;
         }
     }
 
@@ -118,6 +169,10 @@ final class Libc {
     static final MethodHandle SEND = capturing("send", SENDRECV, true);
     /* The same calls on the staging area, its address passed as the 64-bit integer it is (the
     C ABI passes a pointer and a long alike): no memory segment is made per call. */
+    static final MethodHandle READ_STAGED_BLOCKING =
+            capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, SIZE_T), false);
+    static final MethodHandle WRITE_STAGED_BLOCKING =
+            capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, SIZE_T), false);
     static final MethodHandle READ_STAGED =
             capturing("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, SIZE_T), true);
     static final MethodHandle SEND_STAGED =

@@ -5,7 +5,6 @@ import static io.netloop.core.sys.linux.Libc.errnoSegment;
 
 import io.netloop.core.sys.Errno;
 import io.netloop.core.sys.ErrnoException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
@@ -60,10 +59,11 @@ public final class Net {
     }
 
     public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = arena.allocate(SockAddr.STORAGE_SIZE);
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment sa = scratch.sockaddr;
             int len = SockAddr.encode(address, sa);
-            MemorySegment err = errnoSegment();
+            MemorySegment err = scratch.errno;
             int r = (int) Libc.BIND.invokeExact(err, fd, sa, len);
             if (r < 0) throw new ErrnoException("bind", errno(err), "to " + address);
         } catch (ErrnoException e) {
@@ -91,14 +91,18 @@ public final class Net {
      * @throws ErrnoException for EMFILE, ENFILE, ENOBUFS and the rest; ECONNABORTED is too (the caller goes on)
      */
     public static int accept(int listenFd) throws ErrnoException {
-        MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        MemorySegment err = scratch.errno;
         try {
             for (; ; ) {
+                // The peer's address comes with the connection, in the thread's scratch memory:
+                // no getpeername later ({@link #acceptedPeer}).
+                scratch.socklen.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_SIZE);
                 int fd = (int) Libc.ACCEPT4.invokeExact(
                         err,
                         listenFd,
-                        MemorySegment.NULL,
-                        MemorySegment.NULL,
+                        scratch.sockaddr,
+                        scratch.socklen,
                         SysConst.SOCK_NONBLOCK | SysConst.SOCK_CLOEXEC);
                 if (fd >= 0) return fd;
                 int e = errno(err);
@@ -111,6 +115,22 @@ public final class Net {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * The peer of the connection this thread accepted last ({@link #accept}), packed: an IPv4
+     * peer as {@code port << 32 | address} (no object made), anything else as {@link
+     * SockAddr#NOT_PACKED}; then {@link #acceptedPeerRaw} has it.
+     */
+    public static long acceptedPeer() {
+        return SockAddr.packIpv4(Libc.scratch().sockaddr);
+    }
+
+    /** The raw socket address of the connection this thread accepted last (IPv6: 28 bytes). */
+    public static byte[] acceptedPeerRaw() {
+        Libc.Scratch scratch = Libc.scratch();
+        int len = Math.min(scratch.socklen.get(ValueLayout.JAVA_INT, 0), SockAddr.STORAGE_SIZE);
+        return scratch.sockaddr.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Blocking accept (the lab's thread-per-connection model); the result is a blocking socket. */
@@ -139,10 +159,11 @@ public final class Net {
      *     writability, then read {@link #socketError}
      */
     public static boolean connect(int fd, InetSocketAddress address) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = arena.allocate(SockAddr.STORAGE_SIZE);
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment sa = scratch.sockaddr;
             int len = SockAddr.encode(address, sa);
-            MemorySegment err = errnoSegment();
+            MemorySegment err = scratch.errno;
             int r = (int) Libc.CONNECT.invokeExact(err, fd, sa, len);
             if (r == 0) return true;
             int e = errno(err);
@@ -337,13 +358,14 @@ public final class Net {
 
     /** Blocking read for the lab's blocking models: may sleep, so it is an ordinary downcall. */
     public static int readBlocking(int fd, byte[] dst, int off, int len) throws ErrnoException {
-        MemorySegment err = errnoSegment();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(len);
+        Libc.Scratch scratch = Libc.scratch();
+        MemorySegment err = scratch.errno;
+        long want = Math.min(len, Libc.Scratch.STAGING_SIZE);
+        try {
             for (; ; ) {
-                long n = (long) Libc.READ_BLOCKING.invokeExact(err, fd, buf, (long) len);
+                long n = (long) Libc.READ_STAGED_BLOCKING.invokeExact(err, fd, scratch.stagingAddress, want);
                 if (n >= 0) {
-                    MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, dst, off, (int) n);
+                    MemorySegment.copy(scratch.staging, ValueLayout.JAVA_BYTE, 0, dst, off, (int) n);
                     return (int) n;
                 }
                 int e = errno(err);
@@ -358,15 +380,16 @@ public final class Net {
 
     /** Blocking write of the whole range, for the lab's blocking models. */
     public static void writeBlocking(int fd, byte[] src, int off, int len) throws ErrnoException {
-        MemorySegment err = errnoSegment();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(Math.max(1, len));
-            MemorySegment.copy(src, off, buf, ValueLayout.JAVA_BYTE, 0, len);
-            long done = 0;
+        Libc.Scratch scratch = Libc.scratch();
+        MemorySegment err = scratch.errno;
+        try {
+            int done = 0;
             while (done < len) {
-                long n = (long) Libc.WRITE_BLOCKING.invokeExact(err, fd, buf.asSlice(done), len - done);
+                int chunk = Math.min(len - done, Libc.Scratch.STAGING_SIZE);
+                MemorySegment.copy(src, off + done, scratch.staging, ValueLayout.JAVA_BYTE, 0, chunk);
+                long n = (long) Libc.WRITE_STAGED_BLOCKING.invokeExact(err, fd, scratch.stagingAddress, (long) chunk);
                 if (n >= 0) {
-                    done += n;
+                    done += (int) n;
                     continue;
                 }
                 int e = errno(err);
@@ -419,17 +442,13 @@ public final class Net {
         }
     }
 
-    /** The off_t that {@link #sendfile(int, int, long, long)} hands the kernel: one per thread, no arena per call. */
-    private static final ThreadLocal<MemorySegment> OFFSET =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ValueLayout.JAVA_LONG));
-
     /**
      * Zero-copy file to socket from {@code position}, without changing the file's own offset.
      *
      * @return bytes sent (0 only at the end of the file), or {@link #WOULD_BLOCK}
      */
     public static long sendfile(int outFd, int inFd, long position, long count) throws ErrnoException {
-        MemorySegment offset = OFFSET.get();
+        MemorySegment offset = Libc.scratch().offset;
         offset.set(ValueLayout.JAVA_LONG, 0, position);
         return sendfile(outFd, inFd, offset, count);
     }
@@ -542,9 +561,11 @@ public final class Net {
     // --- options and names ---------------------------------------------------------------
 
     public static void setInt(int fd, int level, int name, int value) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
-            MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment v = scratch.optval;
+            v.set(ValueLayout.JAVA_INT, 0, value);
+            MemorySegment err = scratch.errno;
             if ((int) Libc.SETSOCKOPT.invokeExact(err, fd, level, name, v, 4) < 0) {
                 throw new ErrnoException("setsockopt", errno(err), optionName(level, name));
             }
@@ -556,10 +577,12 @@ public final class Net {
     }
 
     public static int getInt(int fd, int level, int name) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
-            MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment v = scratch.optval;
+            MemorySegment len = scratch.optlen;
+            len.set(ValueLayout.JAVA_INT, 0, 4);
+            MemorySegment err = scratch.errno;
             if ((int) Libc.GETSOCKOPT.invokeExact(err, fd, level, name, v, len) < 0) {
                 throw new ErrnoException("getsockopt", errno(err), optionName(level, name));
             }
@@ -573,11 +596,12 @@ public final class Net {
 
     /** SO_LINGER: {@code seconds < 0} turns lingering off; 0 makes close send a reset. */
     public static void setLinger(int fd, int seconds) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(8, 4); // struct linger { int l_onoff; int l_linger; }
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment v = scratch.optval; // struct linger { int l_onoff; int l_linger; }
             v.set(ValueLayout.JAVA_INT, 0, seconds >= 0 ? 1 : 0);
             v.set(ValueLayout.JAVA_INT, 4, Math.max(seconds, 0));
-            MemorySegment err = errnoSegment();
+            MemorySegment err = scratch.errno;
             if ((int) Libc.SETSOCKOPT.invokeExact(err, fd, SysConst.SOL_SOCKET, SysConst.SO_LINGER, v, 8) < 0) {
                 throw new ErrnoException("setsockopt", errno(err), "SO_LINGER");
             }
@@ -590,10 +614,12 @@ public final class Net {
 
     /** SO_LINGER in seconds, or -1 when off. */
     public static int getLinger(int fd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(8, 4);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 8);
-            MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment v = scratch.optval;
+            MemorySegment len = scratch.optlen;
+            len.set(ValueLayout.JAVA_INT, 0, 8);
+            MemorySegment err = scratch.errno;
             if ((int) Libc.GETSOCKOPT.invokeExact(err, fd, SysConst.SOL_SOCKET, SysConst.SO_LINGER, v, len) < 0) {
                 throw new ErrnoException("getsockopt", errno(err), "SO_LINGER");
             }
@@ -619,10 +645,12 @@ public final class Net {
     }
 
     private static InetSocketAddress name(java.lang.invoke.MethodHandle h, String call, int fd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment sa = arena.allocate(SockAddr.STORAGE_SIZE);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, SockAddr.STORAGE_SIZE);
-            MemorySegment err = errnoSegment();
+        Libc.Scratch scratch = Libc.scratch();
+        try {
+            MemorySegment sa = scratch.sockaddr;
+            MemorySegment len = scratch.socklen;
+            len.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_SIZE);
+            MemorySegment err = scratch.errno;
             if ((int) h.invokeExact(err, fd, sa, len) < 0) throw new ErrnoException(call, errno(err));
             return SockAddr.decode(sa);
         } catch (ErrnoException e) {

@@ -31,6 +31,7 @@ public final class SockAddr {
     private static final ValueLayout.OfShort U16_HOST =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfShort U16_NET = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32_NET = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32_HOST = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
     /** Writes {@code address} into {@code dst} (at least {@link #STORAGE_SIZE} bytes) and returns its length. */
@@ -73,6 +74,33 @@ public final class SockAddr {
             throw new IllegalStateException("kernel returned a malformed address", e);
         }
         throw new IllegalArgumentException("unsupported address family " + family);
+    }
+
+    /** {@link #packIpv4}'s answer for an address that is not IPv4. */
+    public static final long NOT_PACKED = -1L;
+
+    /** An IPv4 socket address as {@code port << 32 | address}; {@link #NOT_PACKED} for another family. */
+    public static long packIpv4(MemorySegment src) {
+        if (Short.toUnsignedInt(src.get(U16_HOST, 0)) != SysConst.AF_INET) return NOT_PACKED;
+        long port = Short.toUnsignedInt(src.get(U16_NET, 2));
+        long address = Integer.toUnsignedLong(src.get(U32_NET, 4));
+        return port << 32 | address;
+    }
+
+    /** The address {@link #packIpv4} packed. */
+    public static InetSocketAddress unpackIpv4(long packed) {
+        int a = (int) packed;
+        byte[] ip = {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), (int) (packed >>> 32));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
+        }
+    }
+
+    /** The address a raw {@code struct sockaddr} holds ({@code Net.acceptedPeerRaw}). */
+    public static InetSocketAddress decode(byte[] raw) {
+        return decode(MemorySegment.ofArray(raw));
     }
 
     /** {@code 127.0.0.1:9009} or {@code [::1]:9009}, for messages: no host name, no leading slash. */

@@ -1,6 +1,7 @@
 package io.netloop.core.tcp.internal;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.loop.LoopStats;
 import io.netloop.core.transport.StreamSocket;
 import java.io.IOException;
@@ -59,7 +60,8 @@ public final class OutboundQueue {
     private final int highWaterMark;
     private final int lowWaterMark;
     private final long flushBudget;
-    private final Buffer buffer = new Buffer();
+    /** Bytes for the socket: a slab of the loop's pool while any wait, none once drained. */
+    private final Buffer buffer;
     /** File ranges behind {@link #buffer}, in order; null until the first. */
     private ArrayDeque<FileRegion> files;
     /** Bytes of {@link #files}: unsent file bytes plus the bytes queued behind each range. */
@@ -77,18 +79,21 @@ public final class OutboundQueue {
     /**
      * @param encoder null for plaintext
      * @param stats where write system calls and bytes are counted
+     * @param pool where the buffer's storage comes from while bytes wait
      * @param flushBudget file bytes one {@link #flush} may send before it yields
      */
     public OutboundQueue(
             StreamSocket socket,
             Encoder encoder,
             LoopStats stats,
+            BufferPool pool,
             int highWaterMark,
             int lowWaterMark,
             long flushBudget) {
         this.socket = socket;
         this.encoder = encoder;
         this.stats = stats;
+        this.buffer = new Buffer(pool);
         this.highWaterMark = highWaterMark;
         this.lowWaterMark = lowWaterMark;
         this.flushBudget = flushBudget;
@@ -294,9 +299,9 @@ public final class OutboundQueue {
         return true;
     }
 
-    /** Gives back buffer memory above {@code capacity} while nothing is queued. */
-    public void shrink(int capacity) {
-        if (isEmpty()) buffer.shrink(capacity);
+    /** Gives the buffer's storage back to the pool while nothing is queued: an idle connection holds none. */
+    public void release() {
+        if (isEmpty()) buffer.release();
     }
 
     /** Drops everything queued and closes the file ranges (the connection is closing). */
@@ -308,6 +313,7 @@ public final class OutboundQueue {
         filesQueued = 0;
         fileChunk = null;
         buffer.clear();
+        buffer.release();
         corked = false;
     }
 

@@ -101,6 +101,15 @@ public final class EpollTransport implements Transport {
         return true;
     }
 
+    /** Linux copies these from the listener to each socket it accepts (checked by SocketOptionsTest). */
+    @Override
+    public boolean inheritsFromListener(NetOption<?> option) {
+        return option == NetOption.TCP_NODELAY
+                || option == NetOption.SO_KEEPALIVE
+                || option == NetOption.SO_SNDBUF
+                || option == NetOption.SO_RCVBUF;
+    }
+
     private static void closeQuietly(int fd, Exception cause) {
         try {
             Net.close(fd);
@@ -172,7 +181,9 @@ public final class EpollTransport implements Transport {
         @Override
         public StreamSocket accept() throws IOException {
             int c = HotCalls.accept(fd);
-            return c == Net.WOULD_BLOCK ? null : new Stream(c, false);
+            if (c == Net.WOULD_BLOCK) return null;
+            long peer = Net.acceptedPeer();
+            return new Stream(c, false, peer, peer == SockAddr.NOT_PACKED ? Net.acceptedPeerRaw() : null);
         }
 
         @Override
@@ -197,10 +208,20 @@ public final class EpollTransport implements Transport {
         private boolean connecting;
         private boolean closed;
         private InetSocketAddress remote;
+        /** An accepted IPv4 peer, packed as accept4 gave it ({@link SockAddr#packIpv4}); made an address only when asked. */
+        private final long peer;
+        /** Another accepted peer's raw socket address (IPv6), or null. */
+        private final byte[] peerRaw;
 
         Stream(int fd, boolean connecting) {
+            this(fd, connecting, SockAddr.NOT_PACKED, null);
+        }
+
+        Stream(int fd, boolean connecting, long peer, byte[] peerRaw) {
             super(fd);
             this.connecting = connecting;
+            this.peer = peer;
+            this.peerRaw = peerRaw;
         }
 
         @Override
@@ -271,7 +292,11 @@ public final class EpollTransport implements Transport {
 
         @Override
         public InetSocketAddress remoteAddress() throws IOException {
-            if (remote == null) remote = Net.peerAddress(fd);
+            if (remote == null) {
+                if (peer != SockAddr.NOT_PACKED) remote = SockAddr.unpackIpv4(peer);
+                else if (peerRaw != null) remote = SockAddr.decode(peerRaw);
+                else remote = Net.peerAddress(fd);
+            }
             return remote;
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netloop.core.buffer.Buffer;
+import io.netloop.core.buffer.BufferPool;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.LoopStats;
 import java.io.IOException;
@@ -19,7 +20,7 @@ class OutboundQueueTest {
     private final LoopStats stats = new LoopStats();
 
     private OutboundQueue queue(OutboundQueue.Encoder encoder, long flushBudget) {
-        return new OutboundQueue(socket, encoder, stats, 100, 20, flushBudget);
+        return new OutboundQueue(socket, encoder, stats, new BufferPool(64, 4), 100, 20, flushBudget);
     }
 
     private static byte[] bytes(String s) {
