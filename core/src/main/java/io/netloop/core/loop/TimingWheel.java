@@ -117,7 +117,13 @@ public final class TimingWheel {
                 due[i] = null;
                 // An earlier callback of this batch may have cancelled or rescheduled it.
                 if (t.cancelled || t.isPending()) continue;
-                t.task.run();
+                try {
+                    t.task.run();
+                } catch (Throwable e) {
+                    // The one failure rule: a timeout's failure ends what it concerned, never the loop.
+                    FailureRule.survive(e, "timeout " + t.task);
+                    FailureRule.report("timeout " + t.task, e);
+                }
                 fired++;
             }
         }

@@ -6,8 +6,8 @@ package io.netloop.core.tcp;
  *
  * <pre>
  * ESTABLISHING --filter established--> OPEN --shutdownOutput--> DRAINING --queue empty, FIN--> OUTPUT_SHUT
- *      |                                 |                         |                               |
- *      +---------------------------------+------------ close ------+-------------------------------+--> CLOSED
+ *      |                                 |  \--closeAfterOutput--> CLOSING --queue empty--+         |
+ *      +---------------------------------+------------ close ------+---------------------+---------+--> CLOSED
  * </pre>
  *
  * <p>The input side (end of stream seen, reading paused, a worker owning the input) is
@@ -20,6 +20,8 @@ enum ConnectionState {
     OPEN,
     /** Output shutdown was asked for: FIN goes once the queued output (and a filter's end) is out. */
     DRAINING,
+    /** Close was asked for once the queued output is out ({@code closeAfterOutput}). */
+    CLOSING,
     /** FIN is sent: the peer may still send. */
     OUTPUT_SHUT,
     /** Closed: the descriptor is released, the handler told (once). */

@@ -29,7 +29,9 @@ final class Inbound {
      */
     final Buffer input;
 
-    private final Runnable readAgain = this::readAgain;
+    /** Made the first time a read spends its budget edge-triggered: most connections never do. */
+    private Runnable readAgain;
+
     boolean inputClosed;
     /** The peer's FIN was reported: read on to the end of the stream. */
     private boolean peerShutdown;
@@ -134,6 +136,7 @@ final class Inbound {
                 && c.channel.isEdgeTriggered()
                 && !c.invoker.isOffloaded()) {
             // Edge-triggered: nothing will report the bytes left behind, so come back for them.
+            if (readAgain == null) readAgain = this::readAgain;
             c.loop.runLater(readAgain);
         }
     }

@@ -6,7 +6,6 @@ import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.Channel;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.sys.ErrnoException;
-import io.netloop.core.tcp.internal.FileRegion;
 import io.netloop.core.tcp.internal.OutboundQueue;
 import io.netloop.core.transport.Interest;
 import io.netloop.core.transport.NetOption;
@@ -25,8 +24,8 @@ import java.util.concurrent.Executor;
  *
  * <p>This class keeps the lifecycle ({@link ConnectionState}); its parts do the rest, each one
  * job: {@link Inbound} (reading within a budget per wake-up, to the end of the stream),
- * {@link OutboundQueue} (what waits for the socket, files sent with sendfile(2), the cork, the
- * water marks), {@link HandlerInvoker} (where the handler runs, and the
+ * {@link Outbound} and its {@link OutboundQueue} (what waits for the socket, files sent with
+ * sendfile(2), the cork, the water marks), {@link HandlerInvoker} (where the handler runs, and the
  * {@link io.netloop.core.loop.FailureRule} when it throws), {@link Filtering} (TLS or the PROXY
  * protocol between socket and handler) and {@link ConnectionTimeouts} (on the loop's wheel).
  *
@@ -52,19 +51,19 @@ public final class TcpConnection implements AutoCloseable {
     final ConnectionConfig config;
     final HandlerInvoker invoker;
     final OutboundQueue output;
+    private final Outbound out;
     /** Null for plaintext: the hot path then only tests this field. */
     final Filtering filtering;
 
-    private final ConnectionTimeouts timeouts;
+    final ConnectionTimeouts timeouts;
     private final CloseListener closeListener;
     final Inbound in;
-    private final Runnable writeAgain = this::writeAgain;
+
     ConnectionState state = ConnectionState.ESTABLISHING;
     /** The loop's time of the last byte read or written. */
     long lastActivity;
 
     private volatile Object attachment;
-    private volatile InetSocketAddress remote;
 
     /** Told when a connection closes, after its handler: servers use it to keep counts. */
     interface CloseListener {
@@ -95,6 +94,7 @@ public final class TcpConnection implements AutoCloseable {
                 config.highWaterMark(),
                 config.lowWaterMark(),
                 config.readBudget() * 16L);
+        this.out = new Outbound(this, output);
         this.timeouts =
                 new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, ConnectionTimeouts.watching(this));
         if (registered != null) {
@@ -194,21 +194,13 @@ public final class TcpConnection implements AutoCloseable {
         return peerAddress();
     }
 
-    /**
-     * The socket's peer (a proxy, when a PROXY header named the client), or null if it was
-     * gone before anyone asked. Cached: after close the descriptor number may belong to
-     * another socket, so it is never asked again. Any thread.
-     */
+    /** The socket's peer (a proxy, when a PROXY header named the client), or null if it is gone. Any thread. */
     public InetSocketAddress peerAddress() {
-        InetSocketAddress r = remote;
-        if (r != null || !isOpen()) return r;
         try {
-            r = socket.remoteAddress();
+            return socket.remoteAddress(); // the socket keeps it: accept4 gave it, or the first ask did
         } catch (IOException e) {
             return null; // the peer is gone already; callers log "unknown"
         }
-        remote = r;
-        return r;
     }
 
     public InetSocketAddress localAddress() {
@@ -265,7 +257,7 @@ public final class TcpConnection implements AutoCloseable {
             handleError();
             return;
         }
-        if ((ops & Interest.WRITE) != 0) handleWrite();
+        if ((ops & Interest.WRITE) != 0) out.writable();
         if (isOpen() && (ops & (Interest.READ | Interest.PEER_SHUTDOWN | Interest.HANGUP)) != 0) in.readable(ops);
         if (isOpen()) updateInterest();
     }
@@ -297,46 +289,9 @@ public final class TcpConnection implements AutoCloseable {
         in.offloadedDataDone();
     }
 
-    private void writeAgain() {
-        if (isOpen()) {
-            handleWrite();
-            if (isOpen()) updateInterest();
-        }
-    }
-
-    private void handleWrite() {
-        if (!flush()) return;
-        if (output.isEmpty()) {
-            output.release();
-            if (state == ConnectionState.DRAINING) doShutdownOutput();
-        }
-        if (isOpen() && output.crossedLowWater()) invoker.lowWater();
-    }
-
-    /**
-     * Writes what the socket takes; after a budget of file bytes, comes back once the loop
-     * served the others.
-     *
-     * @return false when the connection closed on a write error
-     */
+    /** Writes what the socket takes now. @return false when the connection closed on a write error */
     boolean flush() {
-        long before = output.bytesWritten();
-        OutboundQueue.Flush result;
-        try {
-            result = output.flush();
-        } catch (IOException e) {
-            close(e);
-            return false;
-        } finally {
-            wrote(before);
-        }
-        // Edge-triggered, no new EPOLLOUT would report a socket that still has room.
-        if (result == OutboundQueue.Flush.YIELDED) loop.runLater(writeAgain);
-        return true;
-    }
-
-    private void wrote(long bytesWrittenBefore) {
-        if (output.bytesWritten() != bytesWrittenBefore) lastActivity = loop.nowNanos();
+        return out.flush();
     }
 
     /**
@@ -372,19 +327,7 @@ public final class TcpConnection implements AutoCloseable {
             loop.execute(() -> send(copy, 0, copy.length));
             return true;
         }
-        if (state != ConnectionState.OPEN) return false;
-        long before = output.bytesWritten();
-        boolean waiting;
-        try {
-            waiting = output.send(src, off, len);
-        } catch (IOException e) {
-            close(e);
-            return false;
-        } finally {
-            wrote(before);
-        }
-        queued(waiting);
-        return true;
+        return out.send(src, off, len);
     }
 
     public boolean send(byte[] src) {
@@ -400,15 +343,6 @@ public final class TcpConnection implements AutoCloseable {
 
     public boolean send(String s) {
         return send(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Something stays queued: watch for room, and tell the handler once the queue is high. */
-    private void queued(boolean startedWaiting) {
-        if (startedWaiting) { // corked, uncork arms EPOLLOUT if the socket does not take it all
-            updateInterest();
-            timeouts.outputQueued();
-        }
-        if (output.crossedHighWater()) invoker.highWater(queuedOutputBytes());
     }
 
     /**
@@ -450,23 +384,7 @@ public final class TcpConnection implements AutoCloseable {
      */
     public boolean sendFile(Buffer head, OpenFile file, long position, long count) {
         loop.assertInLoop();
-        if (state != ConnectionState.OPEN) {
-            if (head != null) head.clear();
-            return false;
-        }
-        if (count == 0) return head == null || send(head);
-        long before = output.bytesWritten();
-        boolean waiting;
-        try {
-            waiting = output.sendFile(head, new FileRegion(file, position, count));
-        } catch (IOException e) {
-            close(e);
-            return false;
-        } finally {
-            wrote(before);
-        }
-        queued(waiting);
-        return true;
+        return out.sendFile(head, file, position, count);
     }
 
     /**
@@ -486,13 +404,7 @@ public final class TcpConnection implements AutoCloseable {
      */
     public void uncork() {
         loop.assertInLoop();
-        // Output queued before the cork already waits for EPOLLOUT, which will take the rest too.
-        if (!output.uncork() || !isOpen()) return;
-        handleWrite();
-        if (isOpen() && !output.isEmpty()) {
-            updateInterest();
-            timeouts.outputQueued();
-        }
+        out.uncork();
     }
 
     /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */
@@ -514,6 +426,21 @@ public final class TcpConnection implements AutoCloseable {
         if (isOpen()) updateInterest();
     }
 
+    /**
+     * Closes once the queued output is written, at once when nothing is queued: no FIN first, no
+     * wait for the peer's. Right when nothing more is expected from the peer (unread bytes at
+     * close make the kernel send a reset, which may destroy what is still in flight). Any thread.
+     */
+    public void closeAfterOutput() {
+        if (!loop.inLoop()) {
+            loop.execute(this::closeAfterOutput);
+            return;
+        }
+        if (state != ConnectionState.OPEN) return;
+        if (output.isEmpty()) close(null);
+        else state = ConnectionState.CLOSING;
+    }
+
     /** Half-close: sends FIN once the queued output is written. Reading goes on. */
     public void shutdownOutput() {
         if (!loop.inLoop()) {
@@ -522,11 +449,12 @@ public final class TcpConnection implements AutoCloseable {
         }
         if (state != ConnectionState.OPEN) return;
         state = ConnectionState.DRAINING;
-        if (output.isEmpty()) doShutdownOutput();
+        if (output.isEmpty()) shutdownOutputNow();
     }
 
-    private void doShutdownOutput() {
-        // The protocol's own end (close_notify) goes before FIN; handleWrite comes back once it is out.
+    /** FIN now: the queue is empty (after the protocol's own end, under a filter). */
+    void shutdownOutputNow() {
+        // The protocol's own end (close_notify) goes before FIN; a drained queue comes back here once it is out.
         if (filtering != null && !filtering.endWritten(this)) return;
         state = ConnectionState.OUTPUT_SHUT;
         try {

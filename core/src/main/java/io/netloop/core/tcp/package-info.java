@@ -4,8 +4,8 @@
  * {@link io.netloop.core.tcp.TcpConnection} with its {@link io.netloop.core.tcp.ConnectionHandler}
  * and, optionally, a {@link io.netloop.core.tcp.ConnectionFilter} (TLS, the PROXY protocol).
  *
- * <p>A connection is made of parts, each with one job: its input side ({@code Inbound}), the
- * output queue ({@code tcp.internal.OutboundQueue}), the handler invoker (the loop, workers
+ * <p>A connection is made of parts, each with one job: its input side ({@code Inbound}), its
+ * output side ({@code Outbound}, over {@code tcp.internal.OutboundQueue}), the handler invoker (the loop, workers
  * or virtual threads, and the failure rule), the filtered path, and its timeouts on the
  * loop's wheel; the connection keeps the lifecycle ({@code ConnectionState}).
  *

@@ -191,8 +191,15 @@ class EventLoopTest {
                     },
                     1,
                     TimeUnit.MILLISECONDS);
+            loop.execute(() -> loop.wheel()
+                    .schedule(
+                            () -> {
+                                throw error.get();
+                            },
+                            1,
+                            loop.nowNanos()));
             CompletableFuture<Boolean> after = new CompletableFuture<>();
-            loop.schedule(() -> after.complete(true), 50, TimeUnit.MILLISECONDS);
+            loop.schedule(() -> after.complete(true), 300, TimeUnit.MILLISECONDS); // after the wheel's tick
             assertThat(after.get(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Boolean> stillRunning = new CompletableFuture<>();
             loop.execute(() -> stillRunning.complete(!loop.isShutdown()));

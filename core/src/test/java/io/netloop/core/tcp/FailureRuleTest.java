@@ -174,8 +174,9 @@ class FailureRuleTest {
         @Override
         public void onClose(TcpConnection c, Throwable cause) {
             if (throwing) {
-                closeCalls.incrementAndGet();
+                // The cause first: the test reads it as soon as it sees the count.
                 closes.put(0, cause == null ? new NullPointerException("no cause") : cause);
+                closeCalls.incrementAndGet();
             }
             maybeThrow(Callback.ON_CLOSE);
         }
