@@ -4,6 +4,7 @@ import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.Timer;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
+import io.netloop.http.codec.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 

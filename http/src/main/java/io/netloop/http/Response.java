@@ -2,6 +2,10 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
+import io.netloop.http.codec.HttpChars;
+import io.netloop.http.codec.HttpVersion;
+import io.netloop.http.codec.Method;
+import io.netloop.http.codec.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

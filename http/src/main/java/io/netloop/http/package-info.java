@@ -2,7 +2,7 @@
  * HTTP/1.1 on the reactor (RFC 9110 semantics, RFC 9112 message syntax).
  *
  * <h2>Request parsing</h2>
- * {@link io.netloop.http.HttpParser} reads requests from a connection's
+ * {@link io.netloop.http.codec.HttpParser} reads requests from a connection's
  * {@link io.netloop.core.buffer.Buffer} as a resumable state machine:
  * <pre>
  *  REQUEST_LINE → HEADER_LINE* → (HEAD_COMPLETE) → BODY_START ─┬→ FIXED_BODY ───────────────────────┐
@@ -13,7 +13,7 @@
  * A head line is parsed only once its CRLF is in the buffer, and only then skipped; a partial
  * line stays where it is and the parser remembers how far it has searched it. Body bytes are
  * handed out as slices of the buffer's array, never copied. Every size the peer controls is
- * bounded by {@link io.netloop.http.HttpLimits}, and a line that cannot fit is refused before
+ * bounded by {@link io.netloop.http.codec.HttpLimits}, and a line that cannot fit is refused before
  * its end arrives.
  *
  * <p>The parser is strict wherever RFC 9112 lets a recipient choose, because a lenient parser
@@ -22,10 +22,10 @@
  * differing Content-Length values, chunked only as the final and only once. The class Javadoc
  * of {@code HttpParser} lists every such decision.
  *
- * <p>What the parser produces: {@link io.netloop.http.HttpRequest} (method, target, version,
- * {@link io.netloop.http.HttpHeaders}, framing, keep-alive, {@code Expect: 100-continue}) and,
- * on refusal, a {@link io.netloop.http.ParseError} with the status to send and whether the
- * connection must close. {@link io.netloop.http.PathDecoder} decodes and normalises paths
+ * <p>What the parser produces: {@link io.netloop.http.codec.HttpRequest} (method, target, version,
+ * {@link io.netloop.http.codec.HttpHeaders}, framing, keep-alive, {@code Expect: 100-continue}) and,
+ * on refusal, a {@link io.netloop.http.codec.ParseError} with the status to send and whether the
+ * connection must close. {@link io.netloop.http.codec.PathDecoder} decodes and normalises paths
  * for routing and guards file serving against traversal.
  *
  * <h2>Serving</h2>
