@@ -170,7 +170,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** This loop thread's shared resources; called on the loop thread that will own the connection (both accept modes). */
     private LoopResources loopResources() {
-        return resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources());
+        return resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources(settings));
     }
 
     Settings settings() {

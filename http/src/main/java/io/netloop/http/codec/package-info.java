@@ -1,6 +1,6 @@
 /**
  * HTTP/1.1's wire format (RFC 9112), apart from sockets and the server, so that it can be
- * tested, fuzzed and measured alone.
+ * tested, fuzzed and measured alone: requests in, response heads and chunks out.
  *
  * <h2>Request parsing</h2>
  * {@link io.netloop.http.codec.HttpParser} reads requests from a connection's
@@ -30,11 +30,16 @@
  * {@link io.netloop.http.codec.PathDecoder} decodes and normalises paths for routing and guards
  * file serving against traversal.
  *
+ * <h2>Response encoding</h2>
+ * {@link io.netloop.http.codec.ResponseEncoder} writes status lines and header sections (with
+ * the reason phrases of {@link io.netloop.http.codec.Status}), the interim 100 and 101 heads,
+ * and chunked coding. It decides nothing about a response; the server does.
+ *
  * <p>Nothing here knows the server ({@code io.netloop.http}): the server uses this package,
  * never the reverse.
  *
- * <p>Threading: a parser belongs to its connection's loop thread; the character classes and
- * status reasons are stateless; the value types (limits, methods, versions, targets,
+ * <p>Threading: a parser belongs to its connection's loop thread; the encoder and the
+ * character classes are stateless; the value types (limits, methods, versions, targets,
  * decoded paths, errors) are immutable.
  */
 package io.netloop.http.codec;
