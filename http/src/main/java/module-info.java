@@ -1,12 +1,14 @@
 /**
- * HTTP/1.1 on netloop's reactor: the request parser, the server and its routing, static
- * files, the access log, health and metrics ({@code admin}), and WebSocket
- * ({@code websocket}). Calls the kernel only through {@code io.netloop.core}.
+ * HTTP/1.1 on netloop's reactor: the wire format ({@code codec}: the request parser and the
+ * response encoder), the server and its routing, static files, the access log, health and
+ * metrics ({@code admin}), and WebSocket ({@code websocket}). Calls the kernel only through
+ * {@code io.netloop.core}.
  */
 module io.netloop.http {
     requires transitive io.netloop.core;
 
     exports io.netloop.http;
     exports io.netloop.http.admin;
+    exports io.netloop.http.codec;
     exports io.netloop.http.websocket;
 }

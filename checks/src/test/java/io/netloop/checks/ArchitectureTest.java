@@ -165,6 +165,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void theHttpWireFormatKnowsNothingOfTheServer() {
+        List<String> uses = new ArrayList<>();
+        REFERENCES.forEach((cls, refs) -> {
+            if (packageOf(cls).equals("io.netloop.http.codec")
+                    && refs.stream()
+                            .anyMatch(r -> packageOf(r).startsWith("io.netloop.http")
+                                    && !packageOf(r).equals("io.netloop.http.codec"))) {
+                uses.add(cls);
+            }
+        });
+        assertThat(uses).isEmpty();
+    }
+
+    @Test
     void coreExportsItsApiAndHidesItsInternals() throws IOException {
         ClassModel info =
                 ClassFile.of().parse(Files.readAllBytes(root().resolve("core/target/classes/module-info.class")));
@@ -237,6 +251,8 @@ class ArchitectureTest {
     void theConnectionClassesStaySplit() throws IOException {
         assertThat(lines("core/src/main/java/io/netloop/core/tcp/TcpConnection.java"))
                 .isLessThan(600);
+        assertThat(lines("http/src/main/java/io/netloop/http/HttpConnection.java"))
+                .isLessThan(500);
     }
 
     private static long lines(String path) throws IOException {

@@ -6,6 +6,9 @@ package io.netloop.http;
  * during the call: copy what must outlive it. Nothing is aggregated, so an upload of any
  * size costs one read buffer.
  *
+ * <p>What it throws is handled as its route's handler's failure would be: a 500 (and the
+ * connection closes, the rest of the body unread), logged once.
+ *
  * <p>Threading: called on the connection's loop thread; must not block.
  */
 @FunctionalInterface

@@ -2,8 +2,12 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.Timer;
+import io.netloop.http.codec.ResponseEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A response body written piece by piece ({@link Response#stream()}): chunked coding for
@@ -32,15 +36,18 @@ import java.time.Duration;
  * out.onClose(() -> subscribers.remove(out));
  * }</pre>
  *
- * <p>Threading: the connection's loop thread only.
+ * <p>A task given to {@link #onReady}, {@link #every} or {@link #onClose} that throws is
+ * handled as a failing handler is: logged once, and the connection closed (the head is out,
+ * so only the close tells the client the body is broken).
+ *
+ * <p>Owned by its {@link Response}; the chunk framing is the {@link ResponseEncoder}'s.
+ *
+ * <p>Threading: the connection's loop thread; {@link #write}, {@link #onReady} and
+ * {@link #end} also from a handler's worker or virtual thread, handing over to the loop.
  */
 public final class BodyWriter {
-    static final long CHUNKED = -1;
-    static final long UNTIL_CLOSE = -2;
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-    private final HttpConnection connection;
+    private static final System.Logger LOG = System.getLogger(BodyWriter.class.getName());
+    private final Exchange exchange;
     private final Response response;
     private final long length;
     private final boolean discard;
@@ -50,8 +57,8 @@ public final class BodyWriter {
     private Runnable onClose;
     private Timer ticker;
 
-    BodyWriter(HttpConnection connection, Response response, long length, boolean discard) {
-        this.connection = connection;
+    BodyWriter(Exchange exchange, Response response, long length, boolean discard) {
+        this.exchange = exchange;
         this.response = response;
         this.length = length;
         this.discard = discard;
@@ -72,32 +79,23 @@ public final class BodyWriter {
      * @throws IllegalStateException after {@link #end}, or beyond a declared length
      */
     public boolean write(byte[] b, int off, int len) {
-        if (!connection.inLoop()) return writeFromOtherThread(b, off, len);
-        connection.assertInLoop();
+        if (!exchange.loop().inLoop()) return writeFromOtherThread(b, off, len);
         if (ended) throw new IllegalStateException("write after end() on " + response);
         if (length >= 0 && written + len > length) {
             throw new IllegalStateException("body longer than the declared Content-Length " + length);
         }
         written += len;
-        if (!connection.isOpen()) return false;
+        if (!exchange.isOpen()) return false;
         if (discard || len == 0) return true;
         response.countBody(len);
-        Buffer out = connection.scratch();
-        if (length == CHUNKED) {
-            // chunk = chunk-size CRLF chunk-data CRLF, in one send: one system call per piece.
-            int digits = 1;
-            while (len >>> (4 * digits) != 0) digits++;
-            out.ensureWritable(digits + 4 + len);
-            for (int i = digits - 1; i >= 0; i--) out.append(HEX, (len >>> (4 * i)) & 0xF, 1);
-            out.append(CRLF, 0, 2);
-            out.append(b, off, len);
-            out.append(CRLF, 0, 2);
-            return connection.send(out);
+        if (length == ResponseEncoder.CHUNKED) {
+            // One send per piece, its chunk framing included: one system call.
+            Buffer out = exchange.resources().scratch();
+            ResponseEncoder.chunk(out, b, off, len);
+            return exchange.send(out);
         }
-        return connection.send(b, off, len);
+        return exchange.send(b, off, len);
     }
-
-    private static final byte[] CRLF = {'\r', '\n'};
 
     /**
      * A handler on a worker or virtual thread: the write runs on the loop, and this thread
@@ -105,39 +103,39 @@ public final class BodyWriter {
      * slowed to the client's pace instead of piling up memory.
      */
     private boolean writeFromOtherThread(byte[] b, int off, int len) {
-        byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
-        java.util.concurrent.CompletableFuture<Void> room = new java.util.concurrent.CompletableFuture<>();
-        boolean ok = connection.callInLoop(() -> {
+        byte[] copy = Arrays.copyOfRange(b, off, off + len);
+        CompletableFuture<Void> room = new CompletableFuture<>();
+        boolean ok = LoopHandover.call(exchange, () -> {
             boolean sent = write(copy, 0, copy.length);
             if (!sent || isReady() || ended) room.complete(null);
             else onReady(() -> room.complete(null));
             return sent;
         });
-        if (ok) connection.await(room);
+        if (ok) LoopHandover.await(exchange, room);
         return ok;
     }
 
     /** Whether writing now would not pile up output: the connection is open and below its high-water mark. */
     public boolean isReady() {
-        return connection.isOpen() && !connection.isOutputBlocked();
+        return exchange.isOpen() && !exchange.isOutputBlocked();
     }
 
     /** Whether the connection is still open (a closed one drops writes). */
     public boolean isOpen() {
-        return connection.isOpen();
+        return exchange.isOpen();
     }
 
     /** Runs {@code task} once, when the output has drained (at once, after this call, if it is ready now). */
     public void onReady(Runnable task) {
-        if (!connection.inLoop()) {
-            connection.callInLoop(() -> {
+        if (!exchange.loop().inLoop()) {
+            LoopHandover.call(exchange, () -> {
                 onReady(task);
                 return null;
             });
             return;
         }
         this.onReady = task;
-        if (isReady()) connection.runLater(this::ready);
+        if (isReady()) exchange.loop().runLater(this::ready);
     }
 
     /**
@@ -147,21 +145,25 @@ public final class BodyWriter {
      * periodic task per writer. Loop thread.
      */
     public void every(Duration period, Runnable task) {
-        connection.assertInLoop();
+        exchange.loop().assertInLoop();
         if (period.isNegative() || period.isZero())
             throw new IllegalArgumentException("period must be positive: " + period);
         if (ticker != null) throw new IllegalStateException("this body already has a periodic task");
-        if (ended || !connection.isOpen()) return;
-        ticker = connection.every(
-                () -> {
-                    if (!ended && isReady()) task.run();
-                },
-                period.toNanos());
+        if (ended || !exchange.isOpen()) return;
+        long nanos = period.toNanos();
+        ticker = exchange.loop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (!ended && isReady()) runTask(task, "a periodic task");
+                        },
+                        nanos,
+                        nanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} once if the connection closes before {@link #end} (the client went away). Loop thread. */
     public void onClose(Runnable task) {
-        connection.assertInLoop();
+        exchange.loop().assertInLoop();
         this.onClose = task;
     }
 
@@ -171,7 +173,7 @@ public final class BodyWriter {
         Runnable task = onClose;
         onClose = null;
         onReady = null;
-        if (task != null && !ended) task.run();
+        if (task != null && !ended) runTask(task, "the onClose task");
     }
 
     private void stopTicker() {
@@ -182,7 +184,16 @@ public final class BodyWriter {
     void ready() {
         Runnable task = onReady;
         onReady = null;
-        if (task != null && !ended && isReady()) task.run();
+        if (task != null && !ended && isReady()) runTask(task, "the onReady task");
+    }
+
+    /** Runs a producer's task under the failure rule: a failing one ends the body with the connection. */
+    private void runTask(Runnable task, String what) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            HandlerFailure.inStream(t, what + " of the body of " + response, exchange);
+        }
     }
 
     /**
@@ -190,8 +201,8 @@ public final class BodyWriter {
      * closes the connection, since the peer would wait for the missing bytes.
      */
     public void end() {
-        if (!connection.inLoop()) {
-            connection.callInLoop(() -> {
+        if (!exchange.loop().inLoop()) {
+            LoopHandover.call(exchange, () -> {
                 end();
                 return null;
             });
@@ -202,12 +213,21 @@ public final class BodyWriter {
         onReady = null;
         onClose = null;
         stopTicker();
-        if (!connection.isOpen()) return;
+        if (!exchange.isOpen()) return;
         if (length >= 0 && written != length && !discard) {
-            connection.abort("streamed body ended after " + written + " of its declared " + length + " bytes");
+            // Closing is the only honest end: the peer waits for the missing bytes.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "closing the connection of " + response + ": streamed body ended after " + written
+                            + " of its declared " + length + " bytes");
+            exchange.abort();
             return;
         }
-        if (length == CHUNKED && !discard) connection.send(LAST_CHUNK, 0, LAST_CHUNK.length);
+        if (length == ResponseEncoder.CHUNKED && !discard) {
+            Buffer out = exchange.resources().scratch();
+            ResponseEncoder.lastChunk(out);
+            exchange.send(out);
+        }
         response.finish();
     }
 

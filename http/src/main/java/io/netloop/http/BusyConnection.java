@@ -1,9 +1,10 @@
 package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.loop.Timer;
+import io.netloop.core.loop.TimingWheel;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
+import io.netloop.http.codec.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +30,7 @@ final class BusyConnection implements ConnectionHandler {
             (503 + " " + Status.reason(503) + "\n" + Status.advice(503) + "\n").getBytes(StandardCharsets.US_ASCII);
 
     private final DateCache dates;
-    private Timer linger;
+    private TimingWheel.Timeout linger;
     private long discarded;
 
     BusyConnection(DateCache dates) {
@@ -50,7 +51,13 @@ final class BusyConnection implements ConnectionHandler {
         out.append(BODY, 0, BODY.length);
         c.send(out);
         c.shutdownOutput();
-        linger = c.loop().schedule(c::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        // On the loop's wheel, as an ordinary connection's linger: a tick late does not matter here.
+        linger = c.loop()
+                .wheel()
+                .schedule(
+                        c::close,
+                        TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS),
+                        c.loop().nowNanos());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpChars;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

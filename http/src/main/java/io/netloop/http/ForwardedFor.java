@@ -1,6 +1,7 @@
 package io.netloop.http;
 
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.http.codec.HttpHeaders;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpHeaders;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32;

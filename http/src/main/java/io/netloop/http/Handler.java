@@ -10,8 +10,12 @@ package io.netloop.http;
  *
  * <p>Threading: called on the connection's loop thread, which it must not block. A handler
  * that returns without sending sends an empty response with the status set; one that calls
- * {@link Response#stream()} may finish later, from the loop thread. An exception becomes a
- * 500 (when nothing was sent yet) and is logged; the server goes on.
+ * {@link Response#stream()} may finish later, from the loop thread. Whatever it throws, an
+ * exception or an error ({@link StackOverflowError}, {@link AssertionError}, a
+ * {@link LinkageError}...), is logged once with its stack and answered 500, or, when part of
+ * the response was already sent, ends the connection; the server goes on. Only
+ * {@link OutOfMemoryError} and {@link InternalError} stop the process
+ * ({@link io.netloop.core.loop.FailureRule}).
  */
 @FunctionalInterface
 public interface Handler {

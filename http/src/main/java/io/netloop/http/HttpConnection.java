@@ -3,17 +3,18 @@ package io.netloop.http;
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.EventLoop;
-import io.netloop.core.loop.Timer;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
-import java.io.IOException;
+import io.netloop.http.codec.HttpParser;
+import io.netloop.http.codec.HttpRequest;
+import io.netloop.http.codec.ParseError;
+import io.netloop.http.codec.ResponseEncoder;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP/1.1 on one TCP connection: feeds the input to an {@link HttpParser}, routes each
- * request, runs its handler and sends the responses strictly in request order.
+ * HTTP/1.1 on one TCP connection: feeds the input to an {@link HttpParser}, asks the
+ * {@link Router} what each request gets, runs its handler and sends the responses strictly in
+ * request order. It is the {@link Exchange} its {@link Response}s write through.
  *
  * <p>One request at a time (RFC 9112 §9.3.2): while a response is pending or streaming, the
  * parser is not called, so pipelined requests wait in the input buffer. The responses to
@@ -22,27 +23,23 @@ import java.util.concurrent.TimeUnit;
  * next request waits while the output is above its high-water mark, so a client that
  * pipelines downloads without reading them costs a bounded amount of memory.
  *
- * <p>Timeouts, all on one {@link Timer} per connection that is moved, not recreated, per
- * request: the header-read timeout from a request's first byte to its complete head (408,
- * against slowloris); the same timeout between body reads, and a body deadline that each
- * piece received moves on by its size over the minimum body rate (408, against a trickled
- * body); the keep-alive idle timeout between requests (the connection closes); and a short
- * linger after a closing response, for the peer to read it and close (RFC 9112 §9.6: closing
- * at once could reset the connection and lose the response), in which at most
- * {@link #MAX_LINGER_DISCARD} bytes are read and thrown away.
+ * <p>Deadlines ({@link HttpDeadlines}: one timeout on the loop's wheel, moved from phase to
+ * phase): a head or a body that comes too slowly gets 408 and a close; a keep-alive connection
+ * idle too long closes; after a closing response the connection lingers, for the peer to read
+ * it and close (RFC 9112 §9.6: closing at once could reset the connection and lose the
+ * response), reading and throwing away at most {@link #MAX_LINGER_DISCARD} bytes.
+ *
+ * <p>User code is called under the one failure rule: route handlers and body callbacks
+ * through the {@link RouteInvoker}, an upgrade handler here ({@link HandlerFailure}).
  *
  * <p>Threading: every method on the connection's loop thread.
  */
-final class HttpConnection implements ConnectionHandler {
-    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines.Listener {
     /** Pipelined input buffered while a response is pending, before reading pauses. */
     static final int MAX_PENDING_INPUT = 64 * 1024;
 
-    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Input discarded after a closing response before closing without waiting: an endless upload is not read on. */
     static final int MAX_LINGER_DISCARD = 256 * 1024;
-
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum Phase {
         /** Between requests; perhaps part of the next head has arrived. */
@@ -57,19 +54,12 @@ final class HttpConnection implements ConnectionHandler {
         UPGRADED
     }
 
-    private enum Deadline {
-        NONE,
-        HEADER,
-        BODY,
-        IDLE,
-        LINGER
-    }
-
     private final HttpServer server;
     private final HttpServer.Settings settings;
     private final LoopResources resources;
     private final HttpParser parser;
-    private final Runnable onTimer = this::onTimer;
+    private final HttpDeadlines deadlines;
+    private final RouteInvoker invoker;
     private TcpConnection conn;
     private EventLoop loop;
     private InetSocketAddress remote;
@@ -92,28 +82,20 @@ final class HttpConnection implements ConnectionHandler {
     private UpgradeHandler upgraded;
     /** Bytes thrown away while {@link Phase#CLOSING}. */
     private long discarded;
-    /** When the body being read must be complete: see {@link #bodyProgress}. */
-    private long bodyDeadlineAt;
 
     // The exchange in progress.
     private Request request;
     private Response response;
-    private Router.Match match;
-    private int earlyStatus;
-    private String allow;
+    private Router.Decision decision;
     private Buffer body;
-
-    // One timer, moved rather than re-created: see the class comment.
-    private Deadline deadline = Deadline.NONE;
-    private long deadlineAt;
-    private Timer timer;
-    private long timerAt;
 
     HttpConnection(HttpServer server, LoopResources resources) {
         this.server = server;
         this.settings = server.settings();
         this.resources = resources;
         this.parser = new HttpParser(settings.limits());
+        this.invoker = new RouteInvoker(server, this);
+        this.deadlines = new HttpDeadlines(this, settings);
     }
 
     // --- ConnectionHandler ---------------------------------------------------------------
@@ -126,7 +108,7 @@ final class HttpConnection implements ConnectionHandler {
         c.attach(this);
         resources.bind(loop);
         resources.stats().connectionOpened();
-        setDeadline(Deadline.IDLE, settings.idleTimeoutNanos());
+        deadlines.start(loop);
     }
 
     @Override
@@ -182,10 +164,8 @@ final class HttpConnection implements ConnectionHandler {
     @Override
     public void onClose(TcpConnection c, Throwable cause) {
         resources.stats().connectionClosed();
+        deadlines.clear(); // nothing of this connection stays on the wheel
         if (response != null && response.writer() != null) response.writer().connectionClosed();
-        if (timer != null) timer.cancel();
-        timer = null;
-        deadline = Deadline.NONE;
         if (upgraded != null) upgraded.onClose(c, cause);
     }
 
@@ -206,9 +186,7 @@ final class HttpConnection implements ConnectionHandler {
                 if (input == null) break;
                 switch (parser.parse(input)) {
                     case NEED_MORE -> {
-                        if (phase == Phase.IDLE && headStarted && deadline != Deadline.HEADER) {
-                            setDeadline(Deadline.HEADER, settings.headerTimeoutNanos());
-                        }
+                        if (phase == Phase.IDLE && headStarted) deadlines.headStarted();
                         break loop;
                     }
                     case HEAD_COMPLETE -> onHead();
@@ -221,7 +199,10 @@ final class HttpConnection implements ConnectionHandler {
                         }
                         onMessage();
                     }
-                    case ERROR -> onParseError();
+                    case ERROR -> {
+                        ParseError e = parser.error();
+                        refuse(e.status(), e.closeConnection());
+                    }
                 }
             }
             afterDrive();
@@ -268,98 +249,56 @@ final class HttpConnection implements ConnectionHandler {
         requests++;
         requestStart = loop.nowNanos();
         InetSocketAddress client = settings.forwardedFor() == null
-                ? remoteAddress()
-                : ForwardedFor.client(remoteAddress(), head.headers(), settings.forwardedFor());
+                ? remote
+                : ForwardedFor.client(remote, head.headers(), settings.forwardedFor());
         request = new Request(head, client);
         response = new Response(this, request);
-        match = null;
-        earlyStatus = 0;
-        allow = null;
-        Method m = head.method();
-        Router router = server.router();
-        if (m.equals(Method.TRACE) || m.equals(Method.CONNECT)) {
-            // TRACE echoes the request, credentials included (cross-site tracing); CONNECT
-            // makes a tunnel, which an origin server does not offer.
-            earlyStatus = 405;
-            String a = router.allow(head.path());
-            allow = a != null ? a : router.allowAll();
-        } else if (head.target().form() == RequestTarget.Form.ASTERISK) {
-            earlyStatus = 204; // RFC 9110 §9.3.7: OPTIONS * asks about the server as a whole
-            allow = router.allowAll();
-        } else {
-            match = router.match(m, head.path());
-            if (match.found()) {
-                Route route = match.route();
-                request.params(route.paramNames(), match.values());
-                if (route.maxBodySize() >= 0) parser.bodyLimit(route.maxBodySize());
-                else if (route.streamsBody()) parser.bodyLimit(Route.STREAMED_BODY_LIMIT);
-            } else if (m.equals(Method.OPTIONS) && match.pathKnown()) {
-                earlyStatus = 204;
-                allow = match.allow();
-            } else if (match.pathKnown()) {
-                earlyStatus = 405;
-                allow = match.allow();
-            } else {
-                earlyStatus = 404;
-            }
+        decision = server.router().decide(head.method(), head.target());
+        Route route = decision.route();
+        if (route != null) {
+            request.params(route.paramNames(), decision.values());
+            if (route.maxBodySize() >= 0) parser.bodyLimit(route.maxBodySize());
+            else if (route.streamsBody()) parser.bodyLimit(Route.STREAMED_BODY_LIMIT);
         }
-        streaming = earlyStatus == 0 && match.route().streamsBody();
+        streaming = route != null && route.streamsBody();
         if (streaming) {
             // The handler runs now and reads the body as it comes (Request.onBody); it may also
             // have answered already, which closes the connection (see mustClose).
-            if (!callHandlerOnLoop(match.route(), response) || phase != Phase.BODY) return;
+            streaming = invoker.handle(route, request, response);
+            if (!streaming || phase != Phase.BODY) return;
         }
         if (!head.hasBody()) {
-            clearDeadline();
+            deadlines.clear();
             return;
         }
-        if (!streaming && earlyStatus == 0) body = new Buffer();
-        bodyDeadlineAt = loop.nowNanos() + settings.headerTimeoutNanos();
-        setDeadline(Deadline.BODY, settings.headerTimeoutNanos());
+        if (!streaming && route != null) body = new Buffer();
+        deadlines.bodyStarted();
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
             // with the final status at once and close, since the body may or may not follow.
-            if (earlyStatus != 0) {
+            if (route == null) {
                 response.closeAfter(true);
                 phase = Phase.RESPONDING;
-                respondEarly();
+                decision.answer(response);
             } else if (head.contentLength() <= parser.bodyLimit()) {
-                conn.send(CONTINUE, 0, CONTINUE.length);
+                Buffer out = resources.scratch();
+                ResponseEncoder.continue100(out);
+                conn.send(out);
             }
             // else: the parser refuses the length with 413 on the next call, and no 100 was sent
         }
     }
 
     private void onBody() {
-        if (streaming) {
-            BodyConsumer consumer = request == null ? null : request.bodyConsumer();
-            if (consumer != null) {
-                try {
-                    consumer.accept(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
-                } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-                    streaming = false;
-                    handlerFailed(response, e);
-                    return;
-                }
-            }
+        BodyConsumer consumer = streaming && request != null ? request.bodyConsumer() : null;
+        if (consumer != null
+                && !invoker.consume(
+                        consumer, request, response, parser.bodyArray(), parser.bodyOffset(), parser.bodyLength())) {
+            streaming = false;
+            return;
         }
         if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
-        bodyProgress(parser.bodyLength());
-    }
-
-    /**
-     * The body deadline moves on by {@code n} bytes' worth at the minimum body rate; the next
-     * piece is due within the header timeout, and no later than that deadline.
-     */
-    private void bodyProgress(int n) {
-        long now = loop.nowNanos();
-        int rate = settings.minBodyRate();
-        long wait = settings.headerTimeoutNanos();
-        if (rate > 0) {
-            bodyDeadlineAt += n * 1_000_000_000L / rate;
-            wait = Math.min(wait, Math.max(0, bodyDeadlineAt - now));
-        }
-        setDeadline(Deadline.BODY, wait);
+        deadlines.bodyProgress(parser.bodyLength());
     }
 
     private void onMessage() {
@@ -368,120 +307,148 @@ final class HttpConnection implements ConnectionHandler {
             return;
         }
         phase = Phase.RESPONDING;
-        clearDeadline();
+        deadlines.clear();
         if (streaming) {
             streaming = false;
-            Response res = response;
-            Runnable end = request.bodyEnd();
-            try {
-                if (end != null) end.run();
-            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-                handlerFailed(res, e);
-                return;
-            }
-            if (!res.isCommitted() && res.writer() == null && conn.isOpen()) res.send();
+            invoker.endBody(request, response);
             return;
         }
         if (body != null) {
             request.body(body.readAll());
             body = null;
         }
-        if (earlyStatus != 0) {
-            respondEarly();
-            return;
-        }
-        Response res = response;
-        Route route = match.route();
-        if (route.mode() != io.netloop.core.tcp.HandlerMode.LOOP) {
-            offload(route, request, res);
-            return;
-        }
-        try {
-            route.handler().handle(request, res);
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            handlerFailed(res, e);
-            return;
-        }
-        if (!res.isCommitted() && conn.isOpen()) res.send();
+        if (decision.found()) invoker.respond(decision.route(), request, response);
+        else decision.answer(response);
     }
 
-    /**
-     * Runs the handler on a worker or a virtual thread. The connection stays in RESPONDING
-     * meanwhile, so no further request is parsed; pipelined ones wait in the input buffer.
-     */
-    private void offload(Route route, Request req, Response res) {
-        try {
-            server.executor(route.mode()).execute(() -> {
-                try {
-                    route.handler().handle(req, res);
-                } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-                    loop.execute(() -> handlerFailed(route, req, res, e));
-                    return;
-                }
-                loop.execute(() -> {
-                    if (!res.isCommitted() && conn.isOpen()) res.send();
-                });
-            });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            res.sendError(503);
-        }
-    }
-
-    private void handlerFailed(Route route, Request req, Response res, Throwable e) {
-        LOG.log(System.Logger.Level.WARNING, "handler of " + route + " failed on " + req + "; answered 500", e);
-        if (res.isFinished() || !conn.isOpen()) return;
-        if (res.isCommitted()) conn.close();
-        else res.sendError(500);
-    }
-
-    /** Runs a route's handler on the loop; false when it failed (a 500 or a close is under way). */
-    private boolean callHandlerOnLoop(Route route, Response res) {
-        try {
-            route.handler().handle(request, res);
-            return true;
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            streaming = false;
-            handlerFailed(res, e);
-            return false;
-        }
-    }
-
-    private void handlerFailed(Response res, Throwable e) {
-        LOG.log(
-                System.Logger.Level.WARNING,
-                "handler of " + match.route() + " failed on " + request + "; answered 500",
-                e);
-        if (res.isFinished() || !conn.isOpen()) return;
-        if (res.isCommitted()) {
-            conn.close(); // part of the response is out: only closing tells the client it is broken
-        } else {
-            res.sendError(500);
-        }
-    }
-
-    private void respondEarly() {
-        if (earlyStatus == 204) response.status(204).setHeader("Allow", allow).send();
-        else response.sendError(earlyStatus, allow);
-    }
-
-    private void onParseError() {
-        ParseError e = parser.error();
+    /** Answers the request being read with an error, without a handler: it is malformed or too slow. */
+    private void refuse(int status, boolean close) {
         headStarted = false;
         if (phase == Phase.IDLE) {
-            requests++;
+            requests++; // a request that never got a head counts too, in the stats and the log
             requestStart = loop.nowNanos();
             request = null;
         }
         body = null;
         response = new Response(this, request);
-        response.closeAfter(e.closeConnection());
+        response.closeAfter(close);
         phase = Phase.RESPONDING;
-        clearDeadline();
-        response.sendError(e.status());
+        deadlines.clear();
+        response.sendError(status);
     }
 
-    /** Called by {@link Response#finish} once the whole response is queued. */
-    void responseComplete(Response res) {
+    /** The exchange is answered: count it, log it and forget it. */
+    private void endExchange(Response res) {
+        resources.answered(res, System.nanoTime() - requestStart, remote, settings.accessLog());
+        request = null;
+        response = null;
+        decision = null;
+    }
+
+    /** A graceful stop: idle connections close now; busy ones after their current response. */
+    void drain() {
+        if (upgraded != null) {
+            try {
+                upgraded.onShutdown(conn);
+            } catch (Throwable t) {
+                HandlerFailure.inUpgrade(t, "onShutdown of " + upgraded, conn);
+            }
+            return;
+        }
+        if (phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty())) conn.close();
+    }
+
+    // --- deadlines (HttpDeadlines.Listener) ----------------------------------------------
+
+    @Override
+    public void expired(HttpDeadlines.Kind kind) {
+        if (!conn.isOpen()) return;
+        switch (kind) {
+            case HEADER, BODY -> {
+                // RFC 9110 §15.5.9: 408, and close: the rest of the request may still come.
+                if (phase == Phase.IDLE || phase == Phase.BODY) refuse(408, true);
+            }
+            case IDLE -> {
+                if (phase == Phase.IDLE && !headStarted) conn.close();
+            }
+            case LINGER -> {
+                // The response is still going out (a large one, a slow reader): the linger counts
+                // from its end. A reader that stalls is closed by the write timeout instead.
+                if (conn.queuedOutputBytes() > 0) deadlines.linger();
+                else conn.close();
+            }
+        }
+    }
+
+    @Override
+    public void expiryFailed(Throwable t) {
+        conn.close();
+    }
+
+    // --- Exchange: what Response and BodyWriter use --------------------------------------
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public LoopResources resources() {
+        return resources;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return conn.isOpen();
+    }
+
+    @Override
+    public boolean isOutputBlocked() {
+        return outputBlocked;
+    }
+
+    @Override
+    public boolean send(Buffer b) {
+        return conn.send(b);
+    }
+
+    @Override
+    public boolean send(byte[] b, int off, int len) {
+        return conn.send(b, off, len);
+    }
+
+    @Override
+    public boolean sendFile(Buffer head, OpenFile file, long position, long count) {
+        return conn.sendFile(head, file, position, count);
+    }
+
+    @Override
+    public void abort() {
+        conn.close();
+    }
+
+    @Override
+    public boolean mustClose() {
+        // A response sent before its request's body is read ends the connection: the rest of
+        // the body would otherwise be taken for the next request.
+        return server.isDraining()
+                || (phase == Phase.BODY && request != null && request.head().hasBody())
+                || requests >= settings.maxRequestsPerConnection()
+                || (request != null && !request.head().isKeepAlive());
+    }
+
+    @Override
+    public boolean isAnswering(Response res) {
+        return res == response && phase == Phase.RESPONDING;
+    }
+
+    @Override
+    public boolean isDraining() {
+        return server.isDraining();
+    }
+
+    @Override
+    public void completed(Response res) {
         if (res != response) return;
         endExchange(res);
         // Only a response that said Connection: close may end the connection: one whose head
@@ -492,256 +459,34 @@ final class HttpConnection implements ConnectionHandler {
             if (input != null) input.clear();
             conn.shutdownOutput(); // FIN after the response; the peer's close completes it
             if (conn.isReadingPaused()) conn.resumeReading(); // to see the peer's close
-            setDeadline(Deadline.LINGER, LINGER_NANOS);
+            deadlines.linger();
             return;
         }
         phase = Phase.IDLE;
-        setDeadline(
-                Deadline.IDLE,
-                server.isDraining()
-                        ? Math.min(LINGER_NANOS, settings.idleTimeoutNanos())
-                        : settings.idleTimeoutNanos());
+        deadlines.idle(server.isDraining());
         if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
     }
 
-    /** The exchange is answered: log it and forget it. */
-    private void endExchange(Response res) {
-        resources.stats().response(res.status(), System.nanoTime() - requestStart);
-        AccessLog log = settings.accessLog();
-        if (log != null) {
-            // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
-            InetSocketAddress remote = res.request() != null ? res.request().remoteAddress() : remoteAddress();
-            log.log(
-                    res.request(),
-                    res,
-                    remote == null ? null : remote.getAddress().getHostAddress(),
-                    resources.dates().log());
-        }
-        request = null;
-        response = null;
-        match = null;
-    }
-
-    /** Whether the response being written must be the last: client's wish, request cap, or shutdown. */
-    boolean mustClose() {
-        // A response sent before its request's body is read ends the connection: the rest of
-        // the body would otherwise be taken for the next request.
-        return server.isDraining()
-                || (phase == Phase.BODY && request != null && request.head().hasBody())
-                || requests >= settings.maxRequestsPerConnection()
-                || (request != null && !request.head().isKeepAlive());
-    }
-
     /**
-     * Called by {@link Response#switchProtocols} once the 101 is queued: from now on every
-     * event goes to {@code next}. The input left after the request is handed over by
-     * {@link #afterDrive}, once the handler has returned.
+     * The 101 is queued: from now on every event goes to {@code next}. The input left after the
+     * request is handed over by {@link #afterDrive}, once the handler has returned.
      */
-    void upgraded(Response res, UpgradeHandler next) {
+    @Override
+    public void upgraded(Response res, UpgradeHandler next) {
         if (res != response) throw new IllegalStateException("not the response in progress: " + res);
         endExchange(res);
         phase = Phase.UPGRADED;
-        clearDeadline();
-        if (timer != null) timer.cancel();
-        timer = null;
+        deadlines.clear();
         upgraded = next;
-        next.onOpen(conn);
-    }
-
-    /** A graceful stop: idle connections close now; busy ones after their current response. */
-    void drain() {
-        if (upgraded != null) {
-            upgraded.onShutdown(conn);
-            return;
-        }
-        if (phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty())) conn.close();
-    }
-
-    // --- timers --------------------------------------------------------------------------
-
-    private void setDeadline(Deadline kind, long nanos) {
-        // The loop's clock of this wake-up: no clock read per request, and timeouts of seconds
-        // do not mind the microseconds it lags.
-        deadline = kind;
-        deadlineAt = loop.nowNanos() + nanos;
-        // A timer due no later than the new deadline is kept; when it fires it moves itself on.
-        if (timer == null || timerAt - deadlineAt > 0) {
-            if (timer != null) timer.cancel();
-            timerAt = deadlineAt;
-            timer = loop.schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void clearDeadline() {
-        deadline = Deadline.NONE;
-    }
-
-    private void onTimer() {
-        timer = null;
-        if (deadline == Deadline.NONE || !conn.isOpen()) return;
-        long left = deadlineAt - loop.nowNanos();
-        if (left > 0) {
-            timerAt = deadlineAt;
-            timer = loop.schedule(onTimer, left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        Deadline expired = deadline;
-        deadline = Deadline.NONE;
-        switch (expired) {
-            case HEADER, BODY -> {
-                if (phase != Phase.IDLE && phase != Phase.BODY) return;
-                // RFC 9110 §15.5.9: 408, and close: the rest of the request may still come.
-                Request req = phase == Phase.BODY ? request : null;
-                if (phase == Phase.IDLE) {
-                    requests++;
-                    requestStart = loop.nowNanos();
-                }
-                phase = Phase.RESPONDING;
-                body = null;
-                response = new Response(this, req);
-                response.closeAfter(true);
-                response.sendError(408);
-            }
-            case IDLE -> {
-                if (phase == Phase.IDLE && !headStarted) conn.close();
-            }
-            case LINGER -> {
-                // The response is still going out (a large one, a slow reader): the linger counts
-                // from its end. A reader that stalls is closed by the write timeout instead.
-                if (conn.queuedOutputBytes() > 0) setDeadline(Deadline.LINGER, LINGER_NANOS);
-                else conn.close();
-            }
-            case NONE -> {}
-        }
-    }
-
-    // --- for Response and BodyWriter -----------------------------------------------------
-
-    HttpServer.Settings settings() {
-        return settings;
-    }
-
-    /** Whether {@code res} answers the request in progress, whose body has been read. */
-    boolean isAnswering(Response res) {
-        return res == response && phase == Phase.RESPONDING;
-    }
-
-    boolean isDraining() {
-        return server.isDraining();
-    }
-
-    DateCache dates() {
-        return resources.dates();
-    }
-
-    Gzip gzip() {
-        return resources.gzip();
-    }
-
-    Buffer scratch() {
-        return resources.scratch();
-    }
-
-    boolean send(Buffer b) {
-        return conn.send(b);
-    }
-
-    boolean send(byte[] b, int off, int len) {
-        return conn.send(b, off, len);
-    }
-
-    void sendFile(OpenFile file, long position, long count) {
-        conn.sendFile(file, position, count);
-    }
-
-    void sendFile(Buffer head, OpenFile file, long position, long count) {
-        conn.sendFile(head, file, position, count);
-    }
-
-    boolean isOpen() {
-        return conn.isOpen();
-    }
-
-    boolean isOutputBlocked() {
-        return outputBlocked;
-    }
-
-    void assertInLoop() {
-        loop.assertInLoop();
-    }
-
-    boolean inLoop() {
-        return loop.inLoop();
-    }
-
-    /** Runs {@code call} on the loop and waits for it: for handlers on workers or virtual threads. */
-    <T> T callInLoop(java.util.concurrent.Callable<T> call) {
         try {
-            return callInLoopIo(call);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            next.onOpen(conn);
+        } catch (Throwable t) {
+            HandlerFailure.inUpgrade(t, "onOpen of " + next, conn);
         }
     }
 
-    <T> T callInLoopIo(java.util.concurrent.Callable<T> call) throws IOException {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    f.complete(call.call());
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new IllegalStateException("the server is stopping: " + conn + " is closed", e);
-        }
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while handing a response to the loop", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) throw io;
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IllegalStateException(c);
-        }
-    }
-
-    /** Waits (off the loop) until {@code f} completes or the connection closes. */
-    void await(java.util.concurrent.CompletableFuture<Void> f) {
-        while (!f.isDone() && conn.isOpen()) {
-            try {
-                f.get(100, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException stillWaiting) {
-                // check that the connection is still open, then wait again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                return;
-            }
-        }
-    }
-
-    /** Runs {@code task} on the loop every {@code periodNanos} until the timer is cancelled. */
-    Timer every(Runnable task, long periodNanos) {
-        return loop.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
-    }
-
-    void runLater(Runnable task) {
-        loop.runLater(task);
-    }
-
-    /** The response cannot be completed as framed: closing is the only honest end. */
-    void abort(String why) {
-        LOG.log(System.Logger.Level.WARNING, "closing " + conn + ": " + why);
-        conn.close();
-    }
-
-    private InetSocketAddress remoteAddress() {
-        return remote;
+    @Override
+    public String toString() {
+        return "HttpConnection[" + conn + "]";
     }
 }

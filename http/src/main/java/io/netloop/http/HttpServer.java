@@ -11,6 +11,9 @@ import io.netloop.core.tcp.HandlerMode;
 import io.netloop.core.tcp.TcpServer;
 import io.netloop.core.tls.TlsConfig;
 import io.netloop.core.transport.NetOption;
+import io.netloop.http.codec.HttpLimits;
+import io.netloop.http.codec.HttpParser;
+import io.netloop.http.codec.Method;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -167,7 +170,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** This loop thread's shared resources; called on the loop thread that will own the connection (both accept modes). */
     private LoopResources loopResources() {
-        return resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources());
+        return resources.computeIfAbsent(Thread.currentThread(), thread -> new LoopResources(settings));
     }
 
     Settings settings() {

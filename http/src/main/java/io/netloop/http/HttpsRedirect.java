@@ -1,5 +1,8 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpRequest;
+import io.netloop.http.codec.RequestTarget;
+
 /**
  * Routes that send every request on a plain-HTTP listener to the same place over HTTPS:
  * {@code 308 Permanent Redirect} (RFC 9110 §15.4.9: the method and body are kept, unlike 301)

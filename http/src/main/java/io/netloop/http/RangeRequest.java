@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpChars;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,10 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpHeaders;
+import io.netloop.http.codec.HttpRequest;
+import io.netloop.http.codec.HttpVersion;
+import io.netloop.http.codec.Method;
+import io.netloop.http.codec.PathDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;

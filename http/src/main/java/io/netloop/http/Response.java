@@ -2,6 +2,11 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
+import io.netloop.http.codec.HttpChars;
+import io.netloop.http.codec.HttpVersion;
+import io.netloop.http.codec.Method;
+import io.netloop.http.codec.ResponseEncoder;
+import io.netloop.http.codec.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,12 +23,14 @@ import java.util.List;
  * server allows it (with {@code Vary: Accept-Encoding}, RFC 9110 §12.5.5). A HEAD request
  * gets the same head as GET, without content (§9.3.2).
  *
- * <p>Threading: the connection's loop thread only. Once sent, a response cannot change.
+ * <p>Owned by its request's exchange, to which it hands its bytes ({@link Exchange}); the
+ * head's bytes are the {@link ResponseEncoder}'s.
+ *
+ * <p>Threading: the connection's loop thread; a handler on a worker or virtual thread may call
+ * the sending methods, which hand over to the loop. Once sent, a response cannot change.
  */
 public final class Response {
-    private static final byte[] CRLF = {'\r', '\n'};
-
-    private final HttpConnection connection;
+    private final Exchange exchange;
     private final Request request;
     private final boolean head;
     private int status = 200;
@@ -34,8 +41,8 @@ public final class Response {
     private BodyWriter writer;
     private long bodyBytes;
 
-    Response(HttpConnection connection, Request request) {
-        this.connection = connection;
+    Response(Exchange exchange, Request request) {
+        this.exchange = exchange;
         this.request = request;
         this.head = request != null && request.method().equals(Method.HEAD);
     }
@@ -138,8 +145,8 @@ public final class Response {
 
     /** Sends {@code body}, as {@code application/octet-stream} unless a type was set. */
     public void send(byte[] body) {
-        if (!connection.inLoop()) {
-            connection.callInLoop(() -> {
+        if (!exchange.loop().inLoop()) {
+            LoopHandover.call(exchange, () -> {
                 send(body);
                 return null;
             });
@@ -148,15 +155,15 @@ public final class Response {
         checkOpen();
         if (body.length > 0 && header("Content-Type") == null) type(MimeTypes.DEFAULT);
         byte[] out = maybeCompress(body);
-        Buffer b = connection.scratch();
+        Buffer b = exchange.resources().scratch();
         writeHead(b, out.length);
         boolean content = hasContent();
         if (content && out.length <= 16 * 1024) {
             b.append(out); // head and a small body in one system call
-            connection.send(b);
+            exchange.send(b);
         } else {
-            connection.send(b);
-            if (content) connection.send(out, 0, out.length);
+            exchange.send(b);
+            if (content) exchange.send(out, 0, out.length);
         }
         if (content) bodyBytes = out.length;
         finish();
@@ -177,8 +184,8 @@ public final class Response {
      * missing or not a regular file.
      */
     public void file(Path path) throws IOException {
-        if (!connection.inLoop()) {
-            connection.callInLoopIo(() -> {
+        if (!exchange.loop().inLoop()) {
+            LoopHandover.callIo(exchange, () -> {
                 file(path);
                 return null;
             });
@@ -193,29 +200,29 @@ public final class Response {
      * where the transport allows. The connection keeps its own reference to the file.
      */
     void sendFileRegion(OpenFile file, long position, long length) {
-        Buffer b = connection.scratch();
+        Buffer b = exchange.resources().scratch();
         writeHead(b, length);
         if (hasContent() && length > 0) {
-            connection.sendFile(b, file, position, length);
+            exchange.sendFile(b, file, position, length);
             bodyBytes = length;
         } else {
-            connection.send(b);
+            exchange.send(b);
         }
         finish();
     }
 
     /** A multipart/byteranges body: each part's head, then its range of the file; then the closing boundary. */
     void sendMultipart(OpenFile file, List<RangeRequest.Span> spans, List<byte[]> partHeads, byte[] end, long total) {
-        Buffer b = connection.scratch();
+        Buffer b = exchange.resources().scratch();
         writeHead(b, total);
-        connection.send(b);
+        exchange.send(b);
         if (hasContent()) {
             for (int i = 0; i < spans.size(); i++) {
                 byte[] h = partHeads.get(i);
-                connection.send(h, 0, h.length);
-                connection.sendFile(file, spans.get(i).first(), spans.get(i).length());
+                exchange.send(h, 0, h.length);
+                exchange.sendFile(null, file, spans.get(i).first(), spans.get(i).length());
             }
-            connection.send(end, 0, end.length);
+            exchange.send(end, 0, end.length);
             bodyBytes = total;
         }
         finish();
@@ -223,11 +230,11 @@ public final class Response {
 
     /** A body of unknown length, written piece by piece: chunked (HTTP/1.1), or until close (HTTP/1.0). */
     public BodyWriter stream() {
-        if (!connection.inLoop()) return connection.callInLoop(this::stream);
+        if (!exchange.loop().inLoop()) return LoopHandover.call(exchange, this::stream);
         checkOpen();
-        long framing = BodyWriter.CHUNKED;
+        long framing = ResponseEncoder.CHUNKED;
         if (request != null && request.version() == HttpVersion.HTTP_1_0) {
-            framing = BodyWriter.UNTIL_CLOSE;
+            framing = ResponseEncoder.UNTIL_CLOSE;
             closeAfter = true; // RFC 9112 §6.3: without a length, only the close ends the body
         }
         return startStream(framing);
@@ -235,17 +242,17 @@ public final class Response {
 
     /** A body of exactly {@code length} bytes, written piece by piece. */
     public BodyWriter stream(long length) {
-        if (!connection.inLoop()) return connection.callInLoop(() -> stream(length));
+        if (!exchange.loop().inLoop()) return LoopHandover.call(exchange, () -> stream(length));
         checkOpen();
         if (length < 0) throw new IllegalArgumentException("length must not be negative: " + length);
         return startStream(length);
     }
 
     private BodyWriter startStream(long framing) {
-        Buffer b = connection.scratch();
+        Buffer b = exchange.resources().scratch();
         writeHead(b, framing);
-        connection.send(b);
-        writer = new BodyWriter(connection, this, framing, !hasContent());
+        exchange.send(b);
+        writer = new BodyWriter(exchange, this, framing, !hasContent());
         return writer;
     }
 
@@ -259,29 +266,25 @@ public final class Response {
      */
     public boolean switchProtocols(String protocol, UpgradeHandler next) {
         checkOpen();
-        connection.assertInLoop();
+        exchange.loop().assertInLoop();
         if (!HttpChars.isToken(protocol))
             throw new IllegalArgumentException("protocol must be a token: \"" + protocol + "\"");
         java.util.Objects.requireNonNull(next, "next");
-        if (!connection.isAnswering(this)) {
+        if (!exchange.isAnswering(this)) {
             throw new IllegalStateException(
                     "switchProtocols answers a whole request, from a handler that runs on the loop");
         }
-        if (connection.isDraining()) {
+        if (exchange.isDraining()) {
             sendError(503);
             return false;
         }
         committed = true;
         status = 101;
-        Buffer b = connection.scratch();
-        ascii(b, "HTTP/1.1 101 Switching Protocols\r\n");
-        field(b, "Upgrade", protocol);
-        field(b, "Connection", "Upgrade");
-        for (int i = 0; i < fields.size(); i += 2) field(b, fields.get(i), fields.get(i + 1));
-        b.append(CRLF, 0, 2);
-        connection.send(b);
+        Buffer b = exchange.resources().scratch();
+        ResponseEncoder.switchingProtocols(b, protocol, fields);
+        exchange.send(b);
         finished = true;
-        connection.upgraded(this, next);
+        exchange.upgraded(this, next);
         return true;
     }
 
@@ -344,7 +347,7 @@ public final class Response {
     }
 
     private byte[] maybeCompress(byte[] body) {
-        HttpServer.Settings s = connection.settings();
+        HttpServer.Settings s = exchange.resources().settings();
         if (!s.gzip()
                 || body.length < s.gzipMinSize()
                 || status != 200
@@ -355,61 +358,34 @@ public final class Response {
         header("Vary", "Accept-Encoding");
         if (request == null || !Gzip.accepts(request.headers())) return body;
         header("Content-Encoding", "gzip");
-        return connection.gzip().compress(body, 0, body.length);
+        return exchange.resources().gzip().compress(body, 0, body.length);
     }
 
     /**
      * Writes the status line and header section into {@code b}.
      *
-     * @param length the Content-Length, or {@link BodyWriter#CHUNKED}, or
-     *     {@link BodyWriter#UNTIL_CLOSE}
+     * @param length the Content-Length, or {@link ResponseEncoder#CHUNKED}, or
+     *     {@link ResponseEncoder#UNTIL_CLOSE}
      */
     void writeHead(Buffer b, long length) {
         checkOpen();
         committed = true;
-        if (connection.mustClose()) closeAfter = true;
-        ascii(b, "HTTP/1.1 ");
-        ascii(b, Integer.toString(status));
-        ascii(b, " ");
-        ascii(b, Status.reason(status));
-        b.append(CRLF, 0, 2);
-        field(b, "Date", connection.dates().http());
-        field(b, "Server", "netloop");
-        for (int i = 0; i < fields.size(); i += 2) field(b, fields.get(i), fields.get(i + 1));
-        if (status != 204 && status >= 200 && status != 304) {
-            if (length >= 0) field(b, "Content-Length", Long.toString(length));
-            else if (length == BodyWriter.CHUNKED) field(b, "Transfer-Encoding", "chunked");
-        }
-        if (closeAfter) {
-            field(b, "Connection", "close");
-        } else if (request != null && request.version() == HttpVersion.HTTP_1_0) {
-            field(b, "Connection", "keep-alive"); // RFC 9112 §9.3: a 1.0 client needs to hear it
-        }
-        b.append(CRLF, 0, 2);
-    }
-
-    private static void field(Buffer b, String name, String value) {
-        ascii(b, name);
-        ascii(b, ": ");
-        ascii(b, value);
-        b.append(CRLF, 0, 2);
-    }
-
-    /** Appends a Latin-1 string byte by byte: no encoder, no intermediate array. */
-    static void ascii(Buffer b, String s) {
-        int n = s.length();
-        b.ensureWritable(n);
-        byte[] a = b.array();
-        int w = b.writerIndex();
-        for (int i = 0; i < n; i++) a[w + i] = (byte) s.charAt(i);
-        b.hasWritten(n);
+        if (exchange.mustClose()) closeAfter = true;
+        ResponseEncoder.head(
+                b,
+                status,
+                exchange.resources().dates().http(),
+                fields,
+                length,
+                closeAfter,
+                request == null ? null : request.version());
     }
 
     /** The whole response is queued: the connection goes on to the next request or closes. */
     void finish() {
         if (finished) return;
         finished = true;
-        connection.responseComplete(this);
+        exchange.completed(this);
     }
 
     private void checkOpen() {

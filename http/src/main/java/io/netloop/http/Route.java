@@ -1,6 +1,8 @@
 package io.netloop.http;
 
 import io.netloop.core.tcp.HandlerMode;
+import io.netloop.http.codec.HttpLimits;
+import io.netloop.http.codec.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,15 +1,19 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.Method;
+import io.netloop.http.codec.RequestTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The routing table: routes in the order they were added; the first whose method and
- * pattern match wins. HEAD falls back to the GET route (RFC 9110 §9.3.2: the same response
- * without content). When a path matches only routes of other methods, the result says which
- * methods are allowed, for a 405 or an OPTIONS answer.
+ * The routing table and the routing policy: routes in the order they were added; the first
+ * whose method and pattern match wins. HEAD falls back to the GET route (RFC 9110 §9.3.2: the
+ * same response without content). {@link #decide} answers every request: with its route, or
+ * with the status to send instead and the Allow field that goes with it (404; 405 with Allow
+ * when only other methods are routed there; 204 with Allow for an unrouted OPTIONS, and for
+ * {@code OPTIONS *}; 405 for TRACE and CONNECT, which the server refuses).
  *
  * <p>Threading: filled before the server starts, read-only afterwards; then any thread.
  */
@@ -28,35 +32,57 @@ public final class Router {
         return routes;
     }
 
-    /** The outcome of routing one request. */
-    record Match(Route route, String[] values, String allow) {
+    /**
+     * What to do with one request.
+     *
+     * <p>Threading: immutable.
+     *
+     * @param route the route whose handler answers, or null when {@link #status} does
+     * @param values the route's parameter values, in the order of {@link Route#paramNames()}
+     * @param status 0 with a route; else the status to answer with: 204, 404 or 405
+     * @param allow the Allow field to send with {@code status}, or null
+     */
+    record Decision(Route route, String[] values, int status, String allow) {
         boolean found() {
             return route != null;
         }
 
-        /** Whether some route matches the path with another method. */
-        boolean pathKnown() {
-            return allow != null;
+        /** Answers without a handler: 204 with Allow, or an error page (with Allow for a 405). */
+        void answer(Response res) {
+            if (status == 204) res.status(204).setHeader("Allow", allow).send();
+            else res.sendError(status, allow);
         }
     }
 
-    private static final Match NOT_FOUND = new Match(null, null, null);
+    private static final Decision NOT_FOUND = new Decision(null, null, 404, null);
 
-    Match match(Method method, String path) {
+    /** Routes a request for {@code target} with {@code method}: a route, or the status to answer. */
+    Decision decide(Method method, RequestTarget target) {
+        if (method.equals(Method.TRACE) || method.equals(Method.CONNECT)) {
+            // TRACE echoes the request, credentials included (cross-site tracing); CONNECT
+            // makes a tunnel, which an origin server does not offer.
+            String a = allow(target.path());
+            return new Decision(null, null, 405, a != null ? a : allowAll());
+        }
+        if (target.form() == RequestTarget.Form.ASTERISK) {
+            return new Decision(null, null, 204, allowAll()); // RFC 9110 §9.3.7: about the server as a whole
+        }
+        String path = target.path();
         for (Route r : routes) {
             if (r.method() != null && !r.method().equals(method)) continue;
             String[] values = r.match(path);
-            if (values != null) return new Match(r, values, null);
+            if (values != null) return new Decision(r, values, 0, null);
         }
         if (method.equals(Method.HEAD)) {
             for (Route r : routes) {
                 if (!Method.GET.equals(r.method())) continue;
                 String[] values = r.match(path);
-                if (values != null) return new Match(r, values, null);
+                if (values != null) return new Decision(r, values, 0, null);
             }
         }
         String allow = allow(path);
-        return allow == null ? NOT_FOUND : new Match(null, null, allow);
+        if (allow == null) return NOT_FOUND;
+        return new Decision(null, null, method.equals(Method.OPTIONS) ? 204 : 405, allow);
     }
 
     /** The Allow field for {@code path}: the methods routed there, or null when none is. */

@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.http.codec.HttpChars;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.netloop.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.core.loop.IoMode;
+import io.netloop.http.codec.HttpLimits;
 import io.netloop.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,6 +3,7 @@ package io.netloop.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.core.loop.IoMode;
+import io.netloop.http.codec.HttpLimits;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import java.io.IOException;

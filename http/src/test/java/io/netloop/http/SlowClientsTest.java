@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.core.loop.IoMode;
 import io.netloop.core.tcp.ConnectionConfig;
+import io.netloop.http.codec.HttpLimits;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
 import java.lang.management.ManagementFactory;

@@ -1,8 +1,8 @@
 package io.netloop.bench.jmh;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.http.HttpParser;
-import io.netloop.http.ParseResult;
+import io.netloop.http.codec.HttpParser;
+import io.netloop.http.codec.ParseResult;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;

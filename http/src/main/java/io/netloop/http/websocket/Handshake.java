@@ -1,9 +1,9 @@
 package io.netloop.http.websocket;
 
-import io.netloop.http.HttpHeaders;
-import io.netloop.http.HttpVersion;
-import io.netloop.http.Method;
 import io.netloop.http.Request;
+import io.netloop.http.codec.HttpHeaders;
+import io.netloop.http.codec.HttpVersion;
+import io.netloop.http.codec.Method;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

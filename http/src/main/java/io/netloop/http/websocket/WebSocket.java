@@ -1,7 +1,7 @@
 package io.netloop.http.websocket;
 
 import io.netloop.core.loop.EventLoop;
-import io.netloop.http.HttpHeaders;
+import io.netloop.http.codec.HttpHeaders;
 import java.net.InetSocketAddress;
 
 /**

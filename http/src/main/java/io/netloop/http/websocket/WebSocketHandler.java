@@ -11,8 +11,10 @@ package io.netloop.http.websocket;
  * }</pre>
  *
  * <p>Threading: every callback runs on the connection's loop thread and must not block; calls
- * for one connection never overlap. An exception thrown by a callback is logged and closes
- * that connection with 1011 (internal error); the server goes on.
+ * for one connection never overlap. Whatever a callback throws, an exception or an error short
+ * of {@link OutOfMemoryError} and {@link InternalError} ({@link io.netloop.core.loop.FailureRule}),
+ * is logged once with its stack and closes that connection with 1011 (internal error); the
+ * server goes on.
  */
 public interface WebSocketHandler {
     /** The handshake is done; messages may be sent. */

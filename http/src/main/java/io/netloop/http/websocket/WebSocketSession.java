@@ -2,11 +2,12 @@ package io.netloop.http.websocket;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.EventLoop;
+import io.netloop.core.loop.FailureRule;
 import io.netloop.core.loop.Timer;
 import io.netloop.core.tcp.TcpConnection;
-import io.netloop.http.HttpHeaders;
 import io.netloop.http.Request;
 import io.netloop.http.UpgradeHandler;
+import io.netloop.http.codec.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
  * Threading: the connection's loop thread (see {@link WebSocket}).
  */
 final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssembler.MessageSink {
-    private static final System.Logger LOG = System.getLogger(WebSocketSession.class.getName());
     /** Messages shorter than this go out uncompressed: deflating them saves little or nothing. */
     private static final int COMPRESS_MIN = 32;
     /** Frames up to this size are built in one buffer and written with one call. */
@@ -87,8 +87,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         if (pingNanos > 0) pingTimer = loop.schedule(this::checkAlive, pingNanos, TimeUnit.NANOSECONDS);
         try {
             handler.onOpen(this);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            handlerFailed("onOpen", e);
+        } catch (Throwable t) {
+            handlerFailed("onOpen", t);
         }
     }
 
@@ -135,8 +135,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         if (!closeSent) {
             try {
                 handler.onWritable(this);
-            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-                handlerFailed("onWritable", e);
+            } catch (Throwable t) {
+                handlerFailed("onWritable", t);
             }
         }
     }
@@ -168,8 +168,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         if (closeSent) return; // closing: what the peer still sends is not delivered
         try {
             handler.onText(this, text);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            handlerFailed("onText", e);
+        } catch (Throwable t) {
+            handlerFailed("onText", t);
         }
     }
 
@@ -178,8 +178,8 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         if (closeSent) return;
         try {
             handler.onBinary(this, data);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            handlerFailed("onBinary", e);
+        } catch (Throwable t) {
+            handlerFailed("onBinary", t);
         }
     }
 
@@ -368,16 +368,23 @@ final class WebSocketSession implements WebSocket, UpgradeHandler, MessageAssemb
         reported = true;
         try {
             handler.onClose(this, code, reason);
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-            LOG.log(System.Logger.Level.WARNING, "onClose of " + route + " failed on " + this, e);
+        } catch (Throwable t) {
+            // The connection is ending already: the failure is only logged, once.
+            String where = "onClose of " + route + " on " + this;
+            FailureRule.survive(t, where);
+            FailureRule.report(where, t);
         }
     }
 
-    private void handlerFailed(String callback, Throwable e) {
-        LOG.log(
-                System.Logger.Level.WARNING,
-                callback + " of " + route + " failed on " + this + "; closing with 1011",
-                e);
+    /**
+     * The failure rule ({@link FailureRule}) for a handler callback: a fatal error stops the
+     * process; anything else is logged once, with its stack, and fails this connection alone
+     * with 1011 (internal error).
+     */
+    private void handlerFailed(String callback, Throwable t) {
+        String where = callback + " of " + route + " on " + this + "; closing with 1011";
+        FailureRule.survive(t, where);
+        FailureRule.report(where, t);
         if (!reported) fail(CloseCode.INTERNAL_ERROR, "internal error");
     }
 

@@ -1,0 +1,63 @@
+package io.netloop.http;
+
+import io.netloop.core.buffer.Buffer;
+import io.netloop.core.file.OpenFile;
+import io.netloop.core.loop.EventLoop;
+
+/**
+ * What a {@link Response} and its {@link BodyWriter} need of the connection they answer on,
+ * and no more: sending bytes and files, the state of the exchange, the end of the exchange,
+ * and the loop that off-loop handlers hand their calls to ({@link LoopHandover}).
+ *
+ * <p>The connection is the exchange ({@code HttpConnection} implements this): one object for
+ * every request it carries, so that no exchange object is allocated per request.
+ *
+ * <p>Threading: every method on the connection's loop thread, except {@link #loop()}, which
+ * off-loop code uses to get there, and {@link #isOpen()}, which it polls while it waits.
+ */
+interface Exchange {
+    // --- where the exchange runs ---------------------------------------------------------
+
+    /** The connection's loop: off-loop handlers hand their calls to it. Any thread. */
+    EventLoop loop();
+
+    /** What the loop's connections share: the settings, the Date cache, the compressor, the scratch buffer. */
+    LoopResources resources();
+
+    // --- output --------------------------------------------------------------------------
+
+    boolean isOpen();
+
+    /** Whether the output is above its high-water mark: a producer should wait. */
+    boolean isOutputBlocked();
+
+    /** Sends and consumes {@code b}'s readable bytes; false when the connection is closed. */
+    boolean send(Buffer b);
+
+    boolean send(byte[] b, int off, int len);
+
+    /** Sends {@code head} (consumed; null for none), then the file range without copying it. */
+    boolean sendFile(Buffer head, OpenFile file, long position, long count);
+
+    /** Closes the connection: the response cannot be completed as framed (the caller says why). */
+    void abort();
+
+    // --- the state of the exchange -------------------------------------------------------
+
+    /** Whether the response whose head is being written must be the last on the connection. */
+    boolean mustClose();
+
+    /** Whether {@code res} answers the request in progress, whose body has been read. */
+    boolean isAnswering(Response res);
+
+    /** Whether the server is stopping gracefully: no connection may switch protocols now. */
+    boolean isDraining();
+
+    // --- the end of the exchange ---------------------------------------------------------
+
+    /** {@code res} is wholly queued: the connection goes on to the next request, or closes. */
+    void completed(Response res);
+
+    /** {@code res}, a 101, is queued: from now on the connection's events go to {@code next}. */
+    void upgraded(Response res, UpgradeHandler next);
+}
