@@ -216,10 +216,11 @@ public final class Room {
             return List.copyOf(more);
         });
         stats.members(nicks.size());
+        // Logged before the member learns its nick, so the line names the address alone, whichever loop runs first.
+        LOG.log(System.Logger.Level.DEBUG, () -> name + " joined from " + member.describe());
         tell(member, new ChatEvent.NickSet(name));
         tell(member, online());
         tellOthers(member, new ChatEvent.Joined(name));
-        LOG.log(System.Logger.Level.DEBUG, () -> name + " joined from " + member.describe());
     }
 
     private void remove(Member member, String reason) {
