@@ -59,6 +59,10 @@ final class TlsOptions {
         }
         if (cert == null || key == null)
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
+        if (passwordFile != null)
+            throw new IllegalArgumentException(
+                    "--tls-password-file opens a --tls-keystore; a --tls-key is read unencrypted: drop"
+                            + " --tls-password-file");
         return TlsConfig.fromPem(cert, key);
     }
 }
