@@ -53,6 +53,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var certificate = tls.certificate();
         GivenOptions given = GivenOptions.of(spec);
         given.refuse(
                 "--max-connections",
@@ -72,7 +73,7 @@ final class ChatCommand implements Callable<Integer> {
                 .threads(server.threads)
                 .accept(server.accept)
                 .idleTimeout(server.idleTimeout)
-                .tls(tls.config())
+                .tls(certificate == null ? null : certificate.config())
                 .proxyProtocol(proxy.protocolOrNull())
                 .start();
         String tcp = Lifecycle.display(chat.tcpAddress());
@@ -82,8 +83,12 @@ final class ChatCommand implements Callable<Integer> {
         String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at "
                 + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
         if (proxy.proxyProtocol) web += " behind PROXY protocol from " + proxy.trustedProxies;
+        Runnable stopReloading = certificate == null ? () -> {} : CertificateReload.onSighup(certificate, System.err);
         Lifecycle.runUntilSignalled(
-                chat,
+                () -> {
+                    stopReloading.run();
+                    chat.close();
+                },
                 "chat room on tcp " + tcp + " (" + client + ") and " + web
                         + " (tls " + (chat.isTls() ? "on" : "off") + ", "
                         + chat.tcp().loop().transport().name()

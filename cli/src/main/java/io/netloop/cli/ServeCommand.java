@@ -2,6 +2,7 @@ package io.netloop.cli;
 
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tls.ReloadableCertificate;
 import io.netloop.core.tls.TlsConfig;
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * demo site, with health probes, metrics and a dashboard ({@link Admin}) under
  * {@code --admin-path} or on {@code --admin-port}, until SIGINT or SIGTERM; then it drains
  * ({@link HttpServer#drain}: readiness fails, {@code --drain-delay} passes, accepting stops,
- * requests in flight get up to {@code --drain-timeout}) and exits 0.
+ * requests in flight get up to {@code --drain-timeout}) and exits 0. With TLS, SIGHUP reads the
+ * certificate and key again ({@link CertificateReload}).
  *
  * <p>Threading: the main thread waits; the server's loop thread serves; the access log has
  * its own writer thread.
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = {
             "HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key"
                     + " (docs/tls.md).",
-            "Ctrl-C or SIGTERM stops it gracefully."
+            "Ctrl-C or SIGTERM stops it gracefully; with TLS, SIGHUP reads the certificate and key again."
         })
 final class ServeCommand implements Callable<Integer> {
     static final int HTTP_PORT = 8080;
@@ -186,7 +188,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         refuseOptionsWithoutEffect(tls.enabled());
-        TlsConfig tlsConfig = tls.config();
+        ReloadableCertificate certificate = tls.certificate();
+        TlsConfig tlsConfig = certificate == null ? null : certificate.config();
         if (redirectHttpPort != null && tlsConfig == null) {
             throw new IllegalArgumentException(
                     "--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore too");
@@ -273,8 +276,10 @@ final class ServeCommand implements Callable<Integer> {
                                 admin.port()))
                         + admin.prefix() + "/";
         HttpServer redirecting = redirect;
+        Runnable stopReloading = certificate == null ? () -> {} : CertificateReload.onSighup(certificate, System.err);
         Lifecycle.runUntilSignalled(
                 () -> {
+                    stopReloading.run();
                     if (redirecting != null) redirecting.close();
                     System.err.println("netloop: draining: /readyz fails now, accepting stops in "
                             + drainDelay.toMillis() + " ms");
