@@ -343,7 +343,7 @@ peer_netloop_available() {
 }
 peer_netloop_command() {
   # `scenario` is run_one's local (bash scoping): plaintext is the demo site's /plaintext
-  # route, static is a file root. Access log off, as for nginx.
+  # route, static is a file root. Access log off, as for nginx, but in static-log.
   cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --access-log "${access_log_file:-off}")
   case "${scenario:-static}" in static*) cmd+=(--root "$static_root") ;; esac
 }
