@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: the connection's loop thread only.
  */
-final class HttpDeadlines {
+final class HttpDeadlines implements Runnable {
     enum Kind {
         NONE,
         HEADER,
@@ -48,7 +48,6 @@ final class HttpDeadlines {
 
     private final Listener listener;
     private final HttpServer.Settings settings;
-    private final Runnable fire = this::fire;
     private EventLoop loop;
     private TimingWheel.Timeout timeout;
     private Kind kind = Kind.NONE;
@@ -90,7 +89,8 @@ final class HttpDeadlines {
     private void set(Kind kind, long nanos) {
         this.kind = kind;
         TimingWheel wheel = loop.wheel();
-        if (timeout == null) timeout = wheel.schedule(fire, nanos, loop.nowNanos());
+        if (timeout == null)
+            timeout = wheel.schedule(this, nanos, loop.nowNanos()); // itself the task: no lambda per connection
         else wheel.reschedule(timeout, nanos, loop.nowNanos());
     }
 
@@ -121,7 +121,9 @@ final class HttpDeadlines {
         set(Kind.BODY, wait);
     }
 
-    private void fire() {
+    /** The deadline passed (the wheel runs this). */
+    @Override
+    public void run() {
         Kind expired = kind;
         kind = Kind.NONE;
         if (expired == Kind.NONE) return;

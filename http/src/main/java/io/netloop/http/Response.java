@@ -2,6 +2,7 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
+import io.netloop.http.codec.AcceptEncoding;
 import io.netloop.http.codec.HttpChars;
 import io.netloop.http.codec.HttpVersion;
 import io.netloop.http.codec.Method;
@@ -42,6 +43,10 @@ public final class Response {
 
     private int status = 200;
     private final List<String> fields = new ArrayList<>(8);
+    /** Fields already encoded (a cached file's), sent after {@link #fields}; their names and values in {@link #encodedPairs}. */
+    private byte[] encoded;
+
+    private String[] encodedPairs;
     private boolean committed;
     private boolean finished;
     private boolean closeAfter;
@@ -58,6 +63,8 @@ public final class Response {
         this.head = request != null && request.method().equals(Method.HEAD);
         this.status = 200;
         fields.clear();
+        encoded = null;
+        encodedPairs = null;
         committed = false;
         finished = false;
         closeAfter = false;
@@ -134,6 +141,7 @@ public final class Response {
     }
 
     void removeHeader(String name) {
+        if (encodedPairs != null && indexOfPair(name) >= 0) spillEncoded();
         for (int i = fields.size() - 2; i >= 0; i -= 2) {
             if (fields.get(i).equalsIgnoreCase(name)) {
                 fields.remove(i + 1);
@@ -148,7 +156,38 @@ public final class Response {
         for (int i = 0; i < fields.size(); i += 2) {
             if (fields.get(i).equalsIgnoreCase(name)) return fields.get(i + 1);
         }
-        return null;
+        int i = encodedPairs == null ? -1 : indexOfPair(name);
+        return i < 0 ? null : encodedPairs[i + 1];
+    }
+
+    /**
+     * Adds fields encoded once and kept (a cached file's Content-Type, ETag, Last-Modified...):
+     * {@code block} is their bytes, each line ending in CRLF, and {@code pairs} the same fields
+     * as name, value, name, value..., for {@link #header(String)} and for a handler that
+     * replaces one of them (the block is then turned back into ordinary fields).
+     */
+    void preEncoded(byte[] block, String[] pairs) {
+        checkOpen();
+        if (encoded != null) spillEncoded();
+        encoded = block;
+        encodedPairs = pairs;
+    }
+
+    private int indexOfPair(String name) {
+        for (int i = 0; i < encodedPairs.length; i += 2) {
+            if (encodedPairs[i].equalsIgnoreCase(name)) return i;
+        }
+        return -1;
+    }
+
+    private void spillEncoded() {
+        String[] pairs = encodedPairs;
+        encoded = null;
+        encodedPairs = null;
+        for (int i = 0; i < pairs.length; i += 2) {
+            fields.add(pairs[i]);
+            fields.add(pairs[i + 1]);
+        }
     }
 
     /** Sets Content-Type. */
@@ -351,6 +390,10 @@ public final class Response {
         return request;
     }
 
+    Exchange exchange() {
+        return exchange;
+    }
+
     BodyWriter writer() {
         return writer;
     }
@@ -392,6 +435,8 @@ public final class Response {
     /** An error page, with an Allow field when {@code allow} is not null (405, RFC 9110 §15.5.6). */
     void sendError(int status, String allow) {
         fields.clear(); // what a failed handler set (cookies, types) does not belong on an error
+        encoded = null;
+        encodedPairs = null;
         this.status = status;
         if (allow != null) header("Allow", allow);
         type("text/plain; charset=utf-8");
@@ -419,7 +464,7 @@ public final class Response {
             return body;
         }
         header("Vary", "Accept-Encoding");
-        if (request == null || !Gzip.accepts(request.headers())) return body;
+        if (request == null || AcceptEncoding.choose(request.headers(), AcceptEncoding.GZIP) == 0) return body;
         header("Content-Encoding", "gzip");
         return exchange.resources().gzip().compress(body, 0, body.length);
     }
@@ -439,6 +484,7 @@ public final class Response {
                 status,
                 exchange.resources().dates().http(),
                 fields,
+                encoded,
                 length,
                 closeAfter,
                 request == null ? null : request.version());

@@ -1,9 +1,13 @@
 package io.netloop.http;
 
+import io.netloop.core.file.DescriptorLimit;
 import io.netloop.core.file.FileRoot;
 import io.netloop.core.file.FileStat;
 import io.netloop.core.file.OpenFile;
-import io.netloop.http.codec.DecodedPath;
+import io.netloop.core.loop.EventLoop;
+import io.netloop.core.sys.ErrnoException;
+import io.netloop.http.codec.AcceptEncoding;
+import io.netloop.http.codec.HttpRequest;
 import io.netloop.http.codec.Method;
 import io.netloop.http.codec.PathDecoder;
 import io.netloop.http.codec.Status;
@@ -14,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,9 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Range (GET only, §14.2): one range gives 206 with Content-Range, several give
  *       {@code multipart/byteranges}, none satisfiable gives 416 with Content-Range
  *       "bytes &#42;/N" (N the length); If-Range sends the whole file when the validator no longer matches.
- *   <li>A {@code name.gz} sibling is sent instead, with {@code Content-Encoding: gzip}, to a
- *       client that accepts gzip; every compressible type gets {@code Vary: Accept-Encoding}.
+ *   <li>Precompressed siblings ({@code name.br}, {@code name.zst}, {@code name.gz}) are sent
+ *       instead, with their Content-Encoding, to a client whose Accept-Encoding prefers them
+ *       ({@link AcceptEncoding}); a compressible file with a sibling gets
+ *       {@code Vary: Accept-Encoding}.
  *   <li>Bodies go out with sendfile(2) through {@code TcpConnection.sendFile}: no copy.
+ *   <li>An open-file cache per event loop ({@link #cache}, on by default) keeps what each path
+ *       resolved to, descriptors open and header fields encoded, for a second: a hit makes no
+ *       system call but the sendfile and allocates nothing; after the second the path is
+ *       resolved again the uncached way, so changes on disk show within it. 404s are cached
+ *       too. Routes offloaded to workers or virtual threads resolve every request.
  * </ul>
  *
  * <p>No request reads outside the root: the path was decoded and its dot segments resolved
@@ -44,23 +57,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * beneath the root's descriptor, where the kernel refuses any path that leaves the root,
  * through ".." or a link, in the same step as the open (403).
  *
- * <p>Owns its {@link FileRoot}, released by {@link #close}. Threading: immutable after
- * configuration; handlers run on loop threads. The file system calls (openat2, statx) block
- * briefly; the page cache usually answers them.
+ * <p>Owns its {@link FileRoot}, released by {@link #close}; each loop's cache closes with
+ * its loop. Threading: immutable after configuration; handlers run on loop threads, each
+ * with its own cache. The file system calls (openat2, statx) block briefly; the page cache
+ * usually answers them.
  */
 public final class StaticFiles implements Handler, AutoCloseable {
     private static final AtomicLong BOUNDARIES = new AtomicLong();
 
+    /** Defaults of the open-file cache: per loop, like nginx's open_file_cache max=... but shorter-lived. */
+    public static final int DEFAULT_CACHE_ENTRIES = 4096;
+
+    public static final Duration DEFAULT_CACHE_VALIDITY = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_CACHE_INACTIVE = Duration.ofSeconds(60);
+
+    private static final int EMFILE = 24;
+    private static final int[] CODINGS = {AcceptEncoding.GZIP, AcceptEncoding.BR, AcceptEncoding.ZSTD};
+
     private final FileRoot root;
     private boolean listDirectories;
+    private int cacheEntries = DEFAULT_CACHE_ENTRIES;
+    private long cacheValidNanos = DEFAULT_CACHE_VALIDITY.toNanos();
+    private long cacheInactiveNanos = DEFAULT_CACHE_INACTIVE.toNanos();
+    /** The cache's share of the descriptor limit, across all loops. */
+    private final long descriptorBudget;
+    /** One per loop that served a file, found by a scan (loops are few); copied on write. */
+    private volatile LoopCache[] caches = new LoopCache[0];
+
+    private record LoopCache(EventLoop loop, FileCache cache) {}
 
     /** @throws IOException when {@code root} does not exist or is not a directory */
     public StaticFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) throw new IOException(root + " is not a directory; give --root a directory");
         this.root = FileRoot.open(root);
+        long soft;
+        try {
+            soft = DescriptorLimit.current().soft();
+        } catch (IOException e) {
+            soft = 1024; // the usual default: a cautious budget
+        }
+        this.descriptorBudget = Math.max(16, Math.min(Integer.MAX_VALUE, soft / 8));
     }
 
-    /** Releases the root's descriptor. */
+    /** Releases the root's descriptor; each loop's cache closes with its loop. */
     @Override
     public void close() {
         root.close();
@@ -72,26 +111,165 @@ public final class StaticFiles implements Handler, AutoCloseable {
         return this;
     }
 
+    /**
+     * Sizes the open-file cache: at most {@code entries} paths per event loop (0 turns it off),
+     * each trusted for {@code validity} before it is resolved again. Descriptors held by the
+     * caches of all loops stay under an eighth of the process's limit ({@code ulimit -n}).
+     * Set before the server starts.
+     */
+    public StaticFiles cache(int entries, Duration validity) {
+        if (entries < 0) throw new IllegalArgumentException("cache entries must be 0 (off) or more: " + entries);
+        if (validity.isNegative())
+            throw new IllegalArgumentException("cache validity must not be negative: " + validity);
+        this.cacheEntries = entries;
+        this.cacheValidNanos = validity.toNanos();
+        return this;
+    }
+
     public Path root() {
         return root.path();
     }
 
     @Override
     public void handle(Request req, Response res) throws IOException {
-        DecodedPath decoded = req.head().target().decodedPath();
-        if (!decoded.isSafeForFileSystem()) {
+        HttpRequest head = req.head();
+        if (!head.isPathSafeForFileSystem()) {
             res.sendError(400); // "%2F" or "\" would be a separator on disk that the client did not send as one
             return;
         }
-        String rel = req.param("*");
-        if (rel == null) rel = req.path().substring(1);
-        for (String segment : rel.split("/")) {
-            if (segment.startsWith(".")) {
-                res.sendError(404); // dot-files (.git, .env, .htpasswd) are never served
+        FileCache cache = cacheFor(res.exchange().loop());
+        if (cache != null) {
+            StaticFile hit = cache.get(head.pathArray(), head.pathOffset(), head.pathLength());
+            if (hit != null) {
+                answer(req, res, hit);
                 return;
             }
         }
-        serveBeneath(req, res, rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel);
+        StaticFile resolved = resolveRequest(req, res, cache);
+        if (resolved == null) return; // answered: a redirect or a listing
+        try {
+            answer(req, res, resolved);
+        } finally {
+            if (cache != null) cache.put(head.pathArray(), head.pathOffset(), head.pathLength(), resolved);
+            else resolved.close();
+        }
+    }
+
+    /** The loop's cache, made on its first file; null when off, or off the loop (an offloaded route). */
+    private FileCache cacheFor(EventLoop loop) {
+        if (cacheEntries == 0 || !loop.inLoop()) return null;
+        for (LoopCache c : caches) {
+            if (c.loop == loop) return c.cache;
+        }
+        synchronized (this) {
+            LoopCache[] now = caches;
+            int live = 0;
+            for (LoopCache c : now) if (!c.loop.isTerminated()) live++;
+            LoopCache[] next = new LoopCache[live + 1];
+            int i = 0;
+            for (LoopCache c : now) if (!c.loop.isTerminated()) next[i++] = c;
+            int loops = Math.max(1, live + 1);
+            FileCache cache = new FileCache(
+                    cacheEntries,
+                    (int) Math.max(
+                            4,
+                            descriptorBudget
+                                    / Math.max(loops, Runtime.getRuntime().availableProcessors())),
+                    cacheValidNanos,
+                    cacheInactiveNanos,
+                    loop::nowNanos);
+            loop.own(cache);
+            loop.scheduleAtFixedRate(cache::sweep, 5, 5, TimeUnit.SECONDS);
+            next[i] = new LoopCache(loop, cache);
+            caches = next;
+            return cache;
+        }
+    }
+
+    /**
+     * Resolves the request's path the uncached way, or answers it (a directory without its
+     * slash is redirected, a directory without an index listed when asked): then null.
+     */
+    private StaticFile resolveRequest(Request req, Response res, FileCache cache) throws IOException {
+        String rel = req.param("*");
+        if (rel == null) rel = req.path().substring(1);
+        for (String segment : rel.split("/")) {
+            if (segment.startsWith("."))
+                return StaticFile.error(404); // dot-files (.git, .env, .htpasswd) are never served
+        }
+        if (rel.endsWith("/")) rel = rel.substring(0, rel.length() - 1);
+        try {
+            return resolve(req, res, rel);
+        } catch (ErrnoException e) {
+            if (e.errno() != EMFILE || cache == null || cache.size() == 0) throw e;
+            cache.shrink(); // out of descriptors: give back half of what the cache holds, then try once more
+            return resolve(req, res, rel);
+        }
+    }
+
+    /**
+     * Opens the file beneath the root, then stats the open file, and its precompressed
+     * siblings: nothing can be swapped between a check and the open.
+     */
+    private StaticFile resolve(Request req, Response res, String rel) throws IOException {
+        OpenFile file;
+        try {
+            file = root.open(rel);
+        } catch (AccessDeniedException e) {
+            return StaticFile.error(403); // left the root, a loop of links, no permission
+        }
+        if (file == null) return StaticFile.error(404);
+        boolean kept = false;
+        try {
+            FileStat st = file.stat();
+            if (st.directory()) {
+                file.close();
+                file = null;
+                if (!req.path().endsWith("/")) {
+                    redirectToSlash(req, res);
+                    return null;
+                }
+                rel = rel.isEmpty() ? "index.html" : rel + "/index.html";
+                file = openOptional(rel);
+                if (file == null) {
+                    if (!listDirectories) return StaticFile.error(404);
+                    sendListing(req, res, root.path().resolve(rel).getParent());
+                    return null;
+                }
+                st = file.stat();
+            }
+            if (!st.regularFile()) return StaticFile.error(404);
+            String type = MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1));
+            OpenFile[] siblings = new OpenFile[CODINGS.length];
+            FileStat[] stats = new FileStat[CODINGS.length];
+            if (MimeTypes.isCompressible(type)) {
+                for (int i = 0; i < CODINGS.length; i++) {
+                    OpenFile s = openOptional(rel + AcceptEncoding.suffix(CODINGS[i]));
+                    if (s == null) continue;
+                    FileStat sst = s.stat();
+                    if (sst.regularFile()) {
+                        siblings[Integer.numberOfTrailingZeros(CODINGS[i])] = s;
+                        stats[Integer.numberOfTrailingZeros(CODINGS[i])] = sst;
+                    } else {
+                        s.close();
+                    }
+                }
+            }
+            StaticFile resolved = new StaticFile(type, file, st, siblings, stats);
+            kept = true;
+            return resolved;
+        } finally {
+            if (!kept && file != null) file.close();
+        }
+    }
+
+    /** Opens an optional file beneath the root (an index, a sibling): null when missing or refused. */
+    private OpenFile openOptional(String rel) throws IOException {
+        try {
+            return root.open(rel);
+        } catch (AccessDeniedException e) {
+            return null;
+        }
     }
 
     /** RFC 3986 §5.2: relative links in an index resolve against the slash-ended path. */
@@ -102,66 +280,14 @@ public final class StaticFiles implements Handler, AutoCloseable {
         res.send();
     }
 
-    /**
-     * Opens the file beneath the root, then stats the open file: four system calls per file
-     * served (openat2, statx, sendfile, close), and nothing can be swapped between a check
-     * and the open.
-     */
-    private void serveBeneath(Request req, Response res, String rel) throws IOException {
-        OpenFile file = openUnderRoot(rel, res, true);
-        if (file == null) return;
-        try {
-            FileStat st = file.stat();
-            if (st.directory()) {
-                file.close();
-                if (!req.path().endsWith("/")) {
-                    redirectToSlash(req, res);
-                    return;
-                }
-                rel = rel.isEmpty() ? "index.html" : rel + "/index.html";
-                file = openUnderRoot(rel, res, false);
-                if (file == null) {
-                    if (listDirectories)
-                        sendListing(req, res, root.path().resolve(rel).getParent());
-                    else res.sendError(404);
-                    return;
-                }
-                st = file.stat();
-            }
-            if (!st.regularFile()) {
-                res.sendError(404);
-                return;
-            }
-            String type = MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1));
-            FileInfo gz = null;
-            OpenFile g = MimeTypes.isCompressible(type) ? openUnderRoot(rel + ".gz", res, false) : null;
-            try {
-                if (g != null) {
-                    FileStat gst = g.stat();
-                    if (gst.regularFile()) gz = FileInfo.of(g, gst);
-                }
-                serve(req, res, FileInfo.of(file, st), type, gz);
-            } finally {
-                if (g != null) g.close();
-            }
-        } finally {
-            if (file != null) file.close();
+    /** Answers with what a path resolved to: an error page, or the file in the coding the client prefers. */
+    private static void answer(Request req, Response res, StaticFile f) throws IOException {
+        if (!f.isFile()) {
+            res.sendError(f.answer);
+            return;
         }
-    }
-
-    /**
-     * Opens {@code rel} beneath the root. When it is missing or refused, answers 404 or 403 if
-     * {@code answer} (else just returns null: an optional file), and returns null.
-     */
-    private OpenFile openUnderRoot(String rel, Response res, boolean answer) throws IOException {
-        try {
-            OpenFile f = root.open(rel);
-            if (f == null && answer) res.sendError(404);
-            return f;
-        } catch (AccessDeniedException e) {
-            if (answer) res.sendError(403); // left the root, a loop of links, no permission
-            return null;
-        }
+        int coding = f.codings == 0 ? 0 : AcceptEncoding.choose(req.headers(), f.codings);
+        serve(req, res, f.variant(coding), f.type);
     }
 
     /** {@link Response#file}: a file the application chose, with no root to stay under. */
@@ -176,6 +302,7 @@ public final class StaticFiles implements Handler, AutoCloseable {
             res.sendError(403);
             return;
         }
+        StaticFile resolved = null;
         try {
             FileStat st = file.stat();
             if (!st.regularFile()) {
@@ -183,25 +310,32 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 return;
             }
             String type = MimeTypes.forName(path.getFileName().toString());
-            OpenFile g = MimeTypes.isCompressible(type)
-                    ? openSibling(path.resolveSibling(path.getFileName() + ".gz"))
-                    : null;
-            try {
-                FileInfo gz = null;
-                if (g != null) {
-                    FileStat gst = g.stat();
-                    if (gst.regularFile()) gz = FileInfo.of(g, gst);
+            OpenFile[] siblings = new OpenFile[CODINGS.length];
+            FileStat[] stats = new FileStat[CODINGS.length];
+            if (MimeTypes.isCompressible(type)) {
+                for (int coding : CODINGS) {
+                    OpenFile s = openSibling(path.resolveSibling(path.getFileName() + AcceptEncoding.suffix(coding)));
+                    if (s == null) continue;
+                    FileStat sst = s.stat();
+                    if (!sst.regularFile()) {
+                        s.close();
+                        continue;
+                    }
+                    siblings[Integer.numberOfTrailingZeros(coding)] = s;
+                    stats[Integer.numberOfTrailingZeros(coding)] = sst;
                 }
-                serve(req, res, FileInfo.of(file, st), type, gz);
-            } finally {
-                if (g != null) g.close();
             }
+            resolved = new StaticFile(type, file, st, siblings, stats);
+            if (req == null) serve(null, res, resolved.identity, type);
+            else answer(req, res, resolved);
         } finally {
-            file.close();
+            if (resolved != null) resolved.close();
+            else file.close();
         }
     }
 
     private static OpenFile openSibling(Path p) {
+        if (!Files.exists(p)) return null; // the usual case: no exception for it
         try {
             return OpenFile.open(p);
         } catch (IOException e) {
@@ -209,41 +343,27 @@ public final class StaticFiles implements Handler, AutoCloseable {
         }
     }
 
-    /** What is served: an open file, its length, its modification time and its validator. */
-    private record FileInfo(OpenFile file, long size, long mtimeSeconds, String etag) {
-        static FileInfo of(OpenFile f, FileStat st) {
-            return new FileInfo(
-                    f,
-                    st.size(),
-                    st.mtimeNanos() / 1_000_000_000L,
-                    ETag.forFile(st.inode(), st.size(), st.mtimeNanos()));
-        }
-    }
-
     /** Sends a range of the file; the connection takes its own reference to it. */
-    private static void sendRegion(Response res, FileInfo info, long position, long length) {
-        res.sendFileRegion(info.file(), position, length);
+    private static void sendRegion(Response res, StaticFile.Variant info, long position, long length) {
+        res.sendFileRegion(info.file, position, length);
     }
 
-    /** Headers, conditionals and ranges for a file found and stat'ed either way; {@code gz} its gzip sibling or null. */
-    private static void serve(Request req, Response res, FileInfo info, String type, FileInfo gz) throws IOException {
-        String encoding = null;
-        if (gz != null) {
-            res.header("Vary", "Accept-Encoding");
-            if (req != null && Gzip.accepts(req.headers())) {
-                info = gz;
-                encoding = "gzip";
-            }
-        }
-        res.setHeader("Content-Type", type);
-        if (encoding != null) res.setHeader("Content-Encoding", encoding);
-        res.setHeader("ETag", info.etag());
-        res.setHeader("Last-Modified", DateCache.format(info.mtimeSeconds()));
-        res.setHeader("Accept-Ranges", "bytes");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        if (req == null) {
-            sendRegion(res, info, 0, info.size());
+    /** Headers, conditionals and ranges for one representation of a file. */
+    private static void serve(Request req, Response res, StaticFile.Variant info, String type) throws IOException {
+        if (req == null
+                || (req.header("If-Match") == null
+                        && req.header("If-Unmodified-Since") == null
+                        && req.header("If-None-Match") == null
+                        && req.header("If-Modified-Since") == null
+                        && req.header("Range") == null)) {
+            // The common case: the whole file, with its fields encoded once.
+            res.preEncoded(info.block, info.pairs);
+            sendRegion(res, info, 0, info.size);
             return;
+        }
+        for (int i = 0; i < info.pairs.length; i += 2) {
+            if (info.pairs[i].equals("Vary")) res.header("Vary", info.pairs[i + 1]);
+            else res.setHeader(info.pairs[i], info.pairs[i + 1]);
         }
         Method m = req.method();
         boolean getOrHead = m.equals(Method.GET) || m.equals(Method.HEAD);
@@ -251,37 +371,37 @@ public final class StaticFiles implements Handler, AutoCloseable {
         // RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since; If-None-Match, else If-Modified-Since; then Range.
         String ifMatch = req.header("If-Match");
         if (ifMatch != null
-                ? !ETag.matches(ifMatch, info.etag())
+                ? !ETag.matches(ifMatch, info.etag)
                 : modifiedSince(req.header("If-Unmodified-Since"), info)) {
             preconditionFailed(res);
             return;
         }
         String ifNoneMatch = req.header("If-None-Match");
         if (ifNoneMatch != null) {
-            if (ETag.noneMatchFails(ifNoneMatch, info.etag())) {
+            if (ETag.noneMatchFails(ifNoneMatch, info.etag)) {
                 if (getOrHead) notModified(res);
                 else preconditionFailed(res);
                 return;
             }
         } else if (getOrHead) {
             long since = DateCache.parse(req.header("If-Modified-Since"));
-            if (since >= 0 && info.mtimeSeconds() <= since) {
+            if (since >= 0 && info.mtimeSeconds <= since) {
                 notModified(res);
                 return;
             }
         }
         String range = req.header("Range");
         if (range != null && m.equals(Method.GET) && ifRangeHolds(req.header("If-Range"), info)) {
-            RangeRequest ranges = RangeRequest.parse(range, info.size());
+            RangeRequest ranges = RangeRequest.parse(range, info.size);
             if (ranges != null) {
                 if (!ranges.satisfiable()) {
                     res.removeHeader("Content-Encoding");
-                    res.status(416).setHeader("Content-Range", "bytes */" + info.size());
+                    res.status(416).setHeader("Content-Range", "bytes */" + info.size);
                     res.type("text/plain; charset=utf-8");
                     res.send("416 Range Not Satisfiable\n" + Status.advice(416) + "\n");
                 } else if (ranges.ranges().size() == 1) {
                     RangeRequest.Span span = ranges.ranges().getFirst();
-                    res.status(206).setHeader("Content-Range", span.contentRange(info.size()));
+                    res.status(206).setHeader("Content-Range", span.contentRange(info.size));
                     sendRegion(res, info, span.first(), span.length());
                 } else {
                     sendMultipart(res, info, type, ranges.ranges());
@@ -289,21 +409,21 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 return;
             }
         }
-        sendRegion(res, info, 0, info.size());
+        sendRegion(res, info, 0, info.size);
     }
 
-    private static boolean modifiedSince(String field, FileInfo info) {
+    private static boolean modifiedSince(String field, StaticFile.Variant info) {
         long since = DateCache.parse(field);
-        return since >= 0 && info.mtimeSeconds() > since;
+        return since >= 0 && info.mtimeSeconds > since;
     }
 
     /** RFC 9110 §13.1.5: an entity tag must match strongly; a date must equal Last-Modified exactly. */
-    private static boolean ifRangeHolds(String ifRange, FileInfo info) {
+    private static boolean ifRangeHolds(String ifRange, StaticFile.Variant info) {
         if (ifRange == null) return true;
         String v = ifRange.trim();
-        if (v.startsWith("\"") || v.startsWith("W/")) return ETag.strongEquals(v, info.etag());
+        if (v.startsWith("\"") || v.startsWith("W/")) return ETag.strongEquals(v, info.etag);
         long date = DateCache.parse(v);
-        return date >= 0 && date == info.mtimeSeconds();
+        return date >= 0 && date == info.mtimeSeconds;
     }
 
     private static void notModified(Response res) {
@@ -321,14 +441,14 @@ public final class StaticFiles implements Handler, AutoCloseable {
     }
 
     /** RFC 9110 §14.6: each range as a body part with its own Content-Type and Content-Range. */
-    private static void sendMultipart(Response res, FileInfo info, String type, List<RangeRequest.Span> spans)
+    private static void sendMultipart(Response res, StaticFile.Variant info, String type, List<RangeRequest.Span> spans)
             throws IOException {
         String boundary = "netloop-" + Long.toHexString(System.nanoTime()) + "-" + BOUNDARIES.incrementAndGet();
         List<byte[]> heads = new ArrayList<>(spans.size());
         long total = 0;
         for (RangeRequest.Span s : spans) {
             byte[] h = ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: "
-                            + s.contentRange(info.size()) + "\r\n\r\n")
+                            + s.contentRange(info.size) + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             heads.add(h);
             total += h.length + s.length();
@@ -336,7 +456,7 @@ public final class StaticFiles implements Handler, AutoCloseable {
         byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         total += end.length;
         res.status(206).setHeader("Content-Type", "multipart/byteranges; boundary=" + boundary);
-        res.sendMultipart(info.file(), spans, heads, end, total);
+        res.sendMultipart(info.file, spans, heads, end, total);
     }
 
     private void sendListing(Request req, Response res, Path dir) throws IOException {

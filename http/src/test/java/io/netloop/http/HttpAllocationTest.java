@@ -60,13 +60,25 @@ class HttpAllocationTest {
     }
 
     @Test
+    void aStaticFileOnAKeptConnectionAllocatesAtMost64Bytes() throws Exception {
+        try (HttpServer server = start();
+                Socket client = Clients.connect(server.port())) {
+            double perRequest = keptConnection(client, STATIC, "x".repeat(4096));
+            report("static 4 KiB, kept connection", perRequest);
+            assertThat(perRequest).isLessThanOrEqualTo(64);
+        }
+    }
+
+    @Test
     void aConnectionCarryingOneRequestAllocatesAtMostOneKibibyte() throws Exception {
         try (HttpServer server = start()) {
             LoopAllocations loop = LoopAllocations.ofThread("netloop-");
             shortConnections(server.port(), 3_000);
             int n = 2_000;
             double perConnection = Double.MAX_VALUE;
-            for (int window = 0; window < 3; window++) {
+            // The least of several windows: until C2 has compiled the FFM downcalls (later on a busy
+            // machine), each call may allocate a slice of its errno segment: warm-up, not steady state.
+            for (int window = 0; window < 6; window++) {
                 long before = loop.bytes();
                 shortConnections(server.port(), n);
                 perConnection = Math.min(perConnection, (loop.bytes() - before) / (double) n);
@@ -86,7 +98,9 @@ class HttpAllocationTest {
         for (int i = 0; i < 20_000; i++) exchange(out, in, request, answer); // the JIT compiles the path
         int n = 10_000;
         double perRequest = Double.MAX_VALUE;
-        for (int window = 0; window < 3; window++) {
+        // The least of several windows: until C2 has compiled the FFM downcalls (later on a busy
+        // machine), each call may allocate a slice of its errno segment: warm-up, not steady state.
+        for (int window = 0; window < 6; window++) {
             long before = loop.bytes();
             for (int i = 0; i < n; i++) exchange(out, in, request, answer);
             perRequest = Math.min(perRequest, (loop.bytes() - before) / (double) n);

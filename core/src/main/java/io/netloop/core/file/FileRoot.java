@@ -68,22 +68,20 @@ public final class FileRoot implements AutoCloseable {
     public OpenFile open(String relative) throws IOException {
         String rel = relative.isEmpty() ? "." : relative;
         if (!beneath) return openByRealPath(rel);
-        try {
-            return new OpenFile(rel, Fds.openBeneath(rootFd, rel), null);
-        } catch (ErrnoException e) {
-            int errno = e.errno();
-            if (errno == FileErrors.ENOSYS) {
-                beneath = false; // an old kernel: from now on, the real-path check
-                return openByRealPath(rel);
-            }
-            if (errno == FileErrors.EXDEV) {
-                // Left the root, or met an absolute link, which RESOLVE_BENEATH refuses even when it
-                // points inside. Such links are rare: check the real path the slow way.
-                return openByRealPath(rel);
-            }
-            if (FileErrors.isMissing(errno)) return null;
-            throw FileErrors.translate(rel, e);
+        int fd = Fds.openBeneathOrErrno(rootFd, rel);
+        if (fd >= 0) return new OpenFile(rel, fd, null);
+        int errno = -fd;
+        if (FileErrors.isMissing(errno)) return null; // no exception: misses are the common case
+        if (errno == FileErrors.ENOSYS) {
+            beneath = false; // an old kernel: from now on, the real-path check
+            return openByRealPath(rel);
         }
+        if (errno == FileErrors.EXDEV) {
+            // Left the root, or met an absolute link, which RESOLVE_BENEATH refuses even when it
+            // points inside. Such links are rare: check the real path the slow way.
+            return openByRealPath(rel);
+        }
+        throw FileErrors.translate(rel, new ErrnoException("openat2", errno, rel));
     }
 
     private OpenFile openByRealPath(String rel) throws IOException {

@@ -37,31 +37,6 @@ final class ConnectionTimeouts {
         void timedOut(SocketTimeoutException cause, boolean reset);
     }
 
-    /** What the timeouts see of a real connection. */
-    static Watched watching(TcpConnection c) {
-        return new Watched() {
-            @Override
-            public boolean isOpen() {
-                return c.isOpen();
-            }
-
-            @Override
-            public long lastActivityNanos() {
-                return c.lastActivity;
-            }
-
-            @Override
-            public boolean isHandlerBusy() {
-                return c.in.busy;
-            }
-
-            @Override
-            public void timedOut(SocketTimeoutException cause, boolean reset) {
-                c.timedOut(cause, reset);
-            }
-        };
-    }
-
     private final TimingWheel wheel;
     private final LongSupplier clock;
     private final ConnectionConfig config;

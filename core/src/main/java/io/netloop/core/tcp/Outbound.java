@@ -2,9 +2,10 @@ package io.netloop.core.tcp;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.file.OpenFile;
-import io.netloop.core.tcp.internal.FileRegion;
+import io.netloop.core.loop.IoHandler;
 import io.netloop.core.tcp.internal.OutboundQueue;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 
 /**
  * The output side of a {@link TcpConnection}: what its sends do beyond queueing
@@ -13,9 +14,13 @@ import java.io.IOException;
  * water-mark calls, a flush that spent its file budget resumed after the loop served the
  * others, and what a drained queue completes (FIN, or the close asked for).
  *
+ * <p>It is also what the loop and the timeouts call on the connection's behalf (its
+ * {@link IoHandler} and {@link ConnectionTimeouts.Watched}): one object where three small
+ * ones would be kept per connection, which counts at tens of thousands of idle connections.
+ *
  * <p>Threading: the connection's loop thread only.
  */
-final class Outbound {
+final class Outbound implements IoHandler, ConnectionTimeouts.Watched {
     private final TcpConnection c;
     private final OutboundQueue queue;
     /** Made on the first flush that yields: most connections never need it. */
@@ -24,6 +29,31 @@ final class Outbound {
     Outbound(TcpConnection connection, OutboundQueue queue) {
         this.c = connection;
         this.queue = queue;
+    }
+
+    @Override
+    public void onReady(int readyOps) {
+        c.onReady(readyOps);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return c.isOpen();
+    }
+
+    @Override
+    public long lastActivityNanos() {
+        return c.lastActivity;
+    }
+
+    @Override
+    public boolean isHandlerBusy() {
+        return c.in.busy;
+    }
+
+    @Override
+    public void timedOut(SocketTimeoutException cause, boolean reset) {
+        c.timedOut(cause, reset);
     }
 
     /** @return false when nothing was sent: the connection does not take output, or the write failed */
@@ -52,7 +82,7 @@ final class Outbound {
         long before = queue.bytesWritten();
         boolean waiting;
         try {
-            waiting = queue.sendFile(head, new FileRegion(file, position, count));
+            waiting = queue.sendFile(head, file, position, count);
         } catch (IOException e) {
             c.close(e);
             return false;

@@ -95,13 +95,12 @@ public final class TcpConnection implements AutoCloseable {
                 config.lowWaterMark(),
                 config.readBudget() * 16L);
         this.out = new Outbound(this, output);
-        this.timeouts =
-                new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, ConnectionTimeouts.watching(this));
+        this.timeouts = new ConnectionTimeouts(loop.wheel(), loop.clock(), config, output, out);
         if (registered != null) {
-            registered.handler(this::onReady);
+            registered.handler(out);
             this.channel = registered;
         } else {
-            this.channel = loop.newChannel(socket, this::onReady);
+            this.channel = loop.newChannel(socket, out);
         }
     }
 
@@ -252,7 +251,7 @@ public final class TcpConnection implements AutoCloseable {
 
     // Events, on the loop thread.
 
-    private void onReady(int ops) {
+    void onReady(int ops) {
         if ((ops & Interest.ERROR) != 0) {
             handleError();
             return;

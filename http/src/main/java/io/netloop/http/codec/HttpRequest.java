@@ -174,6 +174,15 @@ public final class HttpRequest {
         return decodedBytes != null ? decodedBytes : bytes.array();
     }
 
+    /**
+     * Whether the decoded path may name a file as it is: it decoded no "%2F" into a slash and
+     * holds no backslash ({@link DecodedPath#isSafeForFileSystem}). Makes nothing when the
+     * path needed no decoding.
+     */
+    public boolean isPathSafeForFileSystem() {
+        return decodedBytes == null || target.decodedPath().isSafeForFileSystem();
+    }
+
     public int pathOffset() {
         return pathStart;
     }

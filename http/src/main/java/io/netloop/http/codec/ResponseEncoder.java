@@ -61,12 +61,30 @@ public final class ResponseEncoder {
             long length,
             boolean close,
             HttpVersion requestVersion) {
+        head(b, status, date, fields, null, length, close, requestVersion);
+    }
+
+    /**
+     * {@link #head(Buffer, int, String, List, long, boolean, HttpVersion)} with more fields
+     * already encoded: {@code encoded} (null for none) is copied after {@code fields} as it
+     * is, each of its lines ending in CRLF; a cache keeps such blocks per file.
+     */
+    public static void head(
+            Buffer b,
+            int status,
+            String date,
+            List<String> fields,
+            byte[] encoded,
+            long length,
+            boolean close,
+            HttpVersion requestVersion) {
         byte[] line = statusLine(status);
         b.append(line, 0, line.length);
         b.append(DATE, 0, DATE.length);
         ascii(b, date);
         b.append(CRLF_SERVER, 0, CRLF_SERVER.length);
         fields(b, fields);
+        if (encoded != null) b.append(encoded, 0, encoded.length);
         if (status != 204 && status >= 200 && status != 304) {
             if (length >= 0) {
                 b.append(CONTENT_LENGTH, 0, CONTENT_LENGTH.length);

@@ -70,10 +70,21 @@ public final class Fds {
      *     ENOSYS (a kernel before 5.6: use another way)
      */
     public static int openBeneath(int dirFd, String relative) throws ErrnoException {
+        int fd = openBeneathOrErrno(dirFd, relative);
+        if (fd < 0) throw new ErrnoException("openat2", -fd, relative);
+        return fd;
+    }
+
+    /**
+     * {@link #openBeneath} that answers a failure as {@code -errno} instead of throwing: a web
+     * server misses files all the time (404s, absent {@code .gz} siblings), and an exception
+     * with its stack trace per miss would cost more than the system call.
+     */
+    public static int openBeneathOrErrno(int dirFd, String relative) {
         Libc.Scratch scratch = Libc.scratch();
         try {
             MemorySegment p = scratch.path(relative);
-            if (p == null) throw new ErrnoException("openat2", Errno.ENAMETOOLONG, relative);
+            if (p == null) return -Errno.ENAMETOOLONG;
             MemorySegment how = scratch.openHow; // struct open_how { u64 flags, mode, resolve; }
             how.set(ValueLayout.JAVA_LONG, 0, SysConst.O_RDONLY | SysConst.O_CLOEXEC | SysConst.O_NONBLOCK);
             how.set(ValueLayout.JAVA_LONG, 8, 0);
@@ -84,10 +95,8 @@ public final class Fds {
                 if (fd >= 0) return (int) fd;
                 int e = errno(err);
                 if (e == Errno.EINTR || e == Errno.EAGAIN) continue;
-                throw new ErrnoException("openat2", e, relative);
+                return -e;
             }
-        } catch (ErrnoException e) {
-            throw e;
         } catch (Throwable t) {
             throw Net.rethrow(t);
         }

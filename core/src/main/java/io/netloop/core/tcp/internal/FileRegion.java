@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  */
 public final class FileRegion implements AutoCloseable {
     /** sendfile(2) moves at most 0x7ffff000 bytes per call; ask for no more than 1 GiB. */
-    private static final long MAX_PER_CALL = 1L << 30;
+    static final long MAX_PER_CALL = 1L << 30;
 
     private final OpenFile file;
     private long position;

@@ -2,6 +2,7 @@ package io.netloop.core.tcp.internal;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.buffer.BufferPool;
+import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.LoopStats;
 import io.netloop.core.transport.StreamSocket;
 import java.io.IOException;
@@ -154,6 +155,42 @@ public final class OutboundQueue {
             if (written < len) buffer.append(src, off + written, len - written);
         }
         return wasEmpty && !corked && !isEmpty();
+    }
+
+    /**
+     * Sends {@code head} and then {@code count} bytes of {@code file} from {@code position}:
+     * when nothing is queued, at once, and a {@link FileRegion} is made only for what the
+     * socket does not take (a static file answered on a kept connection makes nothing);
+     * otherwise queued behind what waits. {@code head} is consumed.
+     *
+     * @return as {@link #send}
+     */
+    public boolean sendFile(Buffer head, OpenFile file, long position, long count) throws IOException {
+        if (!isEmpty() || corked || encoder != null) return sendFile(head, new FileRegion(file, position, count));
+        int headBytes = head == null ? 0 : head.readableBytes();
+        if (headBytes > 0) {
+            // MSG_MORE: the file's first bytes share the head's packet.
+            int n = countWrite(socket.writeMore(head.array(), head.readerIndex(), headBytes));
+            head.skip(n);
+            if (n < headBytes) return sendFile(head, new FileRegion(file, position, count));
+        }
+        long sent = 0;
+        while (count > 0 && sent < flushBudget) {
+            long n = socket.transferFrom(file, position, Math.min(count, FileRegion.MAX_PER_CALL));
+            countWrite(n);
+            if (n == 0) break;
+            position += n;
+            count -= n;
+            sent += n;
+        }
+        if (count == 0) return false;
+        // The socket is full, or this connection had its share of the turn: the rest waits, and
+        // the caller watches for room.
+        if (files == null) files = new ArrayDeque<>(4);
+        FileRegion region = new FileRegion(file, position, count);
+        files.addLast(region);
+        filesQueued += count;
+        return true;
     }
 
     /**
