@@ -21,6 +21,9 @@ final class LoopResources implements AutoCloseable {
     private final Buffer scratch = new Buffer();
     private final HttpLoopStats stats = new HttpLoopStats();
     private final RequestSlot.Pool slots;
+    /** This loop's side of the access log, made with its first line. */
+    private AccessLog.LoopLog accessLog;
+
     /** Set by the first connection, so that statistics can be listed per loop. */
     private volatile EventLoop loop;
 
@@ -70,13 +73,16 @@ final class LoopResources implements AutoCloseable {
     void answered(Response res, long latencyNanos, TcpConnection conn, AccessLog log) {
         stats.response(res.status(), latencyNanos);
         if (log == null) return;
+        if (accessLog == null) accessLog = log.forLoop(conn.loop());
         // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
         InetSocketAddress client = res.request() != null ? res.request().remoteAddress() : conn.remoteAddress();
-        log.log(res.request(), res, client == null ? null : client.getAddress().getHostAddress(), dates.log());
+        accessLog.log(res.request(), res, client, dates.log());
     }
 
+    /** The loops have stopped: what is logged goes to the writer, and the compressor's memory is freed. */
     @Override
     public void close() {
+        if (accessLog != null) accessLog.handOver();
         gzip.close();
     }
 }

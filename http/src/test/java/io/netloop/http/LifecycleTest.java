@@ -92,4 +92,22 @@ class LifecycleTest {
         assertThat(lines.get(1)).contains("\"GET /nowhere HTTP/1.1\" 404 ");
         assertThat(log.droppedCount()).isZero();
     }
+
+    @Test
+    void bytesBeyondAsciiAndBackslashesAreEscapedInTheAccessLog(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLog log = AccessLog.toFile(file);
+        try (HttpServer s = TestServers.start(IoMode.AUTO, TestServers::demoRoutes, b -> b.accessLog(log));
+                java.net.Socket c = io.netloop.testing.Clients.connect(s.port())) {
+            byte[] head = "GET /hello HTTP/1.1\r\nHost: t\r\nUser-Agent: caf\u00e9 a\\b\tc\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            c.getOutputStream().write(head);
+            c.getInputStream().readAllBytes();
+        }
+        log.close();
+        assertThat(Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .singleElement()
+                .asString()
+                .endsWith("\"GET /hello HTTP/1.1\" 200 5 \"-\" \"caf\\xe9 a\\\\b\\x09c\"");
+    }
 }

@@ -135,6 +135,23 @@ public final class HttpHeaders {
         return HttpChars.equalsIgnoreCase(bytes.array(), offsets[4 * check(i) + 2], offsets[4 * i + 3], s);
     }
 
+    /**
+     * The array holding the fields' bytes, where field {@code i}'s value lies from
+     * {@link #valueOffset} for {@link #valueLength} bytes: for copying it out without making a
+     * String. Valid as long as the request.
+     */
+    public byte[] array() {
+        return bytes.array();
+    }
+
+    public int valueOffset(int i) {
+        return offsets[4 * check(i) + 2];
+    }
+
+    public int valueLength(int i) {
+        return offsets[4 * check(i) + 3] - offsets[4 * i + 2];
+    }
+
     int nameStart(int i) {
         return offsets[4 * i];
     }
@@ -149,10 +166,6 @@ public final class HttpHeaders {
 
     int valueEnd(int i) {
         return offsets[4 * i + 3];
-    }
-
-    byte[] array() {
-        return bytes.array();
     }
 
     /** A copy that stays valid after the request is done (a WebSocket session keeps its upgrade's fields). */

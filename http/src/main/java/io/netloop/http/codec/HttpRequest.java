@@ -148,6 +148,23 @@ public final class HttpRequest {
         return target;
     }
 
+    /**
+     * The array holding the head as received, where the target lies from
+     * {@link #targetOffset()} for {@link #targetLength()} bytes: for writing it out (an access
+     * log) without making a String. Valid as long as the request.
+     */
+    public byte[] headArray() {
+        return bytes.array();
+    }
+
+    public int targetOffset() {
+        return targetStart;
+    }
+
+    public int targetLength() {
+        return targetEnd - targetStart;
+    }
+
     /** The target exactly as received. */
     public String rawTarget() {
         return target != null ? target.raw() : bytes.latin1(targetStart, targetEnd);
