@@ -211,6 +211,13 @@ class FiltersTest {
                 assertThat(options.status()).isEqualTo(204);
                 assertThat(options.header("X-Frame-Options")).isEqualTo("DENY");
 
+                c.send("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
+                RawClient.Resp aboutTheServer = c.read();
+                assertThat(aboutTheServer.status()).isEqualTo(204);
+                assertThat(aboutTheServer.header("X-Frame-Options"))
+                        .as("OPTIONS * names no path")
+                        .isNull();
+
                 RawClient.Resp failed = c.get("/boom");
                 assertThat(failed.status()).isEqualTo(500);
                 assertThat(failed.header("X-Frame-Options")).isEqualTo("DENY");
