@@ -5,11 +5,13 @@ import io.netloop.core.proxy.TrustedProxies;
 import io.netloop.core.tls.ReloadableCertificate;
 import io.netloop.core.tls.TlsConfig;
 import io.netloop.http.AccessLog;
+import io.netloop.http.Cors;
 import io.netloop.http.HttpServer;
 import io.netloop.http.HttpsRedirect;
 import io.netloop.http.admin.Admin;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,6 +145,29 @@ final class ServeCommand implements Callable<Integer> {
     ProxyOptions proxy;
 
     @Option(
+            names = "--cors",
+            arity = "1..*",
+            paramLabel = "ORIGIN",
+            description = "Let pages of these origins (https://app.example, http://localhost:3000, or * for any) read"
+                    + " this server's responses from a browser: preflights answered, Access-Control-Allow-Origin set"
+                    + " (methods GET, HEAD, POST; no credentials). Covers the site and the --admin-path endpoints.")
+    List<String> cors;
+
+    @Option(
+            names = "--hsts",
+            paramLabel = "MAX-AGE",
+            converter = DurationConverter.class,
+            description = "With TLS: every response says Strict-Transport-Security: max-age=MAX-AGE (e.g. 300, 1h,"
+                    + " 365d), and browsers that saw it use only HTTPS for this host until it expires; 0 makes them"
+                    + " forget it. Start short.")
+    Duration hsts;
+
+    @Option(
+            names = "--hsts-subdomains",
+            description = "Add includeSubDomains to --hsts: every subdomain of this host must then serve HTTPS too.")
+    boolean hstsSubdomains;
+
+    @Option(
             names = "--forwarded-for",
             description =
                     "Take the client's address from X-Forwarded-For on requests from a --trusted-proxy (the rightmost"
@@ -179,10 +204,29 @@ final class ServeCommand implements Callable<Integer> {
                 "it is the address of --admin-port, and without one the endpoints are on the main port: add"
                         + " --admin-port PORT, or drop --admin-host");
         given.refuse(
+                "--hsts",
+                !tlsOn,
+                "Strict-Transport-Security goes over HTTPS only (browsers ignore it over HTTP), and there is no"
+                        + " HTTPS without --tls-cert/--tls-key or --tls-keystore: add them, or drop --hsts");
+        given.refuse(
+                "--hsts-subdomains",
+                hsts == null,
+                "it extends --hsts to the subdomains, and there is no --hsts: add --hsts MAX-AGE, or drop"
+                        + " --hsts-subdomains");
+        given.refuse(
                 "--trusted-proxy",
                 !proxy.proxyProtocol && !forwardedFor,
                 "it says whose PROXY header or X-Forwarded-For to believe, and neither is read: add"
                         + " --proxy-protocol or --forwarded-for, or drop --trusted-proxy");
+    }
+
+    /** The filter of {@code --cors}; what the builder refuses, it refuses for the option. */
+    private Cors cors() {
+        try {
+            return Cors.builder().allowOrigins(cors).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("--cors: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -210,8 +254,10 @@ final class ServeCommand implements Callable<Integer> {
             case "stdout", "-" -> AccessLog.to(System.out);
             default -> AccessLog.toFile(Path.of(accessLog));
         };
+        Cors corsFilter = cors == null ? null : cors();
         HttpServer.Builder builder = HttpServer.builder();
         if (!server.idleTimeout.isZero()) builder.idleTimeout(server.idleTimeout);
+        if (hsts != null) builder.hsts(hsts, hstsSubdomains);
         HttpServer http = builder.host(server.host)
                 .port(listenPort)
                 .tls(tlsConfig)
@@ -225,6 +271,7 @@ final class ServeCommand implements Callable<Integer> {
                 .accessLog(log)
                 .reusePort(reusePort)
                 .build();
+        if (corsFilter != null) http.before("/*", corsFilter);
         Admin admin = adminPort != null
                 ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
                 : adminAt.equals("off") ? null : Admin.onPath(http, adminAt);

@@ -55,6 +55,27 @@ class OptionConflictsTest {
                         new String[] {"serve", "--port", "0", "--redirect-http-port", "0"},
                         "--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore"),
                 Arguments.of(
+                        "--hsts without TLS",
+                        new String[] {"serve", "--port", "0", "--hsts", "1h"},
+                        "--hsts: Strict-Transport-Security goes over HTTPS only (browsers ignore it over HTTP), and"
+                                + " there is no HTTPS without --tls-cert/--tls-key or --tls-keystore: add them, or drop"
+                                + " --hsts"),
+                Arguments.of(
+                        "--hsts-subdomains without --hsts",
+                        new String[] {
+                            "serve", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--port", "0", "--hsts-subdomains"
+                        },
+                        "--hsts-subdomains: it extends --hsts to the subdomains, and there is no --hsts: add --hsts"
+                                + " MAX-AGE"),
+                Arguments.of(
+                        "--cors with * beside other origins",
+                        new String[] {"serve", "--port", "0", "--cors", "*", "https://app.example"},
+                        "--cors: CORS origin * already allows every origin: give * alone"),
+                Arguments.of(
+                        "--cors with an origin that has a path",
+                        new String[] {"serve", "--port", "0", "--cors", "https://app.example/"},
+                        "--cors: a CORS origin is scheme://host[:port], without a path or a trailing slash"),
+                Arguments.of(
                         "--workers without --handlers workers",
                         new String[] {"echo", "--port", "0", "--workers", "8"},
                         "--workers: it sizes the pool of --handlers workers (now --handlers loop): add --handlers"

@@ -92,6 +92,44 @@ class ServeTlsTest {
         }
     }
 
+    /** {@code --hsts}: every response over TLS tells browsers to keep to HTTPS, error pages too. */
+    @Test
+    void hstsMarksEveryResponseOverTls() throws Exception {
+        TestCertificate cert = TestCertificate.generate("EC");
+        try (ServeProcess p = ServeProcess.start(
+                "serve",
+                "--port",
+                "0",
+                "--access-log",
+                "off",
+                "--tls-cert",
+                cert.certPem().toString(),
+                "--tls-key",
+                cert.keyPem().toString(),
+                "--hsts",
+                "365d",
+                "--hsts-subdomains")) {
+            Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ .*")
+                    .matcher(p.banner());
+            assertThat(m.matches()).as(p.banner()).isTrue();
+            try (HttpClient client =
+                    HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
+                for (String path : new String[] {"/plaintext", "/no-such-page"}) {
+                    HttpResponse<String> r = client.send(
+                            HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(1) + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.headers().firstValue("strict-transport-security"))
+                            .as(path)
+                            .hasValue("max-age=31536000; includeSubDomains");
+                }
+            }
+            p.stopAndExpectExitZero();
+        } finally {
+            cert.delete();
+        }
+    }
+
     /** BREACH: over TLS nothing is compressed unless --gzip says so; plain HTTP compresses by default. */
     @Test
     void gzipIsOptInUnderTls() throws Exception {

@@ -11,8 +11,9 @@ import io.netloop.http.codec.ResponseEncoder;
 
 /**
  * HTTP/1.1 on one TCP connection: feeds the input to an {@link HttpParser}, asks the
- * {@link Router} what each request gets, runs its handler and sends the responses strictly in
- * request order. It is the {@link Exchange} its {@link Response}s write through.
+ * {@link Router} what each request gets, runs its handler (in its filters) and sends the
+ * responses strictly in request order. It is the {@link Exchange} its {@link Response}s write
+ * through.
  *
  * <p>One request at a time (RFC 9112 §9.3.2): while a response is pending or streaming, the
  * parser is not called, so pipelined requests wait in the input buffer. The responses to
@@ -289,7 +290,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             if (route == null) {
                 response.closeAfter(true);
                 phase = Phase.RESPONDING;
-                slot.match.answer(response);
+                invoker.respond(slot.match, request, response); // 404 or 405, inside the filters
             } else if (head.contentLength() <= parser.bodyLimit()) {
                 Buffer out = resources.scratch();
                 ResponseEncoder.continue100(out);
@@ -326,9 +327,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             return;
         }
         slot.endBody();
-        RouteMatch match = slot.match;
-        if (match.found()) invoker.respond(match.route(), request, response);
-        else match.answer(response);
+        invoker.respond(slot.match, request, response);
     }
 
     /** Answers the request being read with an error, without a handler: it is malformed or too slow. */

@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
  * server.get("/users/{id}", (req, res) -> res.send("user " + req.param("id")));
  * server.post("/echo", (req, res) -> res.send(req.body()));
  * server.staticFiles("/", Path.of("site"));
+ * server.before("/api/*", (req, res) -> { if (req.header("Authorization") == null) res.status(401).send(); });
+ * server.exception(NoSuchElementException.class, (e, req, res) -> res.status(404).send(e.getMessage()));
  * server.start();
  * }</pre>
  *
@@ -65,7 +67,8 @@ public final class HttpServer implements AutoCloseable {
             AccessLog accessLog,
             TrustedProxies forwardedFor,
             int minBodyRate,
-            boolean checkLifetimes) {}
+            boolean checkLifetimes,
+            String hsts) {}
 
     private final Builder builder;
     private final Settings settings;
@@ -97,7 +100,8 @@ public final class HttpServer implements AutoCloseable {
                 b.accessLog,
                 b.forwardedFor,
                 b.minBodyRate,
-                b.checkLifetimes);
+                b.checkLifetimes,
+                b.hsts);
     }
 
     public static Builder builder() {
@@ -133,8 +137,63 @@ public final class HttpServer implements AutoCloseable {
 
     /** A route for {@code method}, or for any method when it is null. */
     public Route route(Method method, String pattern, Handler handler) {
-        if (tcp != null) throw new IllegalStateException("routes are added before start()");
+        checkNotStarted("routes");
         return router.add(method, pattern, handler);
+    }
+
+    // --- filters and exception mappers ----------------------------------------------------
+
+    /**
+     * Runs {@code filter} before the handler of every request whose path {@code pattern}
+     * covers: one path ({@code "/health"}) or a prefix ({@code "/api/*"}: {@code /api} and
+     * below; {@code "/*"}: everything). Before filters run in the order they were added,
+     * before routed handlers, static files and the server's own 404, 405 and OPTIONS answers
+     * alike (not before the 400, 408, 413... that refuse a malformed or slow request unread).
+     * One that answers (sends, streams, or switches protocols) ends the chain: the rest of the
+     * before filters and the handler do not run. Header fields it sets stay on an error page
+     * the server makes afterwards (404, 405, 500). A filter runs on the thread of its route's
+     * handler: the loop, a worker or a virtual thread ({@link Route#mode}).
+     *
+     * <p>With no filter registered a request costs nothing more; each filter's fit is decided
+     * per route when the server starts, so iterating them allocates nothing either.
+     */
+    public HttpServer before(String pattern, Handler filter) {
+        checkNotStarted("filters");
+        router.before(pattern, filter);
+        return this;
+    }
+
+    /**
+     * Runs {@code filter} after the handler of every request whose path {@code pattern}
+     * covers (patterns as in {@link #before}), in the order added, once the handler has
+     * returned, on the thread that ran it, whether it answered or not (and after a before
+     * filter that answered, or an exception a mapper answered; not after a failure the server
+     * answered 500). The response's head has usually gone already ({@link Response#isCommitted}
+     * says); only a handler that returned without sending leaves it open, and then an after
+     * filter may still set its status and header fields before the server sends it empty.
+     */
+    public HttpServer after(String pattern, Handler filter) {
+        checkNotStarted("filters");
+        router.after(pattern, filter);
+        return this;
+    }
+
+    /**
+     * Answers the exceptions of {@code type} (and its subclasses without a mapper of their own)
+     * that a handler, a filter or a streamed body's callback throws; see
+     * {@link ExceptionHandler}. Errors are never mapped; an unmapped exception is answered 500
+     * and logged, as without mappers.
+     *
+     * @throws IllegalArgumentException when {@code type} has a mapper already
+     */
+    public <T extends Exception> HttpServer exception(Class<T> type, ExceptionHandler<? super T> handler) {
+        checkNotStarted("exception mappers");
+        router.exception(type, handler);
+        return this;
+    }
+
+    private void checkNotStarted(String what) {
+        if (tcp != null) throw new IllegalStateException(what + " are added before start()");
     }
 
     /** Serves the files under {@code root} at {@code prefix} ("/" or "/assets"); see {@link StaticFiles}. */
@@ -151,6 +210,7 @@ public final class HttpServer implements AutoCloseable {
     /** Binds and starts serving. */
     public HttpServer start() throws IOException {
         if (tcp != null) throw new IllegalStateException("already started");
+        router.table(); // routes and their filter chains, compiled once, before any loop reads them
         TcpServer.Builder t = TcpServer.builder()
                 .host(builder.host)
                 .port(builder.port)
@@ -350,6 +410,7 @@ public final class HttpServer implements AutoCloseable {
         private TlsConfig tls;
         private ProxyProtocol proxyProtocol;
         private TrustedProxies forwardedFor;
+        private String hsts;
 
         /**
          * HTTPS: TLS on every connection (see {@link TlsConfig}); static files then go out
@@ -357,6 +418,23 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder tls(TlsConfig tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * HTTP Strict Transport Security (RFC 6797): every response carries
+         * {@code Strict-Transport-Security: max-age=N} (with {@code ; includeSubDomains} when
+         * asked), so that browsers use only HTTPS for this host for {@code maxAge}; zero tells
+         * them to forget it. Error pages and the 400s of malformed requests carry it too. Only
+         * with {@link #tls}: over plain HTTP browsers ignore the field (RFC 6797 §8.1), so
+         * {@link #build} refuses it there. Default none. Start with a short max-age: a browser
+         * that saw it will not come back over HTTP until it expires, and includeSubDomains
+         * covers every subdomain, including those without HTTPS. No {@code preload}: that is a
+         * request to browser vendors, made on hstspreload.org.
+         */
+        public Builder hsts(Duration maxAge, boolean includeSubDomains) {
+            if (maxAge.isNegative()) throw new IllegalArgumentException("hsts max-age must not be negative: " + maxAge);
+            this.hsts = "max-age=" + maxAge.toSeconds() + (includeSubDomains ? "; includeSubDomains" : "");
             return this;
         }
 
@@ -527,8 +605,16 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
-        /** The server, routes still to be added; then {@link HttpServer#start()}. */
+        /**
+         * The server, routes still to be added; then {@link HttpServer#start()}.
+         *
+         * @throws IllegalStateException for {@link #hsts} without {@link #tls}
+         */
         public HttpServer build() {
+            if (hsts != null && tls == null) {
+                throw new IllegalStateException("hsts needs tls(...): browsers ignore Strict-Transport-Security over"
+                        + " plain HTTP (RFC 6797 §8.1); configure TLS, or drop hsts");
+            }
             return new HttpServer(this);
         }
 

@@ -110,6 +110,11 @@ public final class Request {
         return bodyEnd;
     }
 
+    /** What the router decided for this request: its route, or the status the server answers. */
+    RouteMatch match() {
+        return match;
+    }
+
     void body(byte[] body) {
         this.body = body;
     }

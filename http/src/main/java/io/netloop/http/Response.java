@@ -31,6 +31,9 @@ import java.util.List;
  * the sending methods, which hand over to the loop. Once sent, a response cannot change.
  */
 public final class Response {
+    /** RFC 6797: sent on every response of a server with {@link HttpServer.Builder#hsts}, which is TLS. */
+    private static final String HSTS = "Strict-Transport-Security";
+
     private static final String ENDED = "the response is complete and its storage is reused: a handler answers once,"
             + " and keeps nothing of it afterwards";
 
@@ -47,6 +50,9 @@ public final class Response {
     private byte[] encoded;
 
     private String[] encodedPairs;
+    /** How many of {@link #fields} the before filters set: an error page keeps those. */
+    private int filterFields;
+
     private boolean committed;
     private boolean finished;
     private boolean closeAfter;
@@ -65,6 +71,7 @@ public final class Response {
         fields.clear();
         encoded = null;
         encodedPairs = null;
+        filterFields = 0;
         committed = false;
         finished = false;
         closeAfter = false;
@@ -146,6 +153,7 @@ public final class Response {
             if (fields.get(i).equalsIgnoreCase(name)) {
                 fields.remove(i + 1);
                 fields.remove(i);
+                if (i < filterFields) filterFields -= 2;
             }
         }
     }
@@ -402,6 +410,16 @@ public final class Response {
         return finished;
     }
 
+    /** {@link #isCommitted} without the lifetime check: for the server's own decisions. */
+    boolean sentHead() {
+        return committed;
+    }
+
+    /** The fields set so far came from before filters: an error page made later keeps them. */
+    void keepFieldsOnError() {
+        filterFields = fields.size();
+    }
+
     boolean closeAfter() {
         return closeAfter;
     }
@@ -434,9 +452,12 @@ public final class Response {
 
     /** An error page, with an Allow field when {@code allow} is not null (405, RFC 9110 §15.5.6). */
     void sendError(int status, String allow) {
-        fields.clear(); // what a failed handler set (cookies, types) does not belong on an error
         encoded = null;
         encodedPairs = null;
+        // What a failed handler set (cookies, types) does not belong on an error; what the
+        // before filters set (CORS, security headers) does.
+        if (filterFields == 0) fields.clear();
+        else fields.subList(filterFields, fields.size()).clear();
         this.status = status;
         if (allow != null) header("Allow", allow);
         type("text/plain; charset=utf-8");
@@ -479,6 +500,11 @@ public final class Response {
         checkOpen();
         committed = true;
         if (exchange.mustClose()) closeAfter = true;
+        String hsts = exchange.resources().settings().hsts();
+        if (hsts != null && header(HSTS) == null) {
+            fields.add(HSTS);
+            fields.add(hsts);
+        }
         ResponseEncoder.head(
                 b,
                 status,

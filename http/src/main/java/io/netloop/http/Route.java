@@ -36,6 +36,8 @@ public final class Route {
     private long maxBodySize = -1;
     private HandlerMode mode = HandlerMode.LOOP;
     private boolean streamBody;
+    /** The filters around the handler, set when the routing table is compiled. */
+    private FilterChain filters;
     /** A streamed body is not held in memory, so its default limit is larger, but still bounded. */
     static final long STREAMED_BODY_LIMIT = 1L << 30;
 
@@ -71,6 +73,14 @@ public final class Route {
 
     Handler handler() {
         return handler;
+    }
+
+    FilterChain filters() {
+        return filters;
+    }
+
+    void filters(FilterChain chain) {
+        this.filters = chain;
     }
 
     /** Lets this route's requests carry bodies up to {@code bytes} (413 beyond). */

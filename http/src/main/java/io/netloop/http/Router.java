@@ -16,14 +16,23 @@ import java.util.Set;
  * when only other methods are routed there; 204 with Allow for an unrouted OPTIONS, and for
  * {@code OPTIONS *}; 405 for TRACE and CONNECT, which the server refuses).
  *
+ * <p>It also holds the filters and exception mappers, and compiles each route's
+ * {@link FilterChain} with its table: what a request goes through is decided once per route,
+ * not per request.
+ *
  * <p>Threading: filled before the server starts, read-only afterwards; then any thread.
  */
 public final class Router {
     private static final List<String> ALL_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final List<Route> routes = new ArrayList<>();
-    /** Compiled on first use after the last {@link #add}. */
+    private final List<PathFilter> before = new ArrayList<>();
+    private final List<PathFilter> after = new ArrayList<>();
+    private final ExceptionMappers mappers = new ExceptionMappers();
+    /** Compiled on first use after the last change. */
     private volatile RouteTable table;
+    /** The chain of the router's own answers, compiled with {@link #table}. */
+    private FilterChain unrouted;
 
     Route add(Method method, String pattern, Handler handler) {
         Route r = new Route(method, pattern, handler);
@@ -32,14 +41,51 @@ public final class Router {
         return r;
     }
 
+    void before(String pattern, Handler filter) {
+        before.add(new PathFilter("before", pattern, filter));
+        table = null;
+    }
+
+    void after(String pattern, Handler filter) {
+        after.add(new PathFilter("after", pattern, filter));
+        table = null;
+    }
+
+    <T extends Exception> void exception(Class<T> type, ExceptionHandler<? super T> handler) {
+        mappers.add(type, handler);
+    }
+
+    ExceptionMappers mappers() {
+        return mappers;
+    }
+
+    /** The chain of the router's own answers (404, 405, 204): every filter, each checked against the path. */
+    FilterChain unrouted() {
+        table();
+        return unrouted;
+    }
+
     List<Route> routes() {
         return routes;
     }
 
     RouteTable table() {
         RouteTable t = table;
-        if (t == null) table = t = new RouteTable(routes);
+        if (t == null) {
+            for (Route r : routes) r.filters(chain(r));
+            unrouted = new FilterChain(before, after, mappers);
+            // Published last: a thread that sees the table sees the chains (the volatile write).
+            table = t = new RouteTable(routes);
+        }
         return t;
+    }
+
+    /** The filters that may cover {@code r}, in registration order. */
+    private FilterChain chain(Route r) {
+        return new FilterChain(
+                before.stream().filter(f -> f.mayCover(r)).toList(),
+                after.stream().filter(f -> f.mayCover(r)).toList(),
+                mappers);
     }
 
     /**

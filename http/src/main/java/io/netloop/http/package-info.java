@@ -10,7 +10,10 @@
  * streamed through a {@link io.netloop.http.BodyWriter}, or a file), and keeps the deadlines
  * on the loop's timing wheel ({@code HttpDeadlines}). A response writes through the narrow
  * {@code Exchange} its connection offers, never the connection itself. What user code throws
- * is handled by one rule ({@code HandlerFailure}: 500 where possible, else close; logged once).
+ * is handled by one rule ({@code HandlerFailure}: 500 where possible, else close; logged once),
+ * after the {@link io.netloop.http.ExceptionHandler}s registered for it had their say. Before and
+ * after filters per path prefix run around each handler ({@code FilterChain}, one per route,
+ * compiled at start); {@link io.netloop.http.Cors} is one.
  * {@link io.netloop.http.StaticFiles} serves a directory; {@link io.netloop.http.AccessLog}
  * logs off the loop. {@link io.netloop.http.Response#switchProtocols} answers 101 and hands the
  * connection to an {@link io.netloop.http.UpgradeHandler}, as WebSocket routes

@@ -55,6 +55,48 @@ class JsonApiTest {
         }
     }
 
+    /** The front-end's pages, on another origin, may call the API from a browser; other sites' may not. */
+    @Test
+    void aPageOfTheFrontEndMayCallItFromABrowser() throws Exception {
+        try (HttpServer server = JsonApi.start(0, new GreetingStore(Duration.ZERO));
+                HttpClient client = HttpClient.newHttpClient()) {
+            String base = "http://127.0.0.1:" + server.port() + "/greetings/";
+            HttpResponse<String> preflight = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "ada"))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", JsonApi.FRONT_END)
+                            .header("Access-Control-Request-Method", "PUT")
+                            .header("Access-Control-Request-Headers", "content-type")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                    .hasValue(JsonApi.FRONT_END);
+            assertThat(preflight.headers().firstValue("access-control-allow-methods"))
+                    .hasValue("GET, PUT");
+            assertThat(preflight.headers().firstValue("access-control-allow-headers"))
+                    .hasValue("Content-Type");
+
+            HttpResponse<String> missing = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "bob"))
+                            .header("Origin", JsonApi.FRONT_END)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("access-control-allow-origin"))
+                    .as("the page may read why")
+                    .hasValue(JsonApi.FRONT_END);
+
+            HttpResponse<String> elsewhere = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "bob"))
+                            .header("Origin", "https://elsewhere.example")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(elsewhere.headers().firstValue("access-control-allow-origin"))
+                    .isEmpty();
+        }
+    }
+
     /** Every request blocks in the store at once: on virtual threads, none waits for another's thread. */
     @Test
     void manyBlockingRequestsAtOnce() throws Exception {
