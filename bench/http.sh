@@ -359,6 +359,33 @@ peer_floor_version() { echo "floor (bench/floor/floor.c, $(gcc --version | head 
 
 peer_netloop_version() { echo "netloop $(git -C "$root" rev-parse --short HEAD 2>/dev/null) on $("$java" -version 2>&1 | head -n 1)"; }
 
+# netloop-old: another checkout of netloop, built (NETLOOP_OLD=/path), for before/after tables
+# measured in one run: `git clone . /tmp/old && git -C /tmp/old checkout REV && (cd /tmp/old && mvn -q -DskipTests package)`.
+peer_netloop-old_available() {
+  [ -n "${NETLOOP_OLD:-}" ] && [ -x "${NETLOOP_OLD}/netloop" ] ||
+    { echo "set NETLOOP_OLD to another netloop checkout, built, to compare with"; return 1; }
+  peer_netloop_available "$@"
+}
+peer_netloop-old_command() {
+  local here="$root"
+  root="$NETLOOP_OLD"
+  peer_netloop_command "$@"
+  root="$here"
+}
+peer_netloop-old_version() { echo "netloop $(git -C "$NETLOOP_OLD" rev-parse --short HEAD 2>/dev/null) (NETLOOP_OLD=$NETLOOP_OLD)"; }
+
+# netloop-opts: this netloop with extra JVM options (NETLOOP_BENCH_OPTS), to measure a launcher
+# setting beside the launcher's own before adopting it (docs/benchmarks.md, "JVM settings").
+peer_netloop-opts_available() {
+  [ -n "${NETLOOP_BENCH_OPTS:-}" ] || { echo "set NETLOOP_BENCH_OPTS to the JVM options to measure"; return 1; }
+  peer_netloop_available "$@"
+}
+peer_netloop-opts_command() {
+  peer_netloop_command "$@"
+  cmd=(env "NETLOOP_JAVA_OPTS=${NETLOOP_BENCH_OPTS}" "${cmd[@]}")
+}
+peer_netloop-opts_version() { echo "$(peer_netloop_version) with NETLOOP_JAVA_OPTS=${NETLOOP_BENCH_OPTS}"; }
+
 # --- which peers run -----------------------------------------------------------------------
 
 run_peers=()
@@ -567,10 +594,10 @@ wait_for_quiet() {
 access_log_file=""   # the access log of the run in progress, or ""
 declare -A no_access_log=()
 # The peers that write an access log, each to $access_log_file when that is set.
-writes_access_log() { case "${1%%:*}" in netloop|nginx|nginx-tuned) return 0 ;; *) return 1 ;; esac; }
+writes_access_log() { case "${1%%:*}" in netloop|netloop-old|netloop-opts|nginx|nginx-tuned) return 0 ;; *) return 1 ;; esac; }
 
 # Waits until FILE has not grown for 1.5 s (at most 30 s): nginx-tuned flushes its buffer every
-# second, netloop's writer thread whenever its queue runs dry.
+# second, netloop's writer 200 ms after a chunk's first line (or when its queue runs dry, before 0.2.0).
 access_log_settle() {
   local file="$1" size last=-1 same=0 i
   for ((i = 0; i < 60; i++)); do
