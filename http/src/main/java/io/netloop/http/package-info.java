@@ -14,10 +14,19 @@
  * after the {@link io.netloop.http.ExceptionHandler}s registered for it had their say. Before and
  * after filters per path prefix run around each handler ({@code FilterChain}, one per route,
  * compiled at start); {@link io.netloop.http.Cors} is one.
- * {@link io.netloop.http.StaticFiles} serves a directory; {@link io.netloop.http.AccessLog}
- * logs off the loop. {@link io.netloop.http.Response#switchProtocols} answers 101 and hands the
+ * {@link io.netloop.http.StaticFiles} serves a directory, keeping what each path resolved to in
+ * a per-loop {@code FileCache} for a second; {@link io.netloop.http.AccessLog} formats lines as
+ * bytes into per-loop chunks and writes them off the loop.
+ * {@link io.netloop.http.Response#switchProtocols} answers 101 and hands the
  * connection to an {@link io.netloop.http.UpgradeHandler}, as WebSocket routes
  * ({@code io.netloop.http.websocket}) do.
+ *
+ * <p>Lifetime: a request's parser, {@link io.netloop.http.Request},
+ * {@link io.netloop.http.Response} and route match are one {@code RequestSlot}, lent by the loop
+ * while the request is read and answered and reused afterwards, so that a kept connection makes
+ * no garbage per request. A request and its response are therefore valid until the response
+ * completes; {@link io.netloop.http.Request#copy()} keeps one longer, and a stale use throws
+ * {@link java.lang.IllegalStateException}.
  *
  * <p>Threading: connection state, requests and responses belong to their connection's loop
  * thread (handlers off the loop hand their calls over to it); routes and settings are fixed
