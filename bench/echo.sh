@@ -161,6 +161,16 @@ peer_netty_command() {
 }
 
 floor_bin="$root/bench/target/floor"
+# netloop-old: another checkout of netloop, built (NETLOOP_OLD=/path), for before/after tables in one run.
+peer_netloop-old_available() {
+  [ -n "${NETLOOP_OLD:-}" ] && [ -x "${NETLOOP_OLD}/netloop" ] ||
+    { echo "set NETLOOP_OLD to another netloop checkout, built, to compare with"; return 1; }
+}
+peer_netloop-old_runs() { return 0; }
+peer_netloop-old_command() {
+  cmd=("$NETLOOP_OLD/netloop" echo --port 0 --io "${1:-epoll}" --threads "$2" --accept "$3"); comm=java
+}
+
 peer_floor_available() {
   [ -z "${1:-}" ] || { echo "floor takes no IO variant (it uses epoll), not ':$1'"; return 1; }
   local why
