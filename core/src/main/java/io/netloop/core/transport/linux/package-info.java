@@ -1,7 +1,8 @@
 /**
  * The native transports: raw descriptors through the kernel bindings, watched by epoll
  * (level- or edge-triggered, one-shot), and, for the I/O-model lab, by poll(2) and select(2);
- * an eventfd wakes each poller from other threads. Not exported.
+ * an eventfd wakes each poller from other threads. The socket options of a descriptor ({@code DescriptorOptions}) are
+ * shared by the native transports. Not exported.
  *
  * <p>Threading: each poller and socket belongs to one loop thread; a poller's wake-up may be
  * signalled from any.
