@@ -8,7 +8,8 @@ import io.netloop.core.transport.uring.UringTransport;
 import java.util.Locale;
 
 /**
- * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|io_uring|nio|poll|select} says.
+ * The I/O model a server runs on, as {@code --io auto|epoll|epoll-et|io_uring|nio|poll|select|signal}
+ * says.
  *
  * <p>{@link #AUTO} is epoll (level-triggered) where the kernel bindings work, and the JDK's
  * NIO otherwise: io_uring is chosen only when asked for, as the lab measures it no cheaper
@@ -24,7 +25,9 @@ public enum IoMode {
     /** poll(2) through FFM: for the lab; O(connections) per wait. */
     POLL("poll"),
     /** select(2) through FFM: for the lab; at most 1024 descriptors. */
-    SELECT("select");
+    SELECT("select"),
+    /** Signal-driven I/O (O_ASYNC, a realtime signal per event, read from a signalfd): for the lab. */
+    SIGNAL("signal");
 
     private final String label;
 
@@ -43,7 +46,7 @@ public enum IoMode {
             if (m.label.replace('_', '-').equals(t)) return m;
         }
         throw new IllegalArgumentException(
-                "unknown I/O mode '" + s + "': use auto, epoll, epoll-et, io_uring, nio, poll or select");
+                "unknown I/O mode '" + s + "': use auto, epoll, epoll-et, io_uring, nio, poll, select or signal");
     }
 
     /**
@@ -71,6 +74,7 @@ public enum IoMode {
             case NIO -> NioTransport.INSTANCE;
             case POLL -> EpollTransport.POLL;
             case SELECT -> EpollTransport.SELECT;
+            case SIGNAL -> EpollTransport.SIGNAL;
             case AUTO -> throw new AssertionError();
         };
     }

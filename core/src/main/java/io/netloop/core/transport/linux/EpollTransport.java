@@ -22,7 +22,8 @@ import java.net.InetSocketAddress;
 /**
  * The native transport: raw descriptors through {@code io.netloop.sys}, watched by an
  * {@link EpollPoller}, level- or edge-triggered; for the lab, the same sockets under a
- * {@link PollPoller} or a {@link SelectPoller}.
+ * {@link PollPoller}, a {@link SelectPoller} or a {@link SignalPoller} (edge-triggered: signals
+ * are edges).
  *
  * <p>Threading: stateless; any thread.
  */
@@ -31,6 +32,7 @@ public final class EpollTransport implements Transport {
     public static final EpollTransport EDGE = new EpollTransport("epoll-et", true);
     public static final EpollTransport POLL = new EpollTransport("poll", false);
     public static final EpollTransport SELECT = new EpollTransport("select", false);
+    public static final EpollTransport SIGNAL = new EpollTransport("signal", true);
 
     private final String name;
     private final boolean edge;
@@ -55,6 +57,7 @@ public final class EpollTransport implements Transport {
         return switch (name) {
             case "poll" -> new PollPoller();
             case "select" -> new SelectPoller();
+            case "signal" -> new SignalPoller();
             default -> new EpollPoller(name);
         };
     }
