@@ -95,7 +95,10 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
     private boolean writeBlocked;
 
     private int sendError;
+    /** shutdownOutput was called: FIN goes out after the bytes before it, as a ring operation. */
     private boolean shutdownPending;
+
+    private boolean shutdownSubmitted;
     private boolean pollOutWanted;
     private boolean pollOutArmed;
     private boolean waitingForChunk;
@@ -177,6 +180,21 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             inFlight++;
         }
         if (!sending && queued > 0 && sendError == 0) submitSends(ring);
+        if (shutdownPending && !sending && queued == 0) {
+            ring.prepare(
+                    IoUring.OP_SHUTDOWN,
+                    IoUring.SQE_CQE_SKIP_SUCCESS,
+                    0,
+                    fd,
+                    0,
+                    0,
+                    SysConst.SHUT_WR,
+                    0,
+                    userData(OP_SHUTDOWN),
+                    0);
+            shutdownPending = false;
+            shutdownSubmitted = true;
+        }
         if (pollOutWanted && !pollOutArmed) armPollOut(ring);
     }
 
@@ -186,13 +204,17 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         inFlight++;
     }
 
-    /** One chain of sends for every staged byte: linked so that they leave in order, one CQE for all. */
+    /**
+     * One chain of sends for every staged byte: linked so that they leave in order, one CQE for
+     * all; a shutdown asked for goes last in the same chain (a FIN after the bytes before it).
+     */
     private void submitSends(IoUringRing ring) throws ErrnoException {
         SendChunks chunks = poller.chunks;
         int count = 0;
         for (int c = sendHead; c >= 0; c = chunks.next[c]) count++;
+        boolean fin = shutdownPending;
         // The whole chain in one submission: a chain cut by a submission boundary would be two.
-        if (ring.room() < count) ring.submit();
+        if (ring.room() < count + 1) ring.submit();
         int start = headStart;
         int bytes = 0;
         for (int c = sendHead; c >= 0; c = chunks.next[c]) {
@@ -200,7 +222,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             boolean last = chunks.next[c] < 0;
             ring.prepare(
                     IoUring.OP_SEND,
-                    last ? 0 : IoUring.SQE_IO_LINK | IoUring.SQE_CQE_SKIP_SUCCESS,
+                    last ? (fin ? IoUring.SQE_IO_LINK : 0) : IoUring.SQE_IO_LINK | IoUring.SQE_CQE_SKIP_SUCCESS,
                     0,
                     fd,
                     0,
@@ -215,6 +237,22 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 lastSendLength = end - start;
             }
             start = 0;
+        }
+        if (fin) {
+            // Skipped with the chain when a send fails (the connection is failing anyway).
+            ring.prepare(
+                    IoUring.OP_SHUTDOWN,
+                    IoUring.SQE_CQE_SKIP_SUCCESS,
+                    0,
+                    fd,
+                    0,
+                    0,
+                    SysConst.SHUT_WR,
+                    0,
+                    userData(OP_SHUTDOWN),
+                    0);
+            shutdownPending = false;
+            shutdownSubmitted = true;
         }
         inflightChunks = count;
         inflightBytes = bytes;
@@ -262,6 +300,9 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 ready();
             }
             case OP_CANCEL -> inFlight--;
+            case OP_SHUTDOWN -> {
+                // Only a failure posts one (ENOTCONN: the peer is gone; ECANCELED: the chain failed).
+            }
             case OP_CLOSE -> {
                 inFlight--;
                 if (res < 0) {
@@ -339,11 +380,10 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         poller.chunksFreed();
         if (sendError != 0) {
             if (state == LINGERING) beginClosing();
-        } else if (queued > 0) {
+        } else if (queued > 0 || shutdownPending) {
             dirty();
-        } else {
-            if (shutdownPending) shutdownNow();
-            if (state == LINGERING) beginClosing();
+        } else if (state == LINGERING) {
+            beginClosing();
         }
         ready();
     }
@@ -421,7 +461,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
 
     private void checkWritable() throws ErrnoException {
         if (sendError != 0) throw new ErrnoException("send", sendError);
-        if (state != OPEN || shutdownPending) throw new ErrnoException("send", Errno.EPIPE);
+        if (state != OPEN || shutdownPending || shutdownSubmitted) throw new ErrnoException("send", Errno.EPIPE);
         if (poller == null) throw new IllegalStateException(this + " is not registered with a loop yet");
     }
 
@@ -487,22 +527,16 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         return Net.socketError(fd);
     }
 
+    /** FIN after what was written before: an IORING_OP_SHUTDOWN at the end of the next send chain, or alone. */
     @Override
     public void shutdownOutput() throws IOException {
-        if (queued > 0 || sending) {
-            shutdownPending = true; // after the bytes before it, in sent()
+        if (shutdownPending || shutdownSubmitted) return;
+        if (poller == null) {
+            Net.shutdown(fd, SysConst.SHUT_WR); // not registered: no ring to put it in
             return;
         }
-        Net.shutdown(fd, SysConst.SHUT_WR);
-    }
-
-    private void shutdownNow() {
-        shutdownPending = false;
-        try {
-            Net.shutdown(fd, SysConst.SHUT_WR);
-        } catch (ErrnoException e) {
-            if (sendError == 0) sendError = e.errno();
-        }
+        shutdownPending = true;
+        dirty();
     }
 
     @Override
