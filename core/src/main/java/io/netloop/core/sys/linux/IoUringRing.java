@@ -275,6 +275,27 @@ public final class IoUringRing implements AutoCloseable {
             long userData,
             int bufGroup)
             throws ErrnoException {
+        prepare(op, sqeFlags, ioprio, fd, off, addr, len, opFlags, userData, bufGroup, 0);
+    }
+
+    /**
+     * As {@link #prepare(int, int, int, int, long, long, int, int, long, int)}, with the field
+     * at offset 44 set: a file index, or for a multishot receive {@code optlen}, the bytes after
+     * which it ends (6.15; older kernels refuse it with EINVAL).
+     */
+    public void prepare(
+            int op,
+            int sqeFlags,
+            int ioprio,
+            int fd,
+            long off,
+            long addr,
+            int len,
+            int opFlags,
+            long userData,
+            int bufGroup,
+            int fileIndex)
+            throws ErrnoException {
         if (pending() == sqEntries) {
             submit();
             if (pending() == sqEntries) throw new IllegalStateException("the submission ring stays full");
@@ -291,7 +312,7 @@ public final class IoUringRing implements AutoCloseable {
         sqes.set(ValueLayout.JAVA_LONG, e + SQE_USER_DATA, userData);
         sqes.set(ValueLayout.JAVA_SHORT, e + SQE_BUF_GROUP, (short) bufGroup);
         sqes.set(ValueLayout.JAVA_SHORT, e + SQE_PERSONALITY, (short) 0);
-        sqes.set(ValueLayout.JAVA_INT, e + SQE_FILE_INDEX, 0);
+        sqes.set(ValueLayout.JAVA_INT, e + SQE_FILE_INDEX, fileIndex);
         sqes.set(ValueLayout.JAVA_LONG, e + SQE_ADDR3, 0L);
         sqes.set(ValueLayout.JAVA_LONG, e + SQE_PAD, 0L);
         localSqTail++;

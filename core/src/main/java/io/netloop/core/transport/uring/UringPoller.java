@@ -108,6 +108,12 @@ public final class UringPoller implements Poller {
     private final List<UringStreamSocket> lingering = new ArrayList<>();
 
     private int nextGroup = 1;
+    /**
+     * Whether this kernel ends a multishot receive after a byte limit (sqe.optlen, 6.15): then a
+     * socket can never take more than its share of the loop's buffers between two turns.
+     */
+    boolean receiveLimit = true;
+
     private boolean started;
     private boolean closed;
 
@@ -115,6 +121,8 @@ public final class UringPoller implements Poller {
     private long enters;
     private long completions;
     private long bufferShortages;
+    /** Provided buffers holding completed input that no read has taken yet. */
+    int buffersHeld;
 
     UringPoller(UringSettings settings) throws IOException {
         this.settings = settings;
@@ -511,6 +519,11 @@ public final class UringPoller implements Poller {
     /** Receives that stopped because every provided buffer was in use (then armed again). */
     public long bufferShortages() {
         return bufferShortages;
+    }
+
+    /** Provided buffers holding input not yet read, over every socket: 0 once every socket is read or idle. */
+    public int buffersHeld() {
+        return buffersHeld;
     }
 
     /** Send chunks lent out now. */

@@ -160,6 +160,12 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             return;
         }
         if (!recvArmed && wantsReceive()) {
+            // Ends by itself after the socket's share of buffers: within one io_uring_enter the
+            // kernel may otherwise run a multishot receive over and over (a 4 MiB burst took 257
+            // of 512 buffers before the cancellation below could be submitted).
+            int limit = poller.receiveLimit
+                    ? (poller.settings.maxHeldBuffers() - held) * poller.recvBuffers.bufferSize()
+                    : 0;
             ring.prepare(
                     IoUring.OP_RECV,
                     IoUring.SQE_BUFFER_SELECT,
@@ -170,7 +176,8 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                     0,
                     0,
                     userData(OP_RECV),
-                    poller.recvBuffers.group());
+                    poller.recvBuffers.group(),
+                    limit);
             recvArmed = true;
             inFlight++;
         } else if (recvArmed && !recvCancelling && held >= poller.settings.maxHeldBuffers()) {
@@ -329,8 +336,13 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 eof = true;
             } else if (res < 0) {
                 int e = -res;
-                if (e == Errno.ENOBUFS) poller.bufferShortage();
-                else if (e != Errno.ECANCELED) recvError = e;
+                if (e == Errno.ENOBUFS) {
+                    poller.bufferShortage();
+                } else if (e == Errno.EINVAL && poller.receiveLimit) {
+                    poller.receiveLimit = false; // a kernel before 6.15: no byte limit, the cancellation bounds it
+                } else if (e != Errno.ECANCELED) {
+                    recvError = e;
+                }
             }
             if (wantsReceive()) dirty(); // armed again at the next turn
         }
@@ -348,6 +360,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         }
         tailBid = bid;
         held++;
+        poller.buffersHeld++;
     }
 
     /**
@@ -414,6 +427,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 headOffset = 0;
                 if (headBid < 0) tailBid = -1;
                 held--;
+                poller.buffersHeld--;
                 poller.recvBuffers.recycle(bid);
             }
         }
@@ -651,6 +665,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             headBid = next;
         }
         tailBid = -1;
+        poller.buffersHeld -= held;
         held = 0;
         SendChunks chunks = poller.chunks;
         for (int c = sendHead; c >= 0; ) {

@@ -46,13 +46,7 @@ final class UringSupport {
             try {
                 ring = IoUringRing.open(4, 8, 0, arena);
             } catch (ErrnoException e) {
-                return switch (e.errno()) {
-                    case Errno.ENOSYS -> "this kernel has no io_uring (" + e.getMessage() + ")";
-                    case Errno.EPERM ->
-                        "io_uring is not permitted here (" + e.getMessage() + "): kernel.io_uring_disabled is "
-                                + disabledSetting() + ", or a seccomp filter (a container's) forbids it";
-                    default -> "io_uring cannot be set up here: " + e.getMessage();
-                };
+                return setupRefused(e);
             }
             try {
                 List<String> missing = new ArrayList<>();
@@ -75,6 +69,17 @@ final class UringSupport {
         } catch (ErrnoException e) {
             return "io_uring cannot be probed here: " + e.getMessage();
         }
+    }
+
+    /** What io_uring_setup's refusal means, in a sentence. */
+    static String setupRefused(ErrnoException e) {
+        return switch (e.errno()) {
+            case Errno.ENOSYS -> "this kernel has no io_uring (" + e.getMessage() + ")";
+            case Errno.EPERM ->
+                "io_uring is not permitted here (" + e.getMessage() + "): kernel.io_uring_disabled is "
+                        + disabledSetting() + ", or a seccomp filter (a container's) forbids it";
+            default -> "io_uring cannot be set up here: " + e.getMessage();
+        };
     }
 
     private static String disabledSetting() {
