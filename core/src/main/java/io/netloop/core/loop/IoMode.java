@@ -13,7 +13,10 @@ import java.util.Locale;
  *
  * <p>{@link #AUTO} is epoll (level-triggered) where the kernel bindings work, and the JDK's
  * NIO otherwise: io_uring is chosen only when asked for, as the lab measures it no cheaper
- * than epoll everywhere (docs/io-models.md). Threading: an enum; any thread.
+ * than epoll everywhere (docs/io-models.md). The system property {@value #AUTO_PROPERTY}
+ * names another mode for AUTO in this JVM ({@code -Dnetloop.io.auto=io_uring}): every server
+ * left on auto then runs on it, which is how the test suite runs its HTTP, TLS, WebSocket,
+ * chat and drain tests on io_uring too. Threading: an enum; any thread.
  */
 public enum IoMode {
     AUTO("auto"),
@@ -28,6 +31,9 @@ public enum IoMode {
     SELECT("select"),
     /** Signal-driven I/O (O_ASYNC, a realtime signal per event, read from a signalfd): for the lab. */
     SIGNAL("signal");
+
+    /** The system property that makes {@link #AUTO} mean another mode. */
+    public static final String AUTO_PROPERTY = "netloop.io.auto";
 
     private final String label;
 
@@ -54,7 +60,12 @@ public enum IoMode {
      * and what to use instead.
      */
     public IoMode resolve() {
-        if (this == AUTO) return Native.isAvailable() ? EPOLL : NIO;
+        if (this == AUTO) {
+            String chosen = System.getProperty(AUTO_PROPERTY, "").strip();
+            if (!chosen.isEmpty() && !chosen.equals("auto"))
+                return parse(chosen).resolve();
+            return Native.isAvailable() ? EPOLL : NIO;
+        }
         if (this != NIO && !Native.isAvailable()) {
             throw new IllegalStateException(
                     "--io " + label + " is unavailable: " + Native.unavailableReason() + " (or use --io nio)");
