@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/charts.sh DIR: draws DIR/charts/*.png from DIR/results.json, as written by bench/http.sh
 # (bars per scenario and peer, one chart per connection count), bench/echo.sh (bars per connection
-# count and peer, one chart per message size and loops) or bench/iomodels.sh (lines over idle
-# connections, one per model), and prints the markdown image lines. Run by those scripts;
+# count and peer, one chart per message size and loops), bench/iomodels.sh (lines over idle
+# connections, one per model) or bench/idle.sh (bars per idle-connection count and peer), and
+# prints the markdown image lines. Run by those scripts;
 # run it by hand to (re)draw the charts of an older results directory.
 set -euo pipefail
 
@@ -42,6 +43,14 @@ elif jq -e '.medians[0] | has("messageBytes") and has("peer")' "$json" >/dev/nul
         | "\(.connections) conns\t\(.peer)\t\(.serverCpuUsPerMiB // "null")"' "$json" |
       draw bar "$name-cpu" --title "echo ping-pong, $b B messages, $t loop(s): server CPU µs per MiB (lower is better)" --y-label "µs per MiB"
   done
+elif jq -e '.medians[0] | has("idleConnections")' "$json" >/dev/null 2>&1; then
+  # bench/idle.sh: bars per idle-connection count and peer, memory per connection.
+  jq -r '.medians[] | "\(.idleConnections) idle\t\(.peer)\t\(.rssBytesPerConnection // "null")"' "$json" |
+    draw bar rss --title "idle keep-alive connections: RSS growth per connection, bytes (median; lower is better)" --y-label "bytes per connection"
+  if jq -e '[.medians[] | select(.heapBytesPerConnection != null)] | length > 0' "$json" >/dev/null; then
+    jq -r '.medians[] | select(.heapBytesPerConnection != null) | "\(.idleConnections) idle\t\(.peer)\t\(.heapBytesPerConnection)"' "$json" |
+      draw bar heap --title "idle keep-alive connections: live heap per connection after a full GC, bytes (JVM peers)" --y-label "bytes per connection"
+  fi
 elif jq -e '.medians[0] | has("peer")' "$json" >/dev/null 2>&1; then
   for c in $(jq -r '[.medians[].connections] | unique | .[]' "$json"); do
     jq -r --argjson c "$c" '.medians[] | select(.connections == $c) | "\(.scenario)\t\(.peer)\t\(.requestsPerSec // "null")"' "$json" |
@@ -56,5 +65,5 @@ elif jq -e '.medians[0] | has("model")' "$json" >/dev/null 2>&1; then
   jq -r '.medians[] | "\(.model)\t\(.idle)\t\(.serverCpuUsPerRequest // "null")"' "$json" |
     draw line cpu --title "server CPU µs per request beside idle connections (log scale)" --x-label "idle connections" --y-label "µs per request" --log-y
 else
-  die "$json is not bench/http.sh's, bench/echo.sh's or bench/iomodels.sh's"
+  die "$json is not bench/http.sh's, bench/echo.sh's, bench/iomodels.sh's or bench/idle.sh's"
 fi

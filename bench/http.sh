@@ -28,7 +28,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=3
 peers="netloop netloop:epoll-et netloop:io_uring netloop:nio netty netty:io_uring netty:nio nginx floor"
-scenarios="plaintext pipelined short static static1m"
+scenarios="plaintext pipelined short static static1m static-short static-log"
+# issue 15: nginx as people tune it for static files, beside the plain one (bench/nginx-tuned.sh).
+peers="$peers nginx-tuned"
 connections="64 1024"
 warmup=5
 duration=10
@@ -39,6 +41,7 @@ wrk_threads=1
 out=""
 quiet_wait=30
 port_base=18080
+access_log_dir=""
 
 say() { printf 'http.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -62,6 +65,23 @@ Options:
   --out DIR               results directory (default bench/results/<yyyy-mm-dd>-http)
   --quiet-wait S          before each run, wait up to S s for the machine to be idle (default 30; 0: don't)
 EOF
+  cat <<'EOF'
+  --access-log-dir DIR    where static-log's access logs are written (default: the scratch directory
+                          under $TMPDIR); every peer's log goes to the same filesystem
+
+Also (issue 15):
+  nginx-tuned             a peer, last in the default list: nginx as people run it for static files
+                          (bench/nginx-tuned.sh: sendfile, tcp_nopush, open_file_cache, return 200 for
+                          /plaintext); its access log, in static-log, is buffered (64k, flush=1s), the
+                          plain nginx's is not
+  static-short            a scenario: GET /static/4k.bin as HTTP/1.1 with Connection: close, one request
+                          per connection
+  static-log              a scenario: GET /static/4k.bin, keep-alive, with a browser's User-Agent and
+                          Referer, the server writing a combined-format access log to a file (netloop,
+                          nginx, nginx-tuned; peers without an access log skip it). The file is emptied
+                          after the warm-up; after the run its lines are counted against wrk's requests
+                          (missing lines: dropped), and the server's CPU includes writing out the log.
+EOF
 }
 
 # The command as typed, quoted for a shell, for the report.
@@ -83,6 +103,7 @@ while [ $# -gt 0 ]; do
     --wrk-threads) wrk_threads="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --quiet-wait) quiet_wait="$2"; shift 2 ;;
+    --access-log-dir) access_log_dir="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option $1" ;;
   esac
@@ -96,8 +117,8 @@ positive='^[1-9][0-9]*$'
 [[ "$duration" =~ $positive ]] || die "--duration wants whole seconds, not '$duration'"
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait wants whole seconds, not '$quiet_wait'"
 for s in $scenarios; do
-  case "$s" in plaintext|pipelined|short|static|static1m) ;;
-    *) die "a scenario is plaintext, pipelined, short, static or static1m, not '$s'" ;; esac
+  case "$s" in plaintext|pipelined|short|static|static1m|static-short|static-log) ;;
+    *) die "a scenario is plaintext, pipelined, short, static, static1m, static-short or static-log, not '$s'" ;; esac
 done
 for c in $connections; do
   [[ "$c" =~ $positive ]] && [ "$c" -ge "$wrk_threads" ] ||
@@ -113,6 +134,7 @@ nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 clk_tck="$(getconf CLK_TCK)"
 
 # The same JDK search as the launcher, taken from it rather than copied, so the two cannot drift.
+min_java=""   # set by the eval below, from ./netloop
 eval "$(sed -n -e '/^min_java=/p' -e '/^java_major() {/,/^}/p' -e '/^find_java() {/,/^}/p' "$root/netloop")"
 declare -F find_java >/dev/null || die "could not take find_java from ./netloop; has the launcher changed?"
 java="$(find_java)" || java=""
@@ -160,6 +182,12 @@ printf 'Hello, World!' >"$work/plaintext.expected"
 chmod 755 "$work" "$static_root" "$static_root/static"
 chmod 644 "$static_root/static/4k.bin" "$static_root/static/1m.bin"
 
+# static-log's access logs: one directory for every peer, so that all write to the same filesystem.
+access_log_dir="${access_log_dir:-$work/access-logs}"
+mkdir -p "$access_log_dir"
+access_log_dir="$(cd "$access_log_dir" && pwd)"   # absolute: nginx takes paths relative to its prefix
+access_log_fs="$(stat -f -c %T "$access_log_dir") on $(df --output=source "$access_log_dir" | tail -n 1)"
+
 # wrk calls done() once, after the run: one line of JSON with its summary, the latency
 # percentiles (µs) and its own CPU ticks (utime+stime of /proc/self/stat, all its threads).
 cat >"$work/report.lua" <<'EOF'
@@ -201,6 +229,19 @@ request = function()
 end
 EOF
 } >"$work/short.lua"
+# static-short: HTTP/1.1 saying Connection: close, one request per connection.
+{ cat "$work/report.lua"; cat <<'EOF'
+request = function()
+  return "GET " .. wrk.path .. " HTTP/1.1\r\nHost: " .. wrk.host .. ":" .. wrk.port .. "\r\nConnection: close\r\n\r\n"
+end
+EOF
+} >"$work/close.lua"
+# static-log: what a browser's request puts in the log's referer and user-agent fields.
+{ cat "$work/report.lua"; cat <<'EOF'
+wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+wrk.headers["Referer"] = "http://127.0.0.1/index.html"
+EOF
+} >"$work/log.lua"
 # --- peers ---------------------------------------------------------------------------------
 # A peer NAME needs two functions; IO is the part after "NAME:", or empty.
 #   peer_NAME_available IO   returns 0, or prints why not and returns 1
@@ -254,7 +295,7 @@ events {
     use epoll;
 }
 http {
-    access_log off;
+    access_log $(if [ -n "${access_log_file:-}" ]; then echo "$access_log_file combined"; else echo off; fi);
     client_body_temp_path $dir/temp/body;
     proxy_temp_path $dir/temp/proxy;
     fastcgi_temp_path $dir/temp/fastcgi;
@@ -282,6 +323,18 @@ EOF
 }
 peer_nginx_version() { "$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'; }
 
+# nginx-tuned: the same nginx, configured by bench/nginx-tuned.sh (shared with bench/idle.sh).
+# shellcheck source=bench/nginx-tuned.sh
+. "$root/bench/nginx-tuned.sh"
+peer_nginx-tuned_available() { peer_nginx_available "$@"; }
+peer_nginx-tuned_command() {
+  local port="$1" dir="$3"
+  mkdir -p "$dir/temp"
+  nginx_tuned_conf "$dir" "$port" "$threads" "$fds" "$static_root" "$somaxconn" "${access_log_file:-off}" >"$dir/nginx.conf"
+  cmd=("$nginx_bin" -p "$dir" -e stderr -c "$dir/nginx.conf")
+}
+peer_nginx-tuned_version() { peer_nginx_version; }
+
 peer_netloop_available() {
   [ -n "$java" ] || { echo "no JDK ${min_java}+ found (see ./netloop)"; return 1; }
   # Not the exit status alone: the CLI answers an unknown `serve --help` with its own help and 0.
@@ -290,8 +343,8 @@ peer_netloop_available() {
 }
 peer_netloop_command() {
   # `scenario` is run_one's local (bash scoping): plaintext is the demo site's /plaintext
-  # route, static is a file root. Access log off, as for nginx.
-  cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --access-log off)
+  # route, static is a file root. Access log off, as for nginx, but in static-log.
+  cmd=("$root/netloop" serve --port "$1" --io "${2:-epoll}" --threads "$threads" --access-log "${access_log_file:-off}")
   case "${scenario:-static}" in static*) cmd+=(--root "$static_root") ;; esac
 }
 # The floor: bench/floor/floor.c, a minimal C epoll server doing only what the scenarios need.
@@ -464,9 +517,10 @@ check_answer() {
   local scenario="$1" url="$2" dir="$3" expected status reused
   case "$scenario" in
     plaintext|pipelined|short) expected="$work/plaintext.expected" ;;
-    static) expected="$static_root/static/4k.bin" ;;
+    static|static-short|static-log) expected="$static_root/static/4k.bin" ;;
     static1m) expected="$static_root/static/1m.bin" ;;
   esac
+  if [ "$scenario" = static-short ]; then check_closing_answer "$url" "$dir" "$expected"; return; fi
   if [ "$scenario" = short ]; then
     # One request as HTTP/1.0 without keep-alive: the server must answer and close.
     status="$(curl -s -0 --max-time 5 -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code}' "$url")" || true
@@ -508,6 +562,67 @@ wait_for_quiet() {
   say "still busy after $quiet_wait s; running anyway (see the noisy column)"
 }
 
+# --- the access log (static-log) and closing connections (static-short) ---------------------
+
+access_log_file=""   # the access log of the run in progress, or ""
+declare -A no_access_log=()
+# The peers that write an access log, each to $access_log_file when that is set.
+writes_access_log() { case "${1%%:*}" in netloop|nginx|nginx-tuned) return 0 ;; *) return 1 ;; esac; }
+
+# Waits until FILE has not grown for 1.5 s (at most 30 s): nginx-tuned flushes its buffer every
+# second, netloop's writer thread whenever its queue runs dry.
+access_log_settle() {
+  local file="$1" size last=-1 same=0 i
+  for ((i = 0; i < 60; i++)); do
+    size="$(stat -c %s "$file" 2>/dev/null || echo 0)"
+    if [ "$size" = "$last" ]; then
+      same=$((same + 1))
+      [ "$same" -lt 3 ] || return 0
+    else
+      same=0
+    fi
+    last="$size"
+    sleep 0.5
+  done
+}
+
+# After the warm-up: checks that the server logged the requests so far (the check's and the
+# warm-up's), then empties FILE for the measured run. Both servers append (O_APPEND), so they go
+# on writing at its new end. Prints why not and returns 1 when the server logged nothing.
+access_log_restart() {
+  local file="$1"
+  access_log_settle "$file"
+  [ -s "$file" ] || { echo "it wrote nothing to its access log ($file) for the requests of the check and the warm-up"; return 1; }
+  : >"$file"
+}
+
+# FILE after the measured run as one JSON object: its request lines; what netloop says there
+# when it dropped lines (netloop: access log dropped N line(s)...); its bytes; its first line (the
+# first three are kept in LOG.access-sample); and DRAIN, the server's CPU ticks after wrk stopped.
+access_log_tally() {
+  local file="$1" log="$2" drain="$3" total markers dropped bytes
+  total="$(wc -l <"$file")"
+  markers="$(grep -c '^netloop: access log dropped' "$file" || true)"
+  dropped="$(sed -n 's/^netloop: access log dropped \([0-9]*\) line.*/\1/p' "$file" | awk '{ n += $1 } END { print n + 0 }')"
+  bytes="$(stat -c %s "$file")"
+  grep -v -m 3 '^netloop: access log dropped' "$file" >"$log.access-sample" || true
+  jq -nc --argjson total "$total" --argjson markers "$markers" --argjson dropped "$dropped" --argjson bytes "$bytes" \
+        --argjson drain "$drain" --arg sample "$(head -n 1 "$log.access-sample")" \
+    '{lines: ($total - $markers), droppedReported: $dropped, bytes: $bytes, drainTicks: $drain, sample: $sample}'
+}
+
+# static-short: one HTTP/1.1 request saying Connection: close must get 200, the exact body, and
+# an answer saying close too (else wrk takes the connection for a kept one and counts a read
+# error per request). Prints why not.
+check_closing_answer() {
+  local url="$1" dir="$2" expected="$3" status
+  status="$(curl -s --max-time 5 -H 'Connection: close' -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code}' "$url")" || true
+  [ "$status" = 200 ] || { echo "GET $url (Connection: close) answered status ${status:-none}, not 200"; return 1; }
+  cmp -s "$dir/check.body" "$expected" || { echo "GET $url (Connection: close) answered another body"; return 1; }
+  grep -qi '^connection:.*close' "$dir/check.headers" ||
+    { echo "GET $url (Connection: close) answered without saying Connection: close"; return 1; }
+}
+
 declare -A peer_command=()
 wrk_command=""
 
@@ -524,10 +639,23 @@ run_one() {
     short) path=/plaintext; script="$work/short.lua" ;;
     static) path=/static/4k.bin ;;
     static1m) path=/static/1m.bin ;;
+    static-short) path=/static/4k.bin; script="$work/close.lua" ;;
+    static-log) path=/static/4k.bin; script="$work/log.lua" ;;
   esac
   if [ -n "${peer_failed[$p]:-}" ]; then
     say "$tag: skipped, the $p peer failed before: ${peer_failed[$p]}"
     return
+  fi
+  [ -z "$access_log_file" ] || rm -f "$access_log_file"   # the last run's, if it ended early
+  access_log_file=""
+  if [ "$scenario" = static-log ]; then
+    if ! writes_access_log "$p"; then
+      [ -n "${no_access_log[$p]:-}" ] || say "static-log: skipping $p, which writes no access log"
+      no_access_log[$p]=1
+      return
+    fi
+    access_log_file="$access_log_dir/$tag.log"
+    : >"$access_log_file"
   fi
   if [ "$quiet_wait" -gt 0 ]; then wait_for_quiet; fi
   load="$(cut -d' ' -f1 /proc/loadavg)"
@@ -553,10 +681,28 @@ run_one() {
   if [ "$warmup" -gt 0 ]; then
     "${wrk[@]}" -d"${warmup}s" "$url" >"$log.warmup.out" 2>&1 || say "$tag: the warm-up wrk exited with $?"
   fi
+  if [ -n "$access_log_file" ] && ! why="$(access_log_restart "$access_log_file")"; then
+    say "$tag: NOT MEASURED: $why"
+    server_tree="$(tree_pids "$server_pid")"
+    stop_server "$server_pid"; server_pid=""
+    jq -nc --arg peer "$p" --arg scenario "$scenario" --argjson connections "$conns" --argjson round "$round" \
+          --arg why "$why" '{peer: $peer, scenario: $scenario, connections: $connections, round: $round, invalid: $why}' >>"$runs"
+    return
+  fi
   server_tree="$(tree_pids "$server_pid")"
   idle0="$(cut -d' ' -f2 /proc/uptime)"; ticks0="$(tree_ticks "$server_pid")"; t0="$(date +%s.%N)"
   "${wrk[@]}" -d"${duration}s" "$url" >"$log.wrk.out" 2>&1 || rc=$?
   t1="$(date +%s.%N)"; ticks1="$(tree_ticks "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
+  local access_log_json='null'
+  if [ -n "$access_log_file" ]; then
+    # The log's writing may trail the requests (a background writer, a buffer flushed each second):
+    # it is part of their cost, so the server's CPU is read again once the file has stopped growing.
+    local ticks_run="$ticks1"
+    access_log_settle "$access_log_file"
+    ticks1="$(tree_ticks "$server_pid")"
+    access_log_json="$(access_log_tally "$access_log_file" "$log" $((ticks1 - ticks_run)))"
+    rm -f "$access_log_file"
+  fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
     # A server that died mid-run leaves nothing to measure; without this its run went missing
     # from the tables without a word (the floor, killed by SIGPIPE, at static c1024).
@@ -588,8 +734,12 @@ run_one() {
         --argjson exit "$rc" --arg stop "$stopped_in" --argjson exceptions "$exceptions" --argjson load "$load" \
         --argjson t0 "$t0" --argjson t1 "$t1" --argjson idle0 "$idle0" --argjson idle1 "$idle1" \
         --argjson ticks0 "$ticks0" --argjson ticks1 "$ticks1" --argjson tck "$clk_tck" --argjson hwm "$hwm" \
-        --argjson procs "$n_procs" --argjson cpus "$(nproc --all)" '
+        --argjson procs "$n_procs" --argjson cpus "$(nproc --all)" --argjson accessLog "$access_log_json" '
       {peer: $peer, scenario: $scenario, connections: $connections, round: $round} + .
+      | if $accessLog == null then . else (.requests // 0) as $served | .accessLog = ($accessLog
+          # A line for every request wrk counted; a few more are normal (answers in flight when wrk stopped).
+          | .missing = ([0, $served - .lines] | max) | .extra = ([0, .lines - $served] | max)
+          | .drainCpuSeconds = (.drainTicks / $tck) | del(.drainTicks)) end
       | .seconds = ($t1 - $t0)
       | .requestsPerSec = (if .requests != null then .requests / (.durationUs / 1e6) else null end)
       | .serverCpuSeconds = (($ticks1 - $ticks0) / $tck)
@@ -644,7 +794,7 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
    --arg nproc "$(nproc --all)" --arg cpu "$cpu_model" --arg kernel "$(uname -r)" --arg java "$java_version" \
    --arg wrk "$wrk_version" --argjson versions "$versions" --argjson commands "$commands" \
    --arg wrkCommand "$wrk_command" --argjson skipped "$skipped" --argjson failed "$failed" \
-   --arg loadBefore "$load_before" --arg loadAfter "$load_after" \
+   --arg loadBefore "$load_before" --arg loadAfter "$load_after" --arg accessLogFs "$access_log_fs" \
    --argjson rounds "$rounds" --arg peers "${run_peers[*]}" --arg scenarios "$scenarios" --arg connections "$connections" \
    --argjson warmup "$warmup" --argjson duration "$duration" --argjson threads "$threads" \
    --arg serverCpus "$server_cpus" --arg clientCpus "$client_cpus" --argjson wrkThreads "$wrk_threads" '
@@ -669,7 +819,11 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
       errors: (map(.errorCount // 1) | add),
       noisyRuns: (map(select(.otherCpuSeconds != null and .otherCpuSeconds > 0.2 * .seconds)) | length),
       killedServers: (map(select(.serverStop == "killed")) | length),
-      serverLogProblems: (map(.serverLogProblems) | add)
+      serverLogProblems: (map(.serverLogProblems) | add),
+      accessLog: (map(.accessLog // empty) | if length == 0 then null else {
+        lines: (map(.lines) | median), missing: (map(.missing) | add), extra: (map(.extra) | max),
+        droppedReported: (map(.droppedReported) | add), bytesPerLine: (map(if .lines > 0 then .bytes / .lines else null end) | median),
+        drainCpuSeconds: (map(.drainCpuSeconds) | median), sample: .[0].sample} end)
     })) as $medians
   # The reference of the ratios: the first netloop peer with results, else the first peer with results.
   | ($peers | words | map(select(. as $p | $medians | any(.peer == $p and .requestsPerSec != null)))) as $measured
@@ -685,7 +839,8 @@ jq -n --slurpfile runs "$runs" --arg started "$started" --arg commit "$commit" -
                  serverCpus: $serverCpus, clientCpus: $clientCpus, wrkThreads: $wrkThreads,
                  reference: $reference, skippedPeers: $skipped, failedPeers: $failed,
                  serverCpu: "utime+stime+cutime+cstime of every process in the server tree (/proc/<pid>/stat), before and after the measured wrk run",
-                 peakRss: "sum of VmHWM over the server tree at the end of the measured run (fresh server per run)"},
+                 peakRss: "sum of VmHWM over the server tree at the end of the measured run (fresh server per run)",
+                 accessLogFilesystem: $accessLogFs},
     versions: ({wrk: $wrk} + $versions),
     commands: {servers: $commands, wrk: $wrkCommand},
     medians: ($medians | map(. as $m | $ref["\($m.scenario) \($m.connections)"] as $r
@@ -701,6 +856,55 @@ reference="$(jq -r '.parameters.reference // "none"' "$out/results.json")"
 # Charts: per connection count, requests/s and server CPU per request of every peer by scenario.
 chart_md=""
 if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/bench/charts.sh" "$out")"; fi
+
+# The static-log rows: the access log's lines against the requests, for results.md.
+access_log_md() {
+  jq -e '[.medians[] | select(.accessLog != null)] | length > 0' "$out/results.json" >/dev/null || return 0
+  echo
+  echo "**Access log** (static-log): written to $access_log_fs by every peer, emptied after the warm-up, counted once it"
+  echo "stopped growing after the measured run. **missing**: requests wrk counted without a line (dropped), summed over"
+  echo "the runs; **extra**: lines beyond wrk's count (answers in flight when it stopped), the most of a run; **said"
+  echo "dropped**: what netloop wrote into the log about lines it dropped; **drain CPU**: the server's CPU after wrk"
+  echo "stopped, until the file stopped growing (included in server µs/req above). The plain nginx writes each line as"
+  echo "it is made; nginx-tuned through a 64 KiB buffer flushed every second."
+  echo
+  echo "| conns | peer | lines (median) | missing | extra | said dropped | bytes/line | drain CPU ms | first line |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---|"
+  jq -r '
+    def f(d): if . == null then "-" else (. * pow(10; d) | round) / pow(10; d) | tostring end;
+    .medians[] | select(.accessLog != null) | .accessLog as $a
+    | "| \(.connections) | \(.peer) | \($a.lines | f(0)) | \($a.missing) | \($a.extra) | \($a.droppedReported) | \($a.bytesPerLine | f(0)) | \($a.drainCpuSeconds * 1000 | f(0)) | `\($a.sample | gsub("\\|"; "\\|"))` |"' \
+    "$out/results.json"
+  if [ ${#no_access_log[@]} -gt 0 ]; then
+    echo
+    echo "Not in static-log (no access log): ${!no_access_log[*]}."
+  fi
+}
+
+# nginx-tuned's configuration as generated for one run without an access log, and the access_log
+# lines the nginx peers had in static-log, for results.md.
+nginx_tuned_md() {
+  local conf="" c n line
+  printf '%s\n' "${run_peers[@]}" | grep -q '^nginx-tuned$' || return 0
+  for c in $(find "$raw" -path '*nginx-tuned*' -name nginx.conf | sort); do
+    [ -n "$conf" ] || conf="$c"
+    if grep -q 'access_log off;' "$c"; then conf="$c"; break; fi
+  done
+  [ -n "$conf" ] || return 0
+  echo
+  echo "nginx-tuned's nginx.conf as generated for one run (bench/nginx-tuned.sh):"
+  echo
+  echo '```nginx'
+  sed -e "s|$(dirname "$conf")|\$RUN|g" -e "s|$work|\$WORK|g" -e "s|listen 127.0.0.1:[0-9]*|listen 127.0.0.1:\$PORT|" "$conf"
+  echo '```'
+  for n in nginx nginx-tuned; do
+    c="$(find "$raw" -path "*-$n-static-log-*" -name nginx.conf | head -n 1)"
+    [ -n "$c" ] || continue
+    line="$(grep -h -m 1 'access_log' "$c" | sed -e 's/^ *//' -e "s|$access_log_dir/|\$LOGDIR/|")"
+    echo
+    echo "In static-log $n had \`$line\` instead of \`access_log off;\`."
+  done
+}
 
 {
   echo "# HTTP/1.1 with wrk: $(jq -r '.parameters.peers | join(", ")' "$out/results.json") ($(date -u -d "$started" +%F))"
@@ -730,6 +934,7 @@ if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/b
       done
     done
   done
+  access_log_md
   echo
   [ -z "$chart_md" ] || { echo "$chart_md"; echo; }
   echo "- **req/s**: wrk's completed requests over its run (${duration} s after ${warmup} s of warm-up on the same"
@@ -762,7 +967,7 @@ if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/b
   echo
   echo '```'
   jq -r '.commands.servers | to_entries[] | "# \(.key)\n\(.value)"' "$out/results.json"
-  echo "# load, \$PATH /plaintext, /static/4k.bin or /static/1m.bin; \$SCRIPT report.lua, pipelined.lua or short.lua (warm-up the same with -d${warmup}s)"
+  echo "# load, \$PATH /plaintext, /static/4k.bin or /static/1m.bin; \$SCRIPT report.lua, pipelined.lua, short.lua, close.lua (static-short) or log.lua (static-log) (warm-up the same with -d${warmup}s)"
   jq -r '.commands.wrk' "$out/results.json"
   echo '```'
   if printf '%s\n' "${run_peers[@]}" | grep -q '^nginx$'; then
@@ -770,12 +975,13 @@ if [ -n "$java" ] && [ -f "$bench_jar" ]; then chart_md="$(java="$java" "$root/b
     echo "nginx.conf as generated for one run:"
     echo
     echo '```nginx'
-    conf="$(find "$raw" -path '*nginx*' -name nginx.conf | head -n 1)"
+    conf="$(find "$raw" -path '*nginx*' ! -path '*nginx-tuned*' -name nginx.conf | head -n 1)"
     if [ -n "$conf" ]; then
       sed -e "s|$(dirname "$conf")|\$RUN|g" -e "s|$work|\$WORK|g" -e "s|listen 127.0.0.1:[0-9]*|listen 127.0.0.1:\$PORT|" "$conf"
     fi
     echo '```'
   fi
+  nginx_tuned_md
   echo
   echo "## Machine"
   echo

@@ -257,3 +257,40 @@ measure() {
     say "noisy run ($(jq -r '.otherCpuSeconds' <<<"$last") s of other CPU); repeating it ($attempt of $retries)"
   done
 }
+
+# --- process trees and the Netty peers (bench/idle.sh) --------------------------------------
+
+# The pids of PID and all its descendants (nginx's master and workers), from the ppid field of
+# every /proc/*/stat.
+tree_pids() {
+  # A process may end between the glob and the read: cat then fails, and that is no error here.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
+    { pid = $1; s = $0; sub(/^.*\) /, "", s); split(s, f, " "); kids[f[2]] = kids[f[2]] " " pid }
+    END {
+      n = 1; q[1] = root; seen[root] = 1
+      for (i = 1; i <= n; i++) {
+        m = split(kids[q[i]], k, " ")
+        for (j = 1; j <= m; j++) if (!(k[j] in seen)) { seen[k[j]] = 1; q[++n] = k[j] }
+      }
+      for (i = 1; i <= n; i++) printf "%s ", q[i]
+    }'
+}
+
+# tree_status_kib PID FIELD: FIELD of /proc/<pid>/status (VmRSS, RssAnon, VmHWM...) in KiB,
+# summed over PID's tree.
+tree_status_kib() {
+  local pid total=0 kb
+  for pid in $(tree_pids "$1"); do
+    kb="$(sed -n "s/^$2:[[:space:]]*\\([0-9]*\\) kB/\\1/p" "/proc/$pid/status" 2>/dev/null)"
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+# Netty as the HTTP and echo harnesses run it: on its module path, native access (its JNI
+# libraries) for io.netty.common alone; sun.misc.Unsafe allowed (slower without it on JDK 24+);
+# the parallel collector as netloop's launcher has it; leak detection (a debugging aid) off.
+# shellcheck disable=SC2034 # used by the scripts that source this one
+netty_jvm=(--module-path "$root/bench/target/netty" --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common
+           --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
+           -Dio.netty.leakDetection.level=disabled)

@@ -5,10 +5,13 @@
 #
 # Scenarios (default: all but smoke):
 #   plaintext pipelined short static static1m   HTTP peers under wrk (bench/http.sh), in one run
+#   static-short static-log                     the same: 4 KiB with Connection: close; 4 KiB with an access log
 #   echo                                        16 KiB ping-pong at 1, 100, 1000 connections, netloop
 #                                               against Netty and the C floor (bench/echo.sh)
 #   accept                                      connections accepted per second (bench/accept.sh)
 #   iomodels                                    the I/O-model lab with idle connections (bench/iomodels.sh)
+#   idle                                        memory per idle keep-alive connection at 1k, 5k, 15k: netloop,
+#                                               Netty, nginx-tuned, the floor (bench/idle.sh)
 #   jmh                                         JMH microbenchmarks: HTTP parser, Buffer, timing wheel
 #   smoke                                       every harness for a second or two: proves the harness
 #                                               works, measures nothing (what CI runs)
@@ -17,6 +20,7 @@
 #   ./netloop bench                       everything (hours on a 2-core machine)
 #   ./netloop bench plaintext static -- --peers "netloop nginx floor"
 #   ./netloop bench iomodels -- --idle "0 10000"
+#   ./netloop bench idle -- --counts "1000 10000" --rounds 1
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,16 +32,16 @@ http=() others=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --) shift; extra=("$@"); break ;;
-    -h|--help|help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    plaintext|pipelined|short|static|static1m) http+=("$1") ;;
-    echo|accept|iomodels|jmh|smoke) others+=("$1") ;;
+    -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+    plaintext|pipelined|short|static|static1m|static-short|static-log) http+=("$1") ;;
+    echo|accept|iomodels|idle|jmh|smoke) others+=("$1") ;;
     *) die "unknown scenario '$1'; see ./netloop bench --help" ;;
   esac
   shift
 done
 if [ ${#http[@]} -eq 0 ] && [ ${#others[@]} -eq 0 ]; then
-  http=(plaintext pipelined short static static1m)
-  others=(echo accept iomodels jmh)
+  http=(plaintext pipelined short static static1m static-short static-log)
+  others=(echo accept iomodels idle jmh)
 fi
 
 "$root/scripts/install-bench-deps.sh"
@@ -93,7 +97,36 @@ run_smoke() {
     -p shape=wrk 'HttpParserBench' >"$dir/jmh.log" 2>&1 ||
     { tail -n 30 "$dir/jmh.log" >&2; die "smoke: JMH failed (log above)"; }
   grep -q '^HttpParserBench.parse ' "$dir/jmh.log" || die "smoke: JMH printed no result"
-  say "smoke: http.sh, echo.sh, iomodels.sh, charts and JMH work (nothing measured; scratch in $dir)"
+  smoke_lean "$dir"
+  say "smoke: http.sh, echo.sh, iomodels.sh, idle.sh, charts and JMH work (nothing measured; scratch in $dir)"
+}
+
+# Issue 15's pieces of the lab, each for a second or two into DIR: nginx-tuned, static-short and
+# static-log (whose access log must have been counted), idle.sh with a few dozen connections per
+# peer; and shellcheck over the harness scripts.
+smoke_lean() {
+  local dir="$1"
+  "$root/bench/http.sh" --peers "netloop nginx-tuned" --scenarios "static-short static-log" --connections 8 \
+    --rounds 1 --warmup 0 --duration 1 --quiet-wait 0 --out "$dir/http-lean" >"$dir/http-lean.log" 2>&1 ||
+    { tail -n 30 "$dir/http-lean.log" >&2; die "smoke: bench/http.sh (nginx-tuned, static-short, static-log) failed (log above)"; }
+  jq -e '([.medians[] | select((.requestsPerSec // 0) > 0 and .errors == 0)] | length == 4) and (.invalidRuns | length == 0)
+         and ([.medians[] | select(.scenario == "static-log" and (.accessLog.lines // 0) > 0)] | length == 2)' \
+      "$dir/http-lean/results.json" >/dev/null ||
+    { jq -c '(.medians[] | {peer, scenario, requestsPerSec, errors, accessLog}), .invalidRuns[]' "$dir/http-lean/results.json" >&2
+      die "smoke: bench/http.sh measured nothing (or counted no access log) for some peer or scenario"; }
+  "$root/bench/idle.sh" --counts "20 50" --rounds 1 --warm 10 --settle 0.2 --quiet-wait 0 \
+    --out "$dir/idle" >"$dir/idle.log" 2>&1 ||
+    { tail -n 30 "$dir/idle.log" >&2; die "smoke: bench/idle.sh failed (log above)"; }
+  jq -e '([.medians[] | select(.held == .idleConnections and .rssBytesPerConnection != null)] | length == 8)
+         and ([.medians[] | select(.heapBytesPerConnection != null)] | length == 4) and (.invalidRuns | length == 0)' \
+      "$dir/idle/results.json" >/dev/null ||
+    { jq -c '(.medians[] | {peer, idleConnections, held, rssBytesPerConnection, heapBytesPerConnection}), .invalidRuns[]' \
+        "$dir/idle/results.json" >&2; die "smoke: bench/idle.sh measured nothing for some peer or count"; }
+  [ -s "$dir/idle/charts/rss.png" ] && [ -s "$dir/idle/charts/heap.png" ] || die "smoke: an idle.sh chart is missing"
+  # SC2194: `case " a b c " in *" $x "*)` is a membership test on purpose (iomodels.sh).
+  (cd "$root" && shellcheck -x -S warning -e SC2194 bench/run.sh bench/http.sh bench/echo.sh bench/accept.sh bench/iomodels.sh \
+      bench/idle.sh bench/charts.sh bench/floor/build.sh scripts/install-bench-deps.sh) >"$dir/shellcheck.log" 2>&1 ||
+    { cat "$dir/shellcheck.log" >&2; die "smoke: shellcheck found problems in the harness scripts (above)"; }
 }
 
 if [ ${#http[@]} -gt 0 ]; then "$root/bench/http.sh" --scenarios "${http[*]}" "${extra[@]}"; fi
@@ -102,6 +135,7 @@ for s in "${others[@]}"; do
     echo) "$root/bench/echo.sh" "${extra[@]}" ;;
     accept) "$root/bench/accept.sh" "${extra[@]}" ;;
     iomodels) "$root/bench/iomodels.sh" "${extra[@]}" ;;
+    idle) "$root/bench/idle.sh" "${extra[@]}" ;;
     jmh) run_jmh "${extra[@]}" ;;
     smoke) run_smoke ;;
   esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the programs the HTTP benchmark (bench/http.sh) drives, from Debian's packages, when
 # they are missing: wrk (the load), nginx (a peer), curl (checks each peer's answers), jq (the
-# results), taskset (util-linux, the pinning), gcc (the C floor peer). Idempotent; prints what it does.
+# results), taskset (util-linux, the pinning), gcc (the C floor peer), shellcheck (the smoke lints
+# the harness scripts). Idempotent; prints what it does.
 set -euo pipefail
 
 need=()
@@ -11,6 +12,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)   # builds the C floor peer (bench/floor)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)   # `./netloop bench smoke` lints bench/*.sh
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -11,6 +11,8 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)                # random packe
 # The dashboard's and the chat page's browser tests drive a real headless Chromium through chromedriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# TestsslScanTest scans `netloop serve` over TLS with testssl.sh (Debian installs it as testssl).
+command -v testssl >/dev/null 2>&1 || command -v testssl.sh >/dev/null 2>&1 || need+=(testssl.sh)
 # The deployment test puts HAProxy in front of two servers.
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * once stay split.
  */
 class ArchitectureTest {
-    private static final List<String> MODULES = List.of("testing", "core", "apps", "http", "chat", "cli", "bench");
+    private static final List<String> MODULES =
+            List.of("testing", "core", "apps", "http", "chat", "cli", "bench", "examples");
     private static final Pattern DESCRIPTOR_CLASS = Pattern.compile("L(io/netloop/[\\w/$]+);");
 
     /**

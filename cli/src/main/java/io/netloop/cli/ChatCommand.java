@@ -4,7 +4,9 @@ import io.netloop.chat.ChatServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code netloop chat}: one chat room on a TCP port (nc, telnet) and on an HTTP port (the
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
             "Ctrl-C or SIGTERM stops it."
         })
 final class ChatCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ServerOptions server;
 
@@ -48,6 +53,18 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var certificate = tls.certificate();
+        GivenOptions given = GivenOptions.of(spec);
+        given.refuse(
+                "--max-connections",
+                true,
+                "the chat room has no connection limit of its own yet (its lines and rates are bounded): drop"
+                        + " --max-connections, or put a proxy with a limit in front");
+        given.refuse(
+                "--trusted-proxy",
+                !proxy.proxyProtocol,
+                "it says whose PROXY header to believe, and none is read: add --proxy-protocol, or drop"
+                        + " --trusted-proxy");
         ChatServer chat = ChatServer.builder()
                 .host(server.host)
                 .port(port)
@@ -56,7 +73,7 @@ final class ChatCommand implements Callable<Integer> {
                 .threads(server.threads)
                 .accept(server.accept)
                 .idleTimeout(server.idleTimeout)
-                .tls(tls.config())
+                .tls(certificate == null ? null : certificate.config())
                 .proxyProtocol(proxy.protocolOrNull())
                 .start();
         String tcp = Lifecycle.display(chat.tcpAddress());
@@ -66,8 +83,12 @@ final class ChatCommand implements Callable<Integer> {
         String web = (chat.isTls() ? "https://" : "http://") + http + "/ with its socket at "
                 + (chat.isTls() ? "wss://" : "ws://") + http + ChatServer.WEBSOCKET_PATH;
         if (proxy.proxyProtocol) web += " behind PROXY protocol from " + proxy.trustedProxies;
+        Runnable stopReloading = certificate == null ? () -> {} : CertificateReload.onSighup(certificate, System.err);
         Lifecycle.runUntilSignalled(
-                chat,
+                () -> {
+                    stopReloading.run();
+                    chat.close();
+                },
                 "chat room on tcp " + tcp + " (" + client + ") and " + web
                         + " (tls " + (chat.isTls() ? "on" : "off") + ", "
                         + chat.tcp().loop().transport().name()

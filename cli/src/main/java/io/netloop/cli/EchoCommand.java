@@ -1,11 +1,14 @@
 package io.netloop.cli;
 
 import io.netloop.apps.echo.EchoServer;
+import io.netloop.core.tcp.HandlerMode;
 import io.netloop.core.tcp.TcpServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code netloop echo}: runs the echo server until SIGINT or SIGTERM.
@@ -18,6 +21,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Echo server: sends back every byte it receives. Ctrl-C or SIGTERM stops it.")
 final class EchoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ServerOptions server;
 
@@ -32,6 +38,13 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        GivenOptions.of(spec)
+                .refuse(
+                        "--workers",
+                        handlerOptions.handlers != HandlerMode.WORKERS,
+                        "it sizes the pool of --handlers workers (now --handlers "
+                                + handlerOptions.handlers.name().toLowerCase(java.util.Locale.ROOT)
+                                + "): add --handlers workers, or drop --workers");
         TcpServer s = handlerOptions
                 .configure(server.configure(EchoServer.builder()))
                 .port(port)

@@ -62,7 +62,7 @@ final class Lifecycle {
 
     /** Installs the handler; returns what restores the previous one, or null where signals cannot be caught. */
     @SuppressWarnings("restricted")
-    private static Runnable trap(String name, Runnable action) {
+    static Runnable trap(String name, Runnable action) {
         try {
             sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, s -> action.run());

@@ -56,7 +56,12 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
+            // The modular jar's module version (jar --module-version: the pom's); none in a build tree
+            // or on the class path.
+            var module = Main.class.getModule().getDescriptor();
+            String v = module != null && module.rawVersion().isPresent()
+                    ? module.rawVersion().get()
+                    : Main.class.getPackage().getImplementationVersion();
             return new String[] {
                 "netloop " + (v != null ? v : "(development build)"),
                 "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " "

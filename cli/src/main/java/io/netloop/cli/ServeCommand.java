@@ -2,6 +2,7 @@ package io.netloop.cli;
 
 import io.netloop.core.proxy.ProxyProtocol;
 import io.netloop.core.proxy.TrustedProxies;
+import io.netloop.core.tls.ReloadableCertificate;
 import io.netloop.core.tls.TlsConfig;
 import io.netloop.http.AccessLog;
 import io.netloop.http.HttpServer;
@@ -12,14 +13,17 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code netloop serve}: the HTTP server, on a directory ({@code --root}) or on the built-in
  * demo site, with health probes, metrics and a dashboard ({@link Admin}) under
  * {@code --admin-path} or on {@code --admin-port}, until SIGINT or SIGTERM; then it drains
  * ({@link HttpServer#drain}: readiness fails, {@code --drain-delay} passes, accepting stops,
- * requests in flight get up to {@code --drain-timeout}) and exits 0.
+ * requests in flight get up to {@code --drain-timeout}) and exits 0. With TLS, SIGHUP reads the
+ * certificate and key again ({@link CertificateReload}).
  *
  * <p>Threading: the main thread waits; the server's loop thread serves; the access log has
  * its own writer thread.
@@ -30,17 +34,24 @@ import picocli.CommandLine.Option;
         description = {
             "HTTP/1.1 server: static files from --root, or the built-in demo site; HTTPS with --tls-cert/--tls-key"
                     + " (docs/tls.md).",
-            "Ctrl-C or SIGTERM stops it gracefully."
+            "Ctrl-C or SIGTERM stops it gracefully; with TLS, SIGHUP reads the certificate and key again."
         })
 final class ServeCommand implements Callable<Integer> {
+    static final int HTTP_PORT = 8080;
+    static final int HTTPS_PORT = 8443;
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ServerOptions server;
 
     @Option(
             names = "--port",
-            defaultValue = "8080",
-            description = "TCP port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
-    int port;
+            paramLabel = "PORT",
+            description = "TCP port, HTTPS with TLS (0 picks a free one). Default: " + HTTP_PORT + ", with TLS "
+                    + HTTPS_PORT + ".")
+    Integer port;
 
     @Option(
             names = "--root",
@@ -58,8 +69,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where to log each request, in combined log format. Default: ${DEFAULT-VALUE}.")
     String accessLog;
 
-    @Option(names = "--no-gzip", description = "Do not gzip responses.")
-    boolean noGzip;
+    @Option(
+            names = "--gzip",
+            negatable = true,
+            description =
+                    "Gzip responses that compress well. Default: on for HTTP; off with TLS, where compressing a page"
+                        + " that holds a secret beside what a request echoes leaks the secret (BREACH): --gzip turns"
+                        + " it on there for sites without such pages.")
+    Boolean gzip;
 
     @Option(
             names = "--reuseport",
@@ -69,12 +86,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--admin-path",
-            defaultValue = "/_netloop",
             paramLabel = "PATH|off",
-            description =
-                    "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port, unless --admin-port"
-                            + " is given. Default: ${DEFAULT-VALUE}.")
+            description = "Serve /healthz, /readyz, /metrics and /dashboard under PATH on the main port (not with"
+                    + " --admin-port). Default: " + ADMIN_PATH + ".")
     String adminPath;
+
+    static final String ADMIN_PATH = "/_netloop";
 
     @Option(
             names = "--admin-port",
@@ -112,13 +129,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
-    @Option(
-            names = "--https-port",
-            defaultValue = "8443",
-            paramLabel = "PORT",
-            description =
-                    "With TLS: the HTTPS port, used instead of --port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
-    int httpsPort;
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Deprecated: the same as --port with TLS.")
+    Integer httpsPort;
 
     @Option(
             names = "--redirect-http-port",
@@ -137,9 +149,47 @@ final class ServeCommand implements Callable<Integer> {
                             + " untrusted entry).")
     boolean forwardedFor;
 
+    /**
+     * Options that would be ignored in the mode the others chose fail here, saying what to use
+     * instead: {@code --https-port} once listened on 8443 while {@code --port} was taken for
+     * the port.
+     */
+    private void refuseOptionsWithoutEffect(boolean tlsOn) {
+        GivenOptions given = GivenOptions.of(spec);
+        given.refuse(
+                "--https-port",
+                given.has("--port"),
+                "both set the port listened on: give --port alone (--https-port is its old name under TLS)");
+        given.refuse(
+                "--https-port",
+                !tlsOn,
+                "there is no HTTPS without --tls-cert/--tls-key or --tls-keystore: give --port for plain HTTP");
+        given.refuse(
+                "--list-dirs",
+                root == null,
+                "the demo site has no directories to list: give --root DIR too, or drop --list-dirs");
+        given.refuse(
+                "--admin-path",
+                adminPort != null,
+                "with --admin-port the endpoints are at that port's root: drop --admin-path, or --admin-port to keep"
+                        + " them under a path of the main port");
+        given.refuse(
+                "--admin-host",
+                adminPort == null,
+                "it is the address of --admin-port, and without one the endpoints are on the main port: add"
+                        + " --admin-port PORT, or drop --admin-host");
+        given.refuse(
+                "--trusted-proxy",
+                !proxy.proxyProtocol && !forwardedFor,
+                "it says whose PROXY header or X-Forwarded-For to believe, and neither is read: add"
+                        + " --proxy-protocol or --forwarded-for, or drop --trusted-proxy");
+    }
+
     @Override
     public Integer call() throws Exception {
-        TlsConfig tlsConfig = tls.config();
+        refuseOptionsWithoutEffect(tls.enabled());
+        ReloadableCertificate certificate = tls.certificate();
+        TlsConfig tlsConfig = certificate == null ? null : certificate.config();
         if (redirectHttpPort != null && tlsConfig == null) {
             throw new IllegalArgumentException(
                     "--redirect-http-port redirects to HTTPS: give --tls-cert/--tls-key or --tls-keystore too");
@@ -148,6 +198,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--forwarded-for needs --trusted-proxy: say whose X-Forwarded-For to believe");
         }
+        int listenPort =
+                port != null ? port : httpsPort != null ? httpsPort : tlsConfig != null ? HTTPS_PORT : HTTP_PORT;
+        // BREACH: under TLS, compression is opt-in (see --gzip).
+        boolean compress = gzip != null ? gzip : tlsConfig == null;
+        String adminAt = adminPath != null ? adminPath : ADMIN_PATH;
         ProxyProtocol proxyProtocol = proxy.protocolOrNull();
         TrustedProxies forwarders = forwardedFor ? proxy.trusted() : null;
         AccessLog log = switch (accessLog) {
@@ -158,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer.Builder builder = HttpServer.builder();
         if (!server.idleTimeout.isZero()) builder.idleTimeout(server.idleTimeout);
         HttpServer http = builder.host(server.host)
-                .port(tlsConfig != null ? httpsPort : port)
+                .port(listenPort)
                 .tls(tlsConfig)
                 .proxyProtocol(proxyProtocol)
                 .forwardedFor(forwarders)
@@ -166,13 +221,13 @@ final class ServeCommand implements Callable<Integer> {
                 .threads(server.threads)
                 .accept(server.accept)
                 .maxConnections(server.maxConnections)
-                .gzip(!noGzip)
+                .gzip(compress)
                 .accessLog(log)
                 .reusePort(reusePort)
                 .build();
         Admin admin = adminPort != null
                 ? Admin.onPort(http, adminHost != null ? adminHost : server.host, adminPort)
-                : adminPath.equals("off") ? null : Admin.onPath(http, adminPath);
+                : adminAt.equals("off") ? null : Admin.onPath(http, adminAt);
         String what;
         if (root != null) {
             http.staticFiles("/", root).listDirectories(listDirs);
@@ -221,8 +276,10 @@ final class ServeCommand implements Callable<Integer> {
                                 admin.port()))
                         + admin.prefix() + "/";
         HttpServer redirecting = redirect;
+        Runnable stopReloading = certificate == null ? () -> {} : CertificateReload.onSighup(certificate, System.err);
         Lifecycle.runUntilSignalled(
                 () -> {
+                    stopReloading.run();
                     if (redirecting != null) redirecting.close();
                     System.err.println("netloop: draining: /readyz fails now, accepting stops in "
                             + drainDelay.toMillis() + " ms");

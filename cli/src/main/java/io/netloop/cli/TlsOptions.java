@@ -1,13 +1,13 @@
 package io.netloop.cli;
 
-import io.netloop.core.tls.TlsConfig;
+import io.netloop.core.tls.ReloadableCertificate;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * TLS options a server command can mix in: a certificate from PEM files or a PKCS#12 key
- * store. No option, no TLS.
+ * store, read again on SIGHUP ({@link CertificateReload}). No option, no TLS.
  *
  * <p>Threading: filled by picocli on the main thread, then read-only.
  */
@@ -42,8 +42,8 @@ final class TlsOptions {
         return cert != null || key != null || keyStore != null;
     }
 
-    /** @return the configuration, or null without TLS options */
-    TlsConfig config() throws IOException {
+    /** @return the certificate (its {@code config()} for the server), or null without TLS options */
+    ReloadableCertificate certificate() throws IOException {
         if (!enabled()) {
             if (passwordFile != null)
                 throw new IllegalArgumentException("--tls-password-file goes with --tls-keystore");
@@ -55,10 +55,14 @@ final class TlsOptions {
             if (passwordFile == null)
                 throw new IllegalArgumentException(
                         "--tls-keystore needs --tls-password-file FILE (the password on its first line)");
-            return TlsConfig.fromKeyStore(keyStore, TlsConfig.readPassword(passwordFile));
+            return ReloadableCertificate.fromKeyStore(keyStore, passwordFile);
         }
         if (cert == null || key == null)
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both");
-        return TlsConfig.fromPem(cert, key);
+        if (passwordFile != null)
+            throw new IllegalArgumentException(
+                    "--tls-password-file opens a --tls-keystore; a --tls-key is read unencrypted: drop"
+                            + " --tls-password-file");
+        return ReloadableCertificate.fromPem(cert, key);
     }
 }

@@ -26,6 +26,20 @@ final class CommandProcess implements AutoCloseable {
         output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /** What a command that is expected to stop by itself printed, and its exit status. */
+    record Ended(int exitStatus, String output) {}
+
+    /** Runs {@code netloop args...} to its end (30 s at most): for commands that must refuse to start. */
+    static Ended runToEnd(String... args) throws IOException, InterruptedException {
+        try (CommandProcess p = new CommandProcess(args)) {
+            String output = new String(p.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS))
+                    .as("netloop %s still running: %s", String.join(" ", args), output)
+                    .isTrue();
+            return new Ended(p.process.exitValue(), output);
+        }
+    }
+
     String readLine() throws IOException {
         return output.readLine();
     }

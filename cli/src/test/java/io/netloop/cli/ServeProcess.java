@@ -72,7 +72,12 @@ final class ServeProcess implements AutoCloseable {
     }
 
     void sigterm() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid()))
+        signal("TERM");
+    }
+
+    /** Sends SIG{@code name} (HUP, TERM) to the process. */
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
                 .start()
                 .waitFor();
     }

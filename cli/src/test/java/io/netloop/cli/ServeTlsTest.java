@@ -62,6 +62,85 @@ class ServeTlsTest {
         }
     }
 
+    /** The issue "Adoptable": {@code --port 9443} with TLS listened on 8443, the --https-port default. */
+    @Test
+    void portIsTheHttpsPortUnderTls() throws Exception {
+        TestCertificate cert = TestCertificate.generate("EC");
+        int port = freePort();
+        try (ServeProcess p = ServeProcess.start(
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--access-log",
+                "off",
+                "--tls-cert",
+                cert.certPem().toString(),
+                "--tls-key",
+                cert.keyPem().toString())) {
+            assertThat(p.banner()).startsWith("serving the demo site at https://127.0.0.1:" + port + "/ ");
+            try (HttpClient client =
+                    HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
+                HttpResponse<String> plain = client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/plaintext"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(plain.body()).isEqualTo("Hello, World!");
+            }
+            p.stopAndExpectExitZero();
+        } finally {
+            cert.delete();
+        }
+    }
+
+    /** BREACH: over TLS nothing is compressed unless --gzip says so; plain HTTP compresses by default. */
+    @Test
+    void gzipIsOptInUnderTls() throws Exception {
+        TestCertificate cert = TestCertificate.generate("EC");
+        try {
+            assertThat(contentEncodingOfTheDemoPage(cert)).isEmpty();
+            assertThat(contentEncodingOfTheDemoPage(cert, "--gzip")).hasValue("gzip");
+        } finally {
+            cert.delete();
+        }
+    }
+
+    private static java.util.Optional<String> contentEncodingOfTheDemoPage(TestCertificate cert, String... more)
+            throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "serve",
+                "--port",
+                "0",
+                "--access-log",
+                "off",
+                "--tls-cert",
+                cert.certPem().toString(),
+                "--tls-key",
+                cert.keyPem().toString()));
+        args.addAll(java.util.List.of(more));
+        try (ServeProcess p = ServeProcess.start(args.toArray(String[]::new))) {
+            Matcher m = Pattern.compile("serving the demo site at https://127\\.0\\.0\\.1:(\\d+)/ .*")
+                    .matcher(p.banner());
+            assertThat(m.matches()).as(p.banner()).isTrue();
+            try (HttpClient client =
+                    HttpClient.newBuilder().sslContext(cert.clientContext()).build()) {
+                HttpResponse<byte[]> page = client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + m.group(1) + "/"))
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(page.statusCode()).isEqualTo(200);
+                p.stopAndExpectExitZero();
+                return page.headers().firstValue("content-encoding");
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void optionMistakesSayWhatToDo() {
         assertThat(run("serve", "--tls-cert", "cert.pem")).contains("--tls-cert and --tls-key go together");

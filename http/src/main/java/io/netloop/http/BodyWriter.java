@@ -85,16 +85,16 @@ public final class BodyWriter {
             throw new IllegalStateException("body longer than the declared Content-Length " + length);
         }
         written += len;
-        if (!exchange.isOpen()) return false;
+        if (!exchange.connection().isOpen()) return false;
         if (discard || len == 0) return true;
         response.countBody(len);
         if (length == ResponseEncoder.CHUNKED) {
             // One send per piece, its chunk framing included: one system call.
             Buffer out = exchange.resources().scratch();
             ResponseEncoder.chunk(out, b, off, len);
-            return exchange.send(out);
+            return exchange.connection().send(out);
         }
-        return exchange.send(b, off, len);
+        return exchange.connection().send(b, off, len);
     }
 
     /**
@@ -117,12 +117,12 @@ public final class BodyWriter {
 
     /** Whether writing now would not pile up output: the connection is open and below its high-water mark. */
     public boolean isReady() {
-        return exchange.isOpen() && !exchange.isOutputBlocked();
+        return exchange.connection().isOpen() && !exchange.isOutputBlocked();
     }
 
     /** Whether the connection is still open (a closed one drops writes). */
     public boolean isOpen() {
-        return exchange.isOpen();
+        return exchange.connection().isOpen();
     }
 
     /** Runs {@code task} once, when the output has drained (at once, after this call, if it is ready now). */
@@ -149,7 +149,7 @@ public final class BodyWriter {
         if (period.isNegative() || period.isZero())
             throw new IllegalArgumentException("period must be positive: " + period);
         if (ticker != null) throw new IllegalStateException("this body already has a periodic task");
-        if (ended || !exchange.isOpen()) return;
+        if (ended || !exchange.connection().isOpen()) return;
         long nanos = period.toNanos();
         ticker = exchange.loop()
                 .scheduleAtFixedRate(
@@ -213,20 +213,20 @@ public final class BodyWriter {
         onReady = null;
         onClose = null;
         stopTicker();
-        if (!exchange.isOpen()) return;
+        if (!exchange.connection().isOpen()) return;
         if (length >= 0 && written != length && !discard) {
             // Closing is the only honest end: the peer waits for the missing bytes.
             LOG.log(
                     System.Logger.Level.WARNING,
                     "closing the connection of " + response + ": streamed body ended after " + written
                             + " of its declared " + length + " bytes");
-            exchange.abort();
+            exchange.connection().close();
             return;
         }
         if (length == ResponseEncoder.CHUNKED && !discard) {
             Buffer out = exchange.resources().scratch();
             ResponseEncoder.lastChunk(out);
-            exchange.send(out);
+            exchange.connection().send(out);
         }
         response.finish();
     }

@@ -1,8 +1,7 @@
 package io.netloop.http;
 
-import io.netloop.core.buffer.Buffer;
-import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpConnection;
 
 /**
  * What a {@link Response} and its {@link BodyWriter} need of the connection they answer on,
@@ -13,7 +12,7 @@ import io.netloop.core.loop.EventLoop;
  * every request it carries, so that no exchange object is allocated per request.
  *
  * <p>Threading: every method on the connection's loop thread, except {@link #loop()}, which
- * off-loop code uses to get there, and {@link #isOpen()}, which it polls while it waits.
+ * off-loop code uses to get there, and {@link #connection()}, whose {@code isOpen} it polls while it waits.
  */
 interface Exchange {
     // --- where the exchange runs ---------------------------------------------------------
@@ -26,21 +25,11 @@ interface Exchange {
 
     // --- output --------------------------------------------------------------------------
 
-    boolean isOpen();
+    /** The connection the response goes out on: send, sendFile, isOpen, close (when it cannot be completed as framed). */
+    TcpConnection connection();
 
     /** Whether the output is above its high-water mark: a producer should wait. */
     boolean isOutputBlocked();
-
-    /** Sends and consumes {@code b}'s readable bytes; false when the connection is closed. */
-    boolean send(Buffer b);
-
-    boolean send(byte[] b, int off, int len);
-
-    /** Sends {@code head} (consumed; null for none), then the file range without copying it. */
-    boolean sendFile(Buffer head, OpenFile file, long position, long count);
-
-    /** Closes the connection: the response cannot be completed as framed (the caller says why). */
-    void abort();
 
     // --- the state of the exchange -------------------------------------------------------
 
@@ -57,6 +46,12 @@ interface Exchange {
 
     /** {@code res} is wholly queued: the connection goes on to the next request, or closes. */
     void completed(Response res);
+
+    /** The handler of the request in progress went to a worker or virtual thread: no request follows until it returns. */
+    void handlerOffloaded();
+
+    /** That handler returned (on the loop, after its thread's last call): the connection may go on. */
+    void handlerReturned();
 
     /** {@code res}, a 101, is queued: from now on the connection's events go to {@code next}. */
     void upgraded(Response res, UpgradeHandler next);

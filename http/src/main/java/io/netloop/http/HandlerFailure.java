@@ -30,9 +30,9 @@ final class HandlerFailure {
 
     /** The rest of {@link #inExchange}, on the loop, once {@link #survive} has run (on a worker, say). */
     static void answer(Response res, Exchange exchange) {
-        if (res == null || res.isFinished() || !exchange.isOpen()) return;
+        if (res == null || res.isFinished() || !exchange.connection().isOpen()) return;
         if (res.isCommitted()) {
-            exchange.abort(); // part of the response is out: only closing tells the client it is broken
+            exchange.connection().close(); // part of the response is out: only closing tells the client it is broken
         } else {
             res.sendError(500);
         }
@@ -47,6 +47,6 @@ final class HandlerFailure {
     /** A task feeding a streamed body failed: the head is out, so the connection closes. */
     static void inStream(Throwable t, String where, Exchange exchange) {
         survive(t, where);
-        if (exchange.isOpen()) exchange.abort();
+        if (exchange.connection().isOpen()) exchange.connection().close();
     }
 }

@@ -1,7 +1,6 @@
 package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
-import io.netloop.core.file.OpenFile;
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.tcp.ConnectionHandler;
 import io.netloop.core.tcp.TcpConnection;
@@ -9,7 +8,6 @@ import io.netloop.http.codec.HttpParser;
 import io.netloop.http.codec.HttpRequest;
 import io.netloop.http.codec.ParseError;
 import io.netloop.http.codec.ResponseEncoder;
-import java.net.InetSocketAddress;
 
 /**
  * HTTP/1.1 on one TCP connection: feeds the input to an {@link HttpParser}, asks the
@@ -26,8 +24,7 @@ import java.net.InetSocketAddress;
  * <p>Deadlines ({@link HttpDeadlines}: one timeout on the loop's wheel, moved from phase to
  * phase): a head or a body that comes too slowly gets 408 and a close; a keep-alive connection
  * idle too long closes; after a closing response the connection lingers, for the peer to read
- * it and close (RFC 9112 §9.6: closing at once could reset the connection and lose the
- * response), reading and throwing away at most {@link #MAX_LINGER_DISCARD} bytes.
+ * it and close when part of the request may still be on its way ({@link Lingering}).
  *
  * <p>User code is called under the one failure rule: route handlers and body callbacks
  * through the {@link RouteInvoker}, an upgrade handler here ({@link HandlerFailure}).
@@ -38,9 +35,6 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     /** Pipelined input buffered while a response is pending, before reading pauses. */
     static final int MAX_PENDING_INPUT = 64 * 1024;
 
-    /** Input discarded after a closing response before closing without waiting: an endless upload is not read on. */
-    static final int MAX_LINGER_DISCARD = 256 * 1024;
-
     private enum Phase {
         /** Between requests; perhaps part of the next head has arrived. */
         IDLE,
@@ -48,7 +42,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
         BODY,
         /** The handler runs or the response is being produced. */
         RESPONDING,
-        /** The last response is sent; input is discarded until the peer closes or the linger ends. */
+        /** The last response is sent; the connection closes, or {@link Lingering} gets every event. */
         CLOSING,
         /** 101 was sent: the connection speaks another protocol, and {@link #upgraded} gets every event. */
         UPGRADED
@@ -57,12 +51,13 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     private final HttpServer server;
     private final HttpServer.Settings settings;
     private final LoopResources resources;
-    private final HttpParser parser;
     private final HttpDeadlines deadlines;
     private final RouteInvoker invoker;
     private TcpConnection conn;
     private EventLoop loop;
-    private InetSocketAddress remote;
+    /** Borrowed from the loop while a request is read or answered; null while the connection is idle. */
+    private RequestSlot slot;
+
     private Buffer input;
     private Phase phase = Phase.IDLE;
     private boolean headStarted;
@@ -74,26 +69,25 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     private boolean peerClosed;
     /** The current request's body goes to its handler piece by piece (Route.streamBody). */
     private boolean streaming;
+    /** A handler runs on a worker or virtual thread: the slot stays, and no request follows, until it returns. */
+    private boolean offloaded;
+    /** Part of the current request may still be on its way: its body, or whatever a refused request left. */
+    private boolean unreadInput;
 
     private int requests;
     /** When the current request's head was complete (or its refusal began): the start of its latency. */
     private long requestStart;
-    /** After a 101: the protocol the connection switched to. */
+    /** After a 101: the protocol the connection switched to; or the {@link Lingering} close. */
     private UpgradeHandler upgraded;
-    /** Bytes thrown away while {@link Phase#CLOSING}. */
-    private long discarded;
 
-    // The exchange in progress.
+    // The exchange in progress: the slot's request and response while they are in use, else null.
     private Request request;
     private Response response;
-    private Router.Decision decision;
-    private Buffer body;
 
     HttpConnection(HttpServer server, LoopResources resources) {
         this.server = server;
         this.settings = server.settings();
         this.resources = resources;
-        this.parser = new HttpParser(settings.limits());
         this.invoker = new RouteInvoker(server, this);
         this.deadlines = new HttpDeadlines(this, settings);
     }
@@ -104,7 +98,6 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     public void onOpen(TcpConnection c) {
         conn = c;
         loop = c.loop();
-        remote = c.remoteAddress();
         c.attach(this);
         resources.bind(loop);
         resources.stats().connectionOpened();
@@ -118,17 +111,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             return;
         }
         input = in;
-        if (phase == Phase.CLOSING) {
-            discarded += in.readableBytes();
-            in.clear();
-            if (discarded > MAX_LINGER_DISCARD) {
-                // Enough: close, or, while the response is still going out, let TCP hold the sender back.
-                if (c.queuedOutputBytes() == 0) c.close();
-                else c.pauseReading();
-            }
-            return;
-        }
-        drive();
+        if (phase != Phase.CLOSING) drive(); // closing with nothing unread: what comes now is not read
     }
 
     @Override
@@ -166,6 +149,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
         resources.stats().connectionClosed();
         deadlines.clear(); // nothing of this connection stays on the wheel
         if (response != null && response.writer() != null) response.writer().connectionClosed();
+        if (!driving) settleSlot(); // else drive() does, once the handler it runs has returned
         if (upgraded != null) upgraded.onClose(c, cause);
     }
 
@@ -179,12 +163,15 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             loop:
             while (conn.isOpen()) {
                 if (phase == Phase.RESPONDING || phase == Phase.CLOSING || phase == Phase.UPGRADED) break;
+                if (offloaded) break; // its handler may still read the request: the slot is not free
                 if (phase == Phase.IDLE) {
                     if (outputBlocked) break;
-                    if (input != null && !input.isEmpty()) headStarted = true;
+                    if (input == null || input.isEmpty()) break;
+                    headStarted = true;
+                    takeSlot();
                 }
                 if (input == null) break;
-                switch (parser.parse(input)) {
+                switch (slot.parser.parse(input)) {
                     case NEED_MORE -> {
                         if (phase == Phase.IDLE && headStarted) deadlines.headStarted();
                         break loop;
@@ -200,7 +187,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
                         onMessage();
                     }
                     case ERROR -> {
-                        ParseError e = parser.error();
+                        ParseError e = slot.parser.error();
                         refuse(e.status(), e.closeConnection());
                     }
                 }
@@ -212,6 +199,36 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
                 corked = false;
                 conn.uncork(); // after driving ends: the low-water call this may make drives again
             }
+            settleSlot();
+        }
+    }
+
+    /**
+     * Gives the slot back once the exchange is over and no next request has begun (or the
+     * connection speaks another protocol now). A slot whose exchange a close cut short may still
+     * be in a handler's hands (a worker's, a timer's): it is left to them, never reused.
+     */
+    private void settleSlot() {
+        if (slot == null) return;
+        if (conn.isOpen()) {
+            boolean between = phase == Phase.IDLE && !headStarted && (input == null || input.isEmpty());
+            if (offloaded || response != null || !(between || phase == Phase.UPGRADED)) return;
+        }
+        if (!offloaded && response == null) resources.slots().giveBack(slot);
+        else resources.slots().discard(slot);
+        slot = null;
+    }
+
+    /**
+     * Borrows a slot for the request that begins, or, between two requests on one slot, keeps
+     * it (with {@code checkLifetimes}, swaps it: the last request's storage is never reused).
+     */
+    private void takeSlot() {
+        if (slot == null) {
+            slot = resources.slots().borrow();
+        } else if (slot.served && settings.checkLifetimes()) {
+            resources.slots().giveBack(slot);
+            slot = resources.slots().borrow();
         }
     }
 
@@ -234,7 +251,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
                 return;
             }
         }
-        boolean holding = phase == Phase.RESPONDING || (phase == Phase.IDLE && outputBlocked);
+        boolean holding = phase == Phase.RESPONDING || offloaded || (phase == Phase.IDLE && outputBlocked);
         if (holding && input != null && input.readableBytes() >= MAX_PENDING_INPUT) {
             if (!conn.isReadingPaused()) conn.pauseReading();
         } else if (!holding && conn.isReadingPaused()) {
@@ -243,23 +260,16 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     }
 
     private void onHead() {
+        HttpParser parser = slot.parser;
         HttpRequest head = parser.request();
         headStarted = false;
         phase = Phase.BODY;
         requests++;
         requestStart = loop.nowNanos();
-        InetSocketAddress client = settings.forwardedFor() == null
-                ? remote
-                : ForwardedFor.client(remote, head.headers(), settings.forwardedFor());
-        request = new Request(head, client);
-        response = new Response(this, request);
-        decision = server.router().decide(head.method(), head.target());
-        Route route = decision.route();
-        if (route != null) {
-            request.params(route.paramNames(), decision.values());
-            if (route.maxBodySize() >= 0) parser.bodyLimit(route.maxBodySize());
-            else if (route.streamsBody()) parser.bodyLimit(Route.STREAMED_BODY_LIMIT);
-        }
+        unreadInput = head.hasBody();
+        Route route = slot.begin(server.router(), this);
+        request = slot.request;
+        response = slot.response;
         streaming = route != null && route.streamsBody();
         if (streaming) {
             // The handler runs now and reads the body as it comes (Request.onBody); it may also
@@ -271,7 +281,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             deadlines.clear();
             return;
         }
-        if (!streaming && route != null) body = new Buffer();
+        slot.collectBody(!streaming && route != null);
         deadlines.bodyStarted();
         if (head.expectsContinue()) {
             // RFC 9110 §10.1.1: ask for the body only when it will be read; otherwise answer
@@ -279,7 +289,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             if (route == null) {
                 response.closeAfter(true);
                 phase = Phase.RESPONDING;
-                decision.answer(response);
+                slot.match.answer(response);
             } else if (head.contentLength() <= parser.bodyLimit()) {
                 Buffer out = resources.scratch();
                 ResponseEncoder.continue100(out);
@@ -290,6 +300,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     }
 
     private void onBody() {
+        HttpParser parser = slot.parser;
         BodyConsumer consumer = streaming && request != null ? request.bodyConsumer() : null;
         if (consumer != null
                 && !invoker.consume(
@@ -297,11 +308,12 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             streaming = false;
             return;
         }
-        if (body != null) body.append(parser.bodyArray(), parser.bodyOffset(), parser.bodyLength());
+        slot.bodyPiece();
         deadlines.bodyProgress(parser.bodyLength());
     }
 
     private void onMessage() {
+        unreadInput = false;
         if (streaming && (response == null || response.isFinished())) {
             streaming = false; // answered before the body ended; the phase is already the next one
             return;
@@ -313,24 +325,25 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
             invoker.endBody(request, response);
             return;
         }
-        if (body != null) {
-            request.body(body.readAll());
-            body = null;
-        }
-        if (decision.found()) invoker.respond(decision.route(), request, response);
-        else decision.answer(response);
+        slot.endBody();
+        RouteMatch match = slot.match;
+        if (match.found()) invoker.respond(match.route(), request, response);
+        else match.answer(response);
     }
 
     /** Answers the request being read with an error, without a handler: it is malformed or too slow. */
     private void refuse(int status, boolean close) {
         headStarted = false;
+        unreadInput = true;
         if (phase == Phase.IDLE) {
             requests++; // a request that never got a head counts too, in the stats and the log
             requestStart = loop.nowNanos();
             request = null;
         }
-        body = null;
-        response = new Response(this, request);
+        if (slot == null) slot = resources.slots().borrow(); // a deadline before any byte of a head
+        slot.collectBody(false);
+        response = slot.response;
+        response.start(this, request);
         response.closeAfter(close);
         phase = Phase.RESPONDING;
         deadlines.clear();
@@ -339,10 +352,9 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
 
     /** The exchange is answered: count it, log it and forget it. */
     private void endExchange(Response res) {
-        resources.answered(res, System.nanoTime() - requestStart, remote, settings.accessLog());
+        resources.answered(res, System.nanoTime() - requestStart, conn, settings.accessLog());
         request = null;
         response = null;
-        decision = null;
     }
 
     /** A graceful stop: idle connections close now; busy ones after their current response. */
@@ -372,10 +384,7 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
                 if (phase == Phase.IDLE && !headStarted) conn.close();
             }
             case LINGER -> {
-                // The response is still going out (a large one, a slow reader): the linger counts
-                // from its end. A reader that stalls is closed by the write timeout instead.
-                if (conn.queuedOutputBytes() > 0) deadlines.linger();
-                else conn.close();
+                if (upgraded instanceof Lingering l) l.expired(conn);
             }
         }
     }
@@ -398,33 +407,13 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
     }
 
     @Override
-    public boolean isOpen() {
-        return conn.isOpen();
+    public TcpConnection connection() {
+        return conn;
     }
 
     @Override
     public boolean isOutputBlocked() {
         return outputBlocked;
-    }
-
-    @Override
-    public boolean send(Buffer b) {
-        return conn.send(b);
-    }
-
-    @Override
-    public boolean send(byte[] b, int off, int len) {
-        return conn.send(b, off, len);
-    }
-
-    @Override
-    public boolean sendFile(Buffer head, OpenFile file, long position, long count) {
-        return conn.sendFile(head, file, position, count);
-    }
-
-    @Override
-    public void abort() {
-        conn.close();
     }
 
     @Override
@@ -456,15 +445,32 @@ final class HttpConnection implements ConnectionHandler, Exchange, HttpDeadlines
         // next request already (that one is answered, with Connection: close).
         if (res.closeAfter()) {
             phase = Phase.CLOSING;
-            if (input != null) input.clear();
-            conn.shutdownOutput(); // FIN after the response; the peer's close completes it
-            if (conn.isReadingPaused()) conn.resumeReading(); // to see the peer's close
-            deadlines.linger();
+            boolean unread = unreadInput || (input != null && !input.isEmpty());
+            if (!unread) {
+                // Nothing of the peer's is left unread: close as the output drains, with no FIN
+                // first and no wait for the peer's (a reset needs unread bytes; there are none).
+                deadlines.clear();
+                conn.closeAfterOutput();
+                return;
+            }
+            upgraded = Lingering.begin(conn, input, deadlines);
             return;
         }
         phase = Phase.IDLE;
         deadlines.idle(server.isDraining());
-        if (!driving) drive(); // a response finished later (streamed): go on with what is buffered
+        if (!driving && !offloaded) drive(); // a response finished later (streamed): go on with what is buffered
+    }
+
+    @Override
+    public void handlerOffloaded() {
+        offloaded = true;
+    }
+
+    @Override
+    public void handlerReturned() {
+        offloaded = false;
+        if (!conn.isOpen()) return;
+        if (!driving) drive();
     }
 
     /**

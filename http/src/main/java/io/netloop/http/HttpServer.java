@@ -64,7 +64,8 @@ public final class HttpServer implements AutoCloseable {
             int gzipMinSize,
             AccessLog accessLog,
             TrustedProxies forwardedFor,
-            int minBodyRate) {}
+            int minBodyRate,
+            boolean checkLifetimes) {}
 
     private final Builder builder;
     private final Settings settings;
@@ -95,7 +96,8 @@ public final class HttpServer implements AutoCloseable {
                 b.gzipMinSize,
                 b.accessLog,
                 b.forwardedFor,
-                b.minBodyRate);
+                b.minBodyRate,
+                b.checkLifetimes);
     }
 
     public static Builder builder() {
@@ -333,6 +335,7 @@ public final class HttpServer implements AutoCloseable {
         private int maxRequestsPerConnection = 10_000;
         private boolean gzip = true;
         private int gzipMinSize = 1024;
+        private boolean checkLifetimes = Boolean.getBoolean("netloop.http.checkLifetimes");
         private AccessLog accessLog;
         private boolean reusePort;
         private int threads = 1;
@@ -493,6 +496,17 @@ public final class HttpServer implements AutoCloseable {
         public Builder gzipMinSize(int minSize) {
             if (minSize < 0) throw new IllegalArgumentException("gzipMinSize must not be negative: " + minSize);
             this.gzipMinSize = minSize;
+            return this;
+        }
+
+        /**
+         * Never reuses a request's storage, so that every use of a {@link Request} or
+         * {@link Response} after its exchange is over fails at once: a debugging aid that
+         * costs the garbage reuse saves. Default: the system property
+         * {@code netloop.http.checkLifetimes}, else off.
+         */
+        public Builder checkLifetimes(boolean on) {
+            this.checkLifetimes = on;
             return this;
         }
 

@@ -60,7 +60,7 @@ final class LoopHandover {
     /** Waits until {@code f} completes or the exchange's connection closes. */
     static void await(Exchange exchange, CompletableFuture<Void> f) {
         // isOpen is read off the loop here: a stale answer costs one more wait of 100 ms.
-        while (!f.isDone() && exchange.isOpen()) {
+        while (!f.isDone() && exchange.connection().isOpen()) {
             try {
                 f.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillWaiting) {

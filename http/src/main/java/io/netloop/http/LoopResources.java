@@ -2,6 +2,7 @@ package io.netloop.http;
 
 import io.netloop.core.buffer.Buffer;
 import io.netloop.core.loop.EventLoop;
+import io.netloop.core.tcp.TcpConnection;
 import java.net.InetSocketAddress;
 
 /**
@@ -19,11 +20,18 @@ final class LoopResources implements AutoCloseable {
     private final Gzip gzip = new Gzip();
     private final Buffer scratch = new Buffer();
     private final HttpLoopStats stats = new HttpLoopStats();
+    private final RequestSlot.Pool slots;
     /** Set by the first connection, so that statistics can be listed per loop. */
     private volatile EventLoop loop;
 
     LoopResources(HttpServer.Settings settings) {
         this.settings = settings;
+        this.slots = new RequestSlot.Pool(settings.limits(), settings.checkLifetimes());
+    }
+
+    /** The loop's free request slots. */
+    RequestSlot.Pool slots() {
+        return slots;
     }
 
     /** The server's options, the same for every loop. */
@@ -59,11 +67,11 @@ final class LoopResources implements AutoCloseable {
     }
 
     /** An exchange is answered: counted, and logged when the server keeps an access log. */
-    void answered(Response res, long latencyNanos, InetSocketAddress peer, AccessLog log) {
+    void answered(Response res, long latencyNanos, TcpConnection conn, AccessLog log) {
         stats.response(res.status(), latencyNanos);
         if (log == null) return;
         // The request's client: the PROXY header's or X-Forwarded-For's when trusted.
-        InetSocketAddress client = res.request() != null ? res.request().remoteAddress() : peer;
+        InetSocketAddress client = res.request() != null ? res.request().remoteAddress() : conn.remoteAddress();
         log.log(res.request(), res, client == null ? null : client.getAddress().getHostAddress(), dates.log());
     }
 

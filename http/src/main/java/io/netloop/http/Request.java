@@ -1,5 +1,6 @@
 package io.netloop.http;
 
+import io.netloop.core.proxy.TrustedProxies;
 import io.netloop.http.codec.HttpHeaders;
 import io.netloop.http.codec.HttpRequest;
 import io.netloop.http.codec.HttpVersion;
@@ -13,40 +14,82 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A request as a handler sees it: the parsed head ({@link HttpRequest}), the route's path
  * parameters, the decoded query, cookies, and the body, aggregated before the handler runs
  * (up to the body limit: the server's, or the route's {@link Route#maxBodySize}).
  *
- * <p>Query, form and cookie maps are decoded on first use only.
+ * <p>Strings are made on first use only: the path, each header value, each parameter, the
+ * query, form and cookie maps. A handler that reads nothing costs nothing.
  *
- * <p>Threading: the connection's loop thread; a handler may keep it after returning.
+ * <p>Lifetime: the server reuses a request's storage for a later request once the response is
+ * complete and the handler has returned. Until then the request is valid from any thread that
+ * runs the handler; afterwards every method throws {@link IllegalStateException} (while the
+ * storage waits for reuse, and always with {@code netloop.http.checkLifetimes=true}). What is
+ * kept longer is copied: {@link #copy()}, or the Strings read from it.
+ *
+ * <p>Threading: the connection's loop thread, or the thread its route's handler runs on.
  */
 public final class Request {
     private static final byte[] NO_BODY = new byte[0];
+    static final String ENDED =
+            "the request is complete and its storage is reused: copy() what a handler keeps" + " beyond the response";
 
-    private final HttpRequest head;
-    private final InetSocketAddress remote;
-    private String[] paramNames;
-    private String[] paramValues;
+    private HttpRequest head;
+    private HttpConnection connection;
+    private InetSocketAddress remote;
+    private RouteMatch match;
+    /** A copy's parameters, made when copied. */
+    private String[] copiedNames;
+
+    private String[] copiedValues;
     private byte[] body = NO_BODY;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
     private Map<String, String> cookies;
-
-    Request(HttpRequest head, InetSocketAddress remote) {
-        this.head = head;
-        this.remote = remote;
-    }
-
-    void params(String[] names, String[] values) {
-        this.paramNames = names;
-        this.paramValues = values;
-    }
-
     private BodyConsumer bodyConsumer;
     private Runnable bodyEnd;
+    private boolean live;
+
+    /** Storage for requests of one slot; see {@link #start}. */
+    Request() {}
+
+    /** A request that stands alone (a copy). */
+    private Request(HttpRequest head, InetSocketAddress remote) {
+        this.head = head;
+        this.remote = remote;
+        this.live = true;
+    }
+
+    /** Makes this the request {@code head}, read on {@code connection}, routed by {@code match}. */
+    void start(HttpRequest head, HttpConnection connection, RouteMatch match) {
+        this.head = head;
+        this.connection = connection;
+        this.match = match;
+        this.live = true;
+    }
+
+    /** The request is complete: any later use is refused until the storage is reused. */
+    void end() {
+        live = false;
+        head = null;
+        connection = null;
+        remote = null;
+        match = null;
+        body = NO_BODY;
+        query = null;
+        form = null;
+        cookies = null;
+        bodyConsumer = null;
+        bodyEnd = null;
+    }
+
+    private HttpRequest h() {
+        if (!live) throw new IllegalStateException(ENDED);
+        return head;
+    }
 
     /**
      * On a route with {@link Route#streamBody()}: receive the body as it arrives, then
@@ -54,8 +97,9 @@ public final class Request {
      * such a route is read and dropped. Loop thread.
      */
     public void onBody(BodyConsumer consumer, Runnable onEnd) {
-        this.bodyConsumer = java.util.Objects.requireNonNull(consumer, "consumer");
-        this.bodyEnd = java.util.Objects.requireNonNull(onEnd, "onEnd");
+        h();
+        this.bodyConsumer = Objects.requireNonNull(consumer, "consumer");
+        this.bodyEnd = Objects.requireNonNull(onEnd, "onEnd");
     }
 
     BodyConsumer bodyConsumer() {
@@ -70,33 +114,52 @@ public final class Request {
         this.body = body;
     }
 
-    /** The parsed head: target, version, framing, keep-alive. */
+    /** The parsed head: target, version, framing, keep-alive. Valid as long as this request. */
     public HttpRequest head() {
-        return head;
+        return h();
     }
 
     public Method method() {
-        return head.method();
+        return h().method();
     }
 
     /** The decoded, normalised path (see {@link PathDecoder}). */
     public String path() {
-        return head.path();
+        return h().path();
     }
 
     public HttpVersion version() {
-        return head.version();
+        return h().version();
     }
 
+    /**
+     * The client's address: the socket's peer, or the client a trusted proxy named (PROXY
+     * protocol, X-Forwarded-For when the server trusts it). Made on first use.
+     */
     public InetSocketAddress remoteAddress() {
+        HttpRequest h = h();
+        if (remote == null && connection != null) {
+            TrustedProxies trusted = connection.resources().settings().forwardedFor();
+            InetSocketAddress peer = connection.connection().remoteAddress();
+            remote = trusted == null ? peer : ForwardedFor.client(peer, h.headers(), trusted);
+        }
         return remote;
     }
 
     /** A path parameter of the route ({@code {id}}, or {@code *} for the tail); null if the route has none by that name. */
     public String param(String name) {
-        if (paramNames == null) return null;
-        for (int i = 0; i < paramNames.length; i++) {
-            if (paramNames[i].equals(name)) return paramValues[i];
+        h();
+        if (match != null && match.found()) {
+            String[] names = match.route().paramNames();
+            for (int i = 0; i < names.length && i < match.count(); i++) {
+                if (names[i].equals(name)) return match.value(i);
+            }
+            return null;
+        }
+        if (copiedNames != null) {
+            for (int i = 0; i < copiedNames.length; i++) {
+                if (copiedNames[i].equals(name)) return copiedValues[i];
+            }
         }
         return null;
     }
@@ -109,17 +172,18 @@ public final class Request {
 
     /** Every query parameter, decoded, in order. */
     public Map<String, List<String>> queryParams() {
-        if (query == null) query = UrlEncoded.parse(head.query());
+        HttpRequest h = h();
+        if (query == null) query = UrlEncoded.parse(h.query());
         return query;
     }
 
     /** The first field with this name (case-insensitive); null when absent. */
     public String header(String name) {
-        return head.headers().get(name);
+        return h().headers().get(name);
     }
 
     public HttpHeaders headers() {
-        return head.headers();
+        return h().headers();
     }
 
     /** A cookie the client sent; null when absent. */
@@ -128,7 +192,8 @@ public final class Request {
     }
 
     public Map<String, String> cookies() {
-        if (cookies == null) cookies = Cookie.parse(head.headers().getAll("Cookie"));
+        HttpRequest h = h();
+        if (cookies == null) cookies = Cookie.parse(h.headers().getAll("Cookie"));
         return cookies;
     }
 
@@ -139,6 +204,7 @@ public final class Request {
     }
 
     public Map<String, List<String>> formParams() {
+        h();
         if (form == null) {
             String type = header("Content-Type");
             boolean isForm =
@@ -150,12 +216,29 @@ public final class Request {
 
     /** The body bytes, after removing chunked coding; empty without a body. Not a copy. */
     public byte[] body() {
+        h();
         return body;
     }
 
     /** The body as text, in the charset its Content-Type names, else UTF-8. */
     public String bodyAsString() {
-        return new String(body, charset());
+        return new String(body(), charset());
+    }
+
+    /**
+     * A copy that stays valid after the response: its head, parameters, client address and body,
+     * for a handler that keeps the request (a log, a queue, an asynchronous job).
+     */
+    public Request copy() {
+        HttpRequest h = h();
+        Request c = new Request(h.copy(), remoteAddress());
+        if (match != null && match.found()) {
+            c.copiedNames = match.route().paramNames();
+            c.copiedValues = new String[Math.min(c.copiedNames.length, match.count())];
+            for (int i = 0; i < c.copiedValues.length; i++) c.copiedValues[i] = match.value(i);
+        }
+        c.body = body;
+        return c;
     }
 
     private Charset charset() {
@@ -176,6 +259,6 @@ public final class Request {
 
     @Override
     public String toString() {
-        return head.toString();
+        return live ? head.toString() : "Request[complete]";
     }
 }

@@ -30,9 +30,16 @@ import java.util.List;
  * the sending methods, which hand over to the loop. Once sent, a response cannot change.
  */
 public final class Response {
-    private final Exchange exchange;
-    private final Request request;
-    private final boolean head;
+    private static final String ENDED = "the response is complete and its storage is reused: a handler answers once,"
+            + " and keeps nothing of it afterwards";
+
+    private Exchange exchange;
+    private Request request;
+    private boolean head;
+    private boolean live;
+    /** Counts the exchanges this storage has served: a task that captured an older one is stale. */
+    private int generation;
+
     private int status = 200;
     private final List<String> fields = new ArrayList<>(8);
     private boolean committed;
@@ -41,10 +48,38 @@ public final class Response {
     private BodyWriter writer;
     private long bodyBytes;
 
-    Response(Exchange exchange, Request request) {
+    /** Storage for the responses of one slot; see {@link #start}. */
+    Response() {}
+
+    /** Makes this the response to {@code request} (null for one the server refuses unread) on {@code exchange}. */
+    void start(Exchange exchange, Request request) {
         this.exchange = exchange;
         this.request = request;
         this.head = request != null && request.method().equals(Method.HEAD);
+        this.status = 200;
+        fields.clear();
+        committed = false;
+        finished = false;
+        closeAfter = false;
+        writer = null;
+        bodyBytes = 0;
+        live = true;
+        generation++;
+    }
+
+    /** The exchange is over: any later use is refused until the storage is reused. */
+    void end() {
+        live = false;
+        writer = null;
+        request = null;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    private void checkLive() {
+        if (!live) throw new IllegalStateException(ENDED);
     }
 
     public Response status(int status) {
@@ -55,6 +90,7 @@ public final class Response {
     }
 
     public int status() {
+        checkLive();
         return status;
     }
 
@@ -108,6 +144,7 @@ public final class Response {
 
     /** The first value set for {@code name}, or null. */
     public String header(String name) {
+        checkLive();
         for (int i = 0; i < fields.size(); i += 2) {
             if (fields.get(i).equalsIgnoreCase(name)) return fields.get(i + 1);
         }
@@ -133,7 +170,21 @@ public final class Response {
     /** Sends {@code text} as UTF-8, as {@code text/plain} unless a type was set. */
     public void send(String text) {
         if (header("Content-Type") == null) type("text/plain; charset=utf-8");
-        send(text.getBytes(StandardCharsets.UTF_8));
+        int length = ResponseEncoder.utf8Length(text);
+        if (!exchange.loop().inLoop() || mayCompress(length)) {
+            send(text.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        checkOpen();
+        // Encoded straight behind the head: no byte[] for the text.
+        Buffer b = exchange.resources().scratch();
+        writeHead(b, length);
+        if (hasContent()) {
+            ResponseEncoder.utf8(b, text);
+            bodyBytes = length;
+        }
+        exchange.connection().send(b);
+        finish();
     }
 
     /** Sends an empty body (or none, for statuses without content). */
@@ -160,10 +211,10 @@ public final class Response {
         boolean content = hasContent();
         if (content && out.length <= 16 * 1024) {
             b.append(out); // head and a small body in one system call
-            exchange.send(b);
+            exchange.connection().send(b);
         } else {
-            exchange.send(b);
-            if (content) exchange.send(out, 0, out.length);
+            exchange.connection().send(b);
+            if (content) exchange.connection().send(out, 0, out.length);
         }
         if (content) bodyBytes = out.length;
         finish();
@@ -203,10 +254,10 @@ public final class Response {
         Buffer b = exchange.resources().scratch();
         writeHead(b, length);
         if (hasContent() && length > 0) {
-            exchange.sendFile(b, file, position, length);
+            exchange.connection().sendFile(b, file, position, length);
             bodyBytes = length;
         } else {
-            exchange.send(b);
+            exchange.connection().send(b);
         }
         finish();
     }
@@ -215,14 +266,15 @@ public final class Response {
     void sendMultipart(OpenFile file, List<RangeRequest.Span> spans, List<byte[]> partHeads, byte[] end, long total) {
         Buffer b = exchange.resources().scratch();
         writeHead(b, total);
-        exchange.send(b);
+        exchange.connection().send(b);
         if (hasContent()) {
             for (int i = 0; i < spans.size(); i++) {
                 byte[] h = partHeads.get(i);
-                exchange.send(h, 0, h.length);
-                exchange.sendFile(null, file, spans.get(i).first(), spans.get(i).length());
+                exchange.connection().send(h, 0, h.length);
+                exchange.connection()
+                        .sendFile(null, file, spans.get(i).first(), spans.get(i).length());
             }
-            exchange.send(end, 0, end.length);
+            exchange.connection().send(end, 0, end.length);
             bodyBytes = total;
         }
         finish();
@@ -251,7 +303,7 @@ public final class Response {
     private BodyWriter startStream(long framing) {
         Buffer b = exchange.resources().scratch();
         writeHead(b, framing);
-        exchange.send(b);
+        exchange.connection().send(b);
         writer = new BodyWriter(exchange, this, framing, !hasContent());
         return writer;
     }
@@ -282,13 +334,14 @@ public final class Response {
         status = 101;
         Buffer b = exchange.resources().scratch();
         ResponseEncoder.switchingProtocols(b, protocol, fields);
-        exchange.send(b);
+        exchange.connection().send(b);
         finished = true;
         exchange.upgraded(this, next);
         return true;
     }
 
     public boolean isCommitted() {
+        checkLive();
         return committed;
     }
 
@@ -346,6 +399,16 @@ public final class Response {
         send(status + " " + Status.reason(status) + "\n" + (advice.isEmpty() ? "" : advice + "\n"));
     }
 
+    /** Whether a body of {@code length} bytes would be gzipped (or at least get Vary): then it goes as bytes. */
+    private boolean mayCompress(int length) {
+        HttpServer.Settings s = exchange.resources().settings();
+        return s.gzip()
+                && length >= s.gzipMinSize()
+                && status == 200
+                && header("Content-Encoding") == null
+                && MimeTypes.isCompressible(header("Content-Type"));
+    }
+
     private byte[] maybeCompress(byte[] body) {
         HttpServer.Settings s = exchange.resources().settings();
         if (!s.gzip()
@@ -389,11 +452,12 @@ public final class Response {
     }
 
     private void checkOpen() {
+        checkLive();
         if (committed) throw new IllegalStateException("the response is already sent; a handler answers once");
     }
 
     @Override
     public String toString() {
-        return "Response[" + status + (request != null ? " to " + request : "") + "]";
+        return live ? "Response[" + status + (request != null ? " to " + request : "") + "]" : "Response[complete]";
     }
 }

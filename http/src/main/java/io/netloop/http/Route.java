@@ -32,6 +32,7 @@ public final class Route {
     private final Handler handler;
     private final String[] segments;
     private final boolean tail;
+    private final String[] paramNames;
     private long maxBodySize = -1;
     private HandlerMode mode = HandlerMode.LOOP;
     private boolean streamBody;
@@ -56,6 +57,7 @@ public final class Route {
         }
         this.segments = parts.toArray(String[]::new);
         this.tail = wildcard;
+        this.paramNames = names(segments, wildcard);
     }
 
     /** The method, or null for a route that takes any method. */
@@ -126,7 +128,7 @@ public final class Route {
             String seg = segments[i];
             if (seg.startsWith("{")) {
                 if (end == at) return null;
-                if (values == null) values = new String[paramCount() + (tail ? 1 : 0)];
+                if (values == null) values = new String[paramNames.length];
                 values[paramCount++] = path.substring(at, end);
             } else if (seg.length() != end - at || !path.startsWith(seg, at)) {
                 return null;
@@ -134,7 +136,7 @@ public final class Route {
             at = end + 1;
         }
         if (tail) {
-            if (values == null) values = new String[paramCount() + 1];
+            if (values == null) values = new String[paramNames.length];
             // "/static/*" matches "/static" and "/static/" with an empty tail.
             values[paramCount] = at > path.length() ? "" : path.substring(at);
             return values;
@@ -145,19 +147,30 @@ public final class Route {
 
     private static final String[] NO_VALUES = new String[0];
 
-    /** The parameter names in pattern order, "*" last for a tail. */
+    /** The parameter names in pattern order, "*" last for a tail. Not a copy. */
     String[] paramNames() {
-        String[] names = new String[paramCount() + (tail ? 1 : 0)];
-        int n = 0;
-        for (String s : segments) if (s.startsWith("{")) names[n++] = s.substring(1, s.length() - 1);
-        if (tail) names[n] = "*";
-        return names;
+        return paramNames;
     }
 
-    private int paramCount() {
-        int n = 0;
-        for (String s : segments) if (s.startsWith("{")) n++;
-        return n;
+    /** Whether the pattern has neither parameters nor a tail: it matches exactly its own text. */
+    boolean isLiteral() {
+        return paramNames.length == 0;
+    }
+
+    /** The pattern's segments before any tail: literal text, or {@code {name}}. */
+    String[] segments() {
+        return segments.clone();
+    }
+
+    boolean hasTail() {
+        return tail;
+    }
+
+    private static String[] names(String[] segments, boolean tail) {
+        List<String> names = new ArrayList<>();
+        for (String s : segments) if (s.startsWith("{")) names.add(s.substring(1, s.length() - 1));
+        if (tail) names.add("*");
+        return names.toArray(String[]::new);
     }
 
     @Override

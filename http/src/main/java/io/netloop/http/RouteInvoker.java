@@ -31,7 +31,9 @@ final class RouteInvoker {
     void respond(Route route, Request req, Response res) {
         if (route.mode() != HandlerMode.LOOP) {
             offload(route, req, res);
-        } else if (handle(route, req, res) && !res.isCommitted() && exchange.isOpen()) {
+        } else if (handle(route, req, res)
+                && !res.isCommitted()
+                && exchange.connection().isOpen()) {
             res.send();
         }
     }
@@ -67,7 +69,7 @@ final class RouteInvoker {
             HandlerFailure.inExchange(t, "body end of " + req, res, exchange);
             return;
         }
-        if (!res.isCommitted() && res.writer() == null && exchange.isOpen()) res.send();
+        if (!res.isCommitted() && res.writer() == null && exchange.connection().isOpen()) res.send();
     }
 
     /**
@@ -75,18 +77,29 @@ final class RouteInvoker {
      * meanwhile, so no further request is parsed; pipelined ones wait in the input buffer.
      */
     private void offload(Route route, Request req, Response res) {
+        exchange.handlerOffloaded();
         try {
             server.executor(route.mode()).execute(() -> {
                 Runnable then;
                 try {
                     route.handler().handle(req, res);
                     then = () -> {
-                        if (!res.isCommitted() && exchange.isOpen()) res.send();
+                        try {
+                            if (!res.isCommitted() && exchange.connection().isOpen()) res.send();
+                        } finally {
+                            exchange.handlerReturned();
+                        }
                     };
                 } catch (Throwable t) {
                     // Here, on the handler's thread: a fatal error stops the process at once.
                     HandlerFailure.survive(t, "handler of " + route + " on " + req);
-                    then = () -> HandlerFailure.answer(res, exchange);
+                    then = () -> {
+                        try {
+                            HandlerFailure.answer(res, exchange);
+                        } finally {
+                            exchange.handlerReturned();
+                        }
+                    };
                 }
                 try {
                     exchange.loop().execute(then);
@@ -95,6 +108,7 @@ final class RouteInvoker {
                 }
             });
         } catch (RejectedExecutionException stopping) {
+            exchange.handlerReturned();
             res.sendError(503);
         }
     }

@@ -2,6 +2,7 @@ package io.netloop.http;
 
 import io.netloop.http.codec.Method;
 import io.netloop.http.codec.RequestTarget;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,10 +22,13 @@ public final class Router {
     private static final List<String> ALL_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final List<Route> routes = new ArrayList<>();
+    /** Compiled on first use after the last {@link #add}. */
+    private volatile RouteTable table;
 
     Route add(Method method, String pattern, Handler handler) {
         Route r = new Route(method, pattern, handler);
         routes.add(r);
+        table = null;
         return r;
     }
 
@@ -32,57 +36,56 @@ public final class Router {
         return routes;
     }
 
-    /**
-     * What to do with one request.
-     *
-     * <p>Threading: immutable.
-     *
-     * @param route the route whose handler answers, or null when {@link #status} does
-     * @param values the route's parameter values, in the order of {@link Route#paramNames()}
-     * @param status 0 with a route; else the status to answer with: 204, 404 or 405
-     * @param allow the Allow field to send with {@code status}, or null
-     */
-    record Decision(Route route, String[] values, int status, String allow) {
-        boolean found() {
-            return route != null;
-        }
-
-        /** Answers without a handler: 204 with Allow, or an error page (with Allow for a 405). */
-        void answer(Response res) {
-            if (status == 204) res.status(204).setHeader("Allow", allow).send();
-            else res.sendError(status, allow);
-        }
+    RouteTable table() {
+        RouteTable t = table;
+        if (t == null) table = t = new RouteTable(routes);
+        return t;
     }
 
-    private static final Decision NOT_FOUND = new Decision(null, null, 404, null);
-
-    /** Routes a request for {@code target} with {@code method}: a route, or the status to answer. */
-    Decision decide(Method method, RequestTarget target) {
+    /**
+     * Routes a request into {@code m}: its route and parameters, or the status to answer. The
+     * path is the decoded one as UTF-8, {@code path[off, off+len)}; nothing is allocated unless
+     * the answer is a status (404, 405, 204), whose Allow field is made then.
+     */
+    void decide(
+            Method method,
+            RequestTarget.Form form,
+            byte[] path,
+            int off,
+            int len,
+            RouteTable t,
+            RouteTable.Search search,
+            RouteMatch m) {
+        m.reset();
         if (method.equals(Method.TRACE) || method.equals(Method.CONNECT)) {
             // TRACE echoes the request, credentials included (cross-site tracing); CONNECT
             // makes a tunnel, which an origin server does not offer.
-            String a = allow(target.path());
-            return new Decision(null, null, 405, a != null ? a : allowAll());
+            String a = allow(utf8(path, off, len));
+            m.refuse(405, a != null ? a : allowAll());
+            return;
         }
-        if (target.form() == RequestTarget.Form.ASTERISK) {
-            return new Decision(null, null, 204, allowAll()); // RFC 9110 §9.3.7: about the server as a whole
+        if (form == RequestTarget.Form.ASTERISK) {
+            m.refuse(204, allowAll()); // RFC 9110 §9.3.7: about the server as a whole
+            return;
         }
-        String path = target.path();
-        for (Route r : routes) {
-            if (r.method() != null && !r.method().equals(method)) continue;
-            String[] values = r.match(path);
-            if (values != null) return new Decision(r, values, 0, null);
-        }
-        if (method.equals(Method.HEAD)) {
-            for (Route r : routes) {
-                if (!Method.GET.equals(r.method())) continue;
-                String[] values = r.match(path);
-                if (values != null) return new Decision(r, values, 0, null);
-            }
-        }
-        String allow = allow(path);
-        if (allow == null) return NOT_FOUND;
-        return new Decision(null, null, method.equals(Method.OPTIONS) ? 204 : 405, allow);
+        if (t.match(method, false, path, off, off + len, search, m)) return;
+        if (method.equals(Method.HEAD) && t.match(method, true, path, off, off + len, search, m)) return;
+        String allow = allow(utf8(path, off, len));
+        if (allow == null) m.refuse(404, null);
+        else m.refuse(method.equals(Method.OPTIONS) ? 204 : 405, allow);
+    }
+
+    /** {@link #decide} for a target in hand, with a new match: for tests and tools. */
+    RouteMatch decide(Method method, RequestTarget target) {
+        byte[] path = target.path().getBytes(StandardCharsets.UTF_8);
+        RouteTable t = table();
+        RouteMatch m = new RouteMatch();
+        decide(method, target.form(), path, 0, path.length, t, t.newSearch(), m);
+        return m;
+    }
+
+    private static String utf8(byte[] a, int off, int len) {
+        return new String(a, off, len, StandardCharsets.UTF_8);
     }
 
     /** The Allow field for {@code path}: the methods routed there, or null when none is. */

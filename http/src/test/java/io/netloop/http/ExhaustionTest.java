@@ -167,7 +167,7 @@ class ExhaustionTest {
                     "ExhaustionTest: an endless upload was cut off after %d bytes (body limit %d)%n",
                     sent.get(), BODY_LIMIT);
             // The limit, what the server reads and throws away after answering, and the two kernels' buffers.
-            assertThat(sent.get()).isLessThan(BODY_LIMIT + HttpConnection.MAX_LINGER_DISCARD + (48L << 20));
+            assertThat(sent.get()).isLessThan(BODY_LIMIT + Lingering.MAX_DISCARD + (48L << 20));
         }
     }
 

@@ -11,14 +11,14 @@ class RouterTest {
     private final Router router = new Router();
     private final Handler ok = (req, res) -> res.send("ok");
 
-    private Router.Decision decide(Method method, String target) {
+    private RouteMatch decide(Method method, String target) {
         return router.decide(method, RequestTarget.parse(method, target));
     }
 
     @Test
     void aMatchingRouteIsChosenWithItsParameterValues() {
         Route users = router.add(Method.GET, "/users/{id}", ok);
-        Router.Decision d = decide(Method.GET, "/users/42");
+        RouteMatch d = decide(Method.GET, "/users/42");
         assertThat(d.route()).isSameAs(users);
         assertThat(d.values()).containsExactly("42");
         assertThat(d.status()).isZero();
@@ -40,7 +40,7 @@ class RouterTest {
     @Test
     void aPathNoRouteMatchesIs404WithoutAllow() {
         router.add(Method.GET, "/page", ok);
-        Router.Decision d = decide(Method.GET, "/other");
+        RouteMatch d = decide(Method.GET, "/other");
         assertThat(d.found()).isFalse();
         assertThat(d.status()).isEqualTo(404);
         assertThat(d.allow()).isNull();
@@ -50,7 +50,7 @@ class RouterTest {
     void aPathRoutedOnlyForOtherMethodsIs405WithAllow() {
         router.add(Method.GET, "/page", ok);
         router.add(Method.DELETE, "/page", ok);
-        Router.Decision d = decide(Method.POST, "/page");
+        RouteMatch d = decide(Method.POST, "/page");
         assertThat(d.status()).isEqualTo(405);
         assertThat(d.allow()).isEqualTo("GET, HEAD, DELETE, OPTIONS");
     }
@@ -58,7 +58,7 @@ class RouterTest {
     @Test
     void optionsOnARoutedPathIs204WithAllow() {
         router.add(Method.POST, "/form", ok);
-        Router.Decision d = decide(Method.OPTIONS, "/form");
+        RouteMatch d = decide(Method.OPTIONS, "/form");
         assertThat(d.status()).isEqualTo(204);
         assertThat(d.allow()).isEqualTo("POST, OPTIONS");
     }
@@ -73,7 +73,7 @@ class RouterTest {
     void optionsAsteriskIs204WithEveryMethodSomeRouteTakes() {
         router.add(Method.GET, "/a", ok);
         router.add(Method.PUT, "/b", ok);
-        Router.Decision d = decide(Method.OPTIONS, "*");
+        RouteMatch d = decide(Method.OPTIONS, "*");
         assertThat(d.status()).isEqualTo(204);
         assertThat(d.allow()).isEqualTo("GET, HEAD, PUT, OPTIONS");
     }
@@ -81,7 +81,7 @@ class RouterTest {
     @Test
     void traceIs405EvenWhereARouteTakesAnyMethod() {
         router.add(null, "/any", ok);
-        Router.Decision d = decide(Method.TRACE, "/any");
+        RouteMatch d = decide(Method.TRACE, "/any");
         assertThat(d.found()).isFalse();
         assertThat(d.status()).isEqualTo(405);
         assertThat(d.allow()).doesNotContain("TRACE");
@@ -90,7 +90,7 @@ class RouterTest {
     @Test
     void connectIs405WithTheMethodsOfTheWholeServer() {
         router.add(Method.GET, "/a", ok);
-        Router.Decision d = decide(Method.CONNECT, "example.com:443");
+        RouteMatch d = decide(Method.CONNECT, "example.com:443");
         assertThat(d.status()).isEqualTo(405);
         assertThat(d.allow()).isEqualTo("GET, HEAD, OPTIONS");
     }

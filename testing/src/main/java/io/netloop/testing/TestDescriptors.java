@@ -83,10 +83,12 @@ public final class TestDescriptors {
                     }
                 },
                 r -> Thread.ofPlatform().daemon().start(r));
-        Set<Integer> before = openFds();
         FileInputStream reader = new FileInputStream(fifo.toFile());
         FileOutputStream writeEnd = writer.join();
-        for (int fd : newFds(before)) {
+        // Every descriptor, not only those new since before the open: the fifo's path is unique, and a
+        // number closed meanwhile by another thread (a process reaper closing mkfifo's pipes) may be
+        // the one the reader got, which a before/after difference would miss.
+        for (int fd : openFds()) {
             if (Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).equals(fifo) && isReadOnly(fd)) {
                 return new TestPipe(fifo, reader, writeEnd, fd);
             }

@@ -163,12 +163,17 @@ final class HandlerInvoker {
 
     private void failed(Throwable t, String call) {
         FailureRule.survive(t, call + " of " + connection);
-        connection.close(t);
+        // A connection closed already (by the handler itself, before it failed) reports nothing on close.
+        if (connection.isOpen()) connection.close(t);
+        else connection.loop().reportFailure(call + " of " + connection + ", closed before it failed", t);
     }
 
     private void failedOffloaded(Throwable t, String call) {
         FailureRule.survive(t, call + " of " + connection);
-        onLoop(() -> connection.close(t));
+        onLoop(() -> {
+            if (connection.isOpen()) connection.close(t);
+            else connection.loop().reportFailure(call + " of " + connection + ", closed before it failed", t);
+        });
     }
 
     private void onLoop(Runnable r) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -27,36 +28,58 @@ import javax.net.ssl.SSLParameters;
  * TcpServer.builder().filter(tls.factory())...
  * }</pre>
  *
+ * <p>A {@link ReloadableCertificate} gives a configuration whose certificate can be replaced
+ * while the server runs; the rest of the policy stays as configured.
+ *
  * <p>Threading: immutable; {@link #factory()} may be called from any loop.
  */
 public final class TlsConfig {
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
-    private final SSLContext context;
+    /** The context each new engine comes from: a fixed one, or a {@link ReloadableCertificate}'s latest. */
+    private final Supplier<SSLContext> contexts;
+
     private final String[] protocols;
     private final String[] cipherSuites;
     private final String[] applicationProtocols;
     private final Duration handshakeTimeout;
 
     private TlsConfig(
-            SSLContext context, String[] protocols, String[] applicationProtocols, Duration handshakeTimeout) {
-        this.context = context;
+            Supplier<SSLContext> contexts,
+            String[] protocols,
+            String[] cipherSuites,
+            String[] applicationProtocols,
+            Duration handshakeTimeout) {
+        this.contexts = contexts;
         this.protocols = protocols;
-        this.cipherSuites =
-                CipherSuites.strong(context.getDefaultSSLParameters().getCipherSuites());
+        this.cipherSuites = cipherSuites;
         this.applicationProtocols = applicationProtocols;
         this.handshakeTimeout = handshakeTimeout;
     }
 
     /** A context the caller set up (its key managers decide the certificate). */
     public static TlsConfig of(SSLContext context) {
+        return of(() -> context);
+    }
+
+    /**
+     * New connections' engines come from {@code contexts.get()}; protocols and suites are read
+     * from the context it gives now (the JDK's, so every later context has the same).
+     */
+    static TlsConfig of(Supplier<SSLContext> contexts) {
+        SSLContext context = contexts.get();
         String[] supported = context.getSupportedSSLParameters().getProtocols();
         String[] protocols = PROTOCOLS.stream()
                 .filter(p -> Arrays.asList(supported).contains(p))
                 .toArray(String[]::new);
         if (protocols.length == 0)
             throw new IllegalArgumentException(context.getProtocol() + " context supports neither TLS 1.3 nor 1.2");
-        return new TlsConfig(context, protocols, new String[] {"http/1.1"}, Duration.ofSeconds(10));
+        return new TlsConfig(
+                contexts,
+                protocols,
+                CipherSuites.strong(context.getDefaultSSLParameters().getCipherSuites()),
+                new String[] {"http/1.1"},
+                Duration.ofSeconds(10));
     }
 
     /**
@@ -71,6 +94,10 @@ public final class TlsConfig {
 
     /** A PKCS#12 (or JKS) key store holding one key entry; the password opens both store and key. */
     public static TlsConfig fromKeyStore(Path keyStore, char[] password) throws IOException {
+        return of(context(openKeyStore(keyStore, password), password));
+    }
+
+    static KeyStore openKeyStore(Path keyStore, char[] password) throws IOException {
         KeyStore store;
         try {
             store = KeyStore.getInstance(keyStore.toFile(), password);
@@ -79,7 +106,7 @@ public final class TlsConfig {
         } catch (IOException e) {
             throw new IOException("cannot open key store " + keyStore + " (wrong password?): " + e.getMessage(), e);
         }
-        return of(context(store, password));
+        return store;
     }
 
     /** A password from the first line of {@code file} (so that it is not in the command line or the environment). */
@@ -91,7 +118,7 @@ public final class TlsConfig {
         return line.toCharArray();
     }
 
-    private static SSLContext context(KeyStore store, char[] password) throws IOException {
+    static SSLContext context(KeyStore store, char[] password) throws IOException {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
@@ -105,14 +132,14 @@ public final class TlsConfig {
 
     /** ALPN protocols in preference order; none to skip ALPN. Default {@code http/1.1}. */
     public TlsConfig applicationProtocols(String... protocols) {
-        return new TlsConfig(context, this.protocols, protocols.clone(), handshakeTimeout);
+        return new TlsConfig(contexts, this.protocols, cipherSuites, protocols.clone(), handshakeTimeout);
     }
 
     /** Time from accept to a finished handshake; then the connection closes. Default 10 s. */
     public TlsConfig handshakeTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero())
             throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
-        return new TlsConfig(context, protocols, applicationProtocols, Objects.requireNonNull(timeout));
+        return new TlsConfig(contexts, protocols, cipherSuites, applicationProtocols, Objects.requireNonNull(timeout));
     }
 
     /** Restricts the versions, e.g. {@code "TLSv1.3"} only; each must be TLS 1.2 or 1.3. */
@@ -121,7 +148,7 @@ public final class TlsConfig {
             if (!PROTOCOLS.contains(v))
                 throw new IllegalArgumentException("TLS version must be TLSv1.3 or TLSv1.2: " + v);
         }
-        return new TlsConfig(context, versions.clone(), applicationProtocols, handshakeTimeout);
+        return new TlsConfig(contexts, versions.clone(), cipherSuites, applicationProtocols, handshakeTimeout);
     }
 
     public Duration handshakeTimeout() {
@@ -136,8 +163,9 @@ public final class TlsConfig {
         return List.of(protocols);
     }
 
+    /** The context new connections' engines come from now (after a reload, the new one). */
     public SSLContext context() {
-        return context;
+        return contexts.get();
     }
 
     /** A filter factory for a listener: a new engine per connection. */
@@ -147,7 +175,7 @@ public final class TlsConfig {
     }
 
     SSLEngine newEngine() {
-        SSLEngine engine = context.createSSLEngine();
+        SSLEngine engine = contexts.get().createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(protocols);

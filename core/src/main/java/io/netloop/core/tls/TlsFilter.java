@@ -54,6 +54,7 @@ public final class TlsFilter implements ConnectionFilter {
             for (; ; ) {
                 HandshakeStatus hs = engine.getHandshakeStatus();
                 if (established && renegotiationRefused && hs != HandshakeStatus.NOT_HANDSHAKING) {
+                    if (hs == HandshakeStatus.NEED_TASK) refuseInTheEngine(wire);
                     throw new SSLHandshakeException("TLS 1.2 renegotiation refused");
                 }
                 switch (hs) {
@@ -70,6 +71,23 @@ public final class TlsFilter implements ConnectionFilter {
         } catch (SSLException e) {
             sayWhy(wire);
             throw e;
+        }
+    }
+
+    /**
+     * Lets the engine read the client's new hello: with no version left in common (see
+     * {@link #handshakeFinished}) it fails there, before any key exchange, and queues a fatal
+     * {@code protocol_version} alert under the session's keys. Its first wrap reports the
+     * failure; {@link #sayWhy} then sends the alert. A client (and a scanner such as
+     * testssl.sh) sees the refusal as an error, where a bare {@code close_notify} looked like a
+     * peer that had simply hung up after renegotiating.
+     */
+    private void refuseInTheEngine(Buffer wire) {
+        runDelegatedTasks();
+        try {
+            wrap(NOTHING, wire);
+        } catch (SSLException refused) {
+            // Expected: the engine refused the hello; its alert is still queued.
         }
     }
 
@@ -145,6 +163,10 @@ public final class TlsFilter implements ConnectionFilter {
     private void handshakeFinished() {
         established = true;
         renegotiationRefused = "TLSv1.2".equals(engine.getSession().getProtocol());
+        // Per engine, not the JVM-wide jdk.tls.rejectClientInitiatedRenegotiation: a TLS 1.2 client's new
+        // hello then finds no version in common and the engine itself answers it with a fatal alert.
+        // The session in use keeps its version; only a later handshake on this engine is affected.
+        if (renegotiationRefused) engine.setEnabledProtocols(new String[] {"TLSv1.3"});
     }
 
     private void runDelegatedTasks() {

@@ -238,6 +238,27 @@ class TlsServerTest {
         }
     }
 
+    /**
+     * The refusal is a fatal alert, not a bare close_notify: a client (and testssl.sh, whose
+     * "Secure Client-Initiated Renegotiation" check read the close_notify as a renegotiation
+     * that went through) sees an error.
+     */
+    @Test
+    void tls12RenegotiationIsAnsweredWithAFatalAlert() throws Exception {
+        try (TcpServer server = server(IoMode.AUTO, TlsConfig.fromPem(ec.certPem(), ec.keyPem()));
+                SSLSocket s = client(trustEc, server.port(), "TLSv1.2")) {
+            InputStream in = s.getInputStream();
+            line(in);
+            s.startHandshake();
+            assertThatThrownBy(() -> {
+                        s.getOutputStream().write("still there?\n".getBytes(StandardCharsets.US_ASCII));
+                        in.read();
+                    })
+                    .isInstanceOf(javax.net.ssl.SSLException.class)
+                    .hasMessageContaining("protocol_version");
+        }
+    }
+
     @Test
     void aPlaintextClientIsClosedAndTheLoopServesOthers() throws Exception {
         ConcurrentLinkedQueue<Throwable> handlerCalls = new ConcurrentLinkedQueue<>();

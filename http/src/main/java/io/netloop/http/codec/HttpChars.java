@@ -65,4 +65,35 @@ public final class HttpChars {
         while (to > from && isWhitespace(s.charAt(to - 1))) to--;
         return s.substring(from, to);
     }
+
+    /** Whether {@code a[from, to)} equals the ASCII string {@code s}, ignoring case. */
+    public static boolean equalsIgnoreCase(byte[] a, int from, int to, String s) {
+        if (to - from != s.length()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            int b = a[from + i];
+            int c = s.charAt(i);
+            if (b != c && (b | 0x20) != (c | 0x20)) return false;
+            if (b != c && ((b | 0x20) < 'a' || (b | 0x20) > 'z')) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether the comma-separated list in {@code a[from, to)} holds {@code token} as a whole
+     * element, ignoring case and optional whitespace around it (RFC 9110 §5.6.1).
+     */
+    public static boolean listHolds(byte[] a, int from, int to, String token) {
+        int i = from;
+        while (i <= to) {
+            int comma = i;
+            while (comma < to && a[comma] != ',') comma++;
+            int s = i;
+            int e = comma;
+            while (s < e && isWhitespace(a[s])) s++;
+            while (e > s && isWhitespace(a[e - 1])) e--;
+            if (equalsIgnoreCase(a, s, e, token)) return true;
+            i = comma + 1;
+        }
+        return false;
+    }
 }

@@ -1,8 +1,6 @@
 package io.netloop.http.codec;
 
 import io.netloop.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Reads HTTP/1.1 requests (RFC 9112) from a connection's input buffer as the bytes arrive, in
@@ -76,14 +74,23 @@ public final class HttpParser {
     private int leadingEmptyLineBytes;
     private int sectionBytes;
 
-    // The request being read.
-    private Method method;
-    private String rawTarget;
+    // The request being read: one instance, reused (see HttpRequest on its lifetime).
+    private final HttpRequest request = new HttpRequest();
     private HttpVersion version;
-    private HttpHeaders headers;
     private long contentLength;
     private boolean chunked;
-    private HttpRequest request;
+
+    // The framing fields, noted on bytes as the field lines arrive (RFC 9112 §6.3).
+    private int hostFields;
+    private int hostField;
+    private boolean transferEncoding;
+    private boolean contentLengthSeen;
+    private String contentLengthProblem;
+    private int firstLengthStart;
+    private int firstLengthEnd;
+    private boolean connectionClose;
+    private boolean connectionKeepAlive;
+    private boolean expectContinue;
 
     private long bodyLimit;
     private long remaining;
@@ -101,6 +108,19 @@ public final class HttpParser {
     public HttpParser(HttpLimits limits) {
         this.limits = limits;
         this.bodyLimit = limits.maxBodySize();
+    }
+
+    /**
+     * Forgets everything, failure included, for a parser that is reused on another connection;
+     * its request is reset when the next request line arrives.
+     */
+    public void reset() {
+        resetForNextMessage();
+        error = null;
+        bodyArray = null;
+        bodyOffset = 0;
+        bodyLength = 0;
+        bodyLimit = limits.maxBodySize();
     }
 
     public HttpLimits limits() {
@@ -183,10 +203,11 @@ public final class HttpParser {
             return null;
         }
         int start = in.readerIndex();
+        request.reset();
         ParseResult failure = readRequestLine(in.array(), start, start + len);
         if (failure != null) return failure;
         in.skip(len + 2);
-        headers = new HttpHeaders();
+        startHeaderSection();
         sectionBytes = 0;
         state = State.HEADER_LINE;
         return null;
@@ -207,8 +228,8 @@ public final class HttpParser {
             // A URI is visible ASCII (RFC 3986 §2); a fragment is never sent (RFC 9112 §3.2).
             if (b <= 0x20 || b >= 0x7F || b == '#') return fatal(400, "invalid character in request target");
         }
-        method = Method.of(latin1(a, start, sp1));
-        rawTarget = latin1(a, sp1 + 1, sp2);
+        int base = request.bytes().append(a, start, end - start) - start;
+        request.requestLine(Method.of(a, start, sp1), base + sp1 + 1, base + sp2, version);
         return null;
     }
 
@@ -241,7 +262,7 @@ public final class HttpParser {
             sectionBytes += 2;
             return trailer ? completeMessage() : completeHead();
         }
-        HttpHeaders fields = trailer ? request.trailers() : headers;
+        HttpHeaders fields = trailer ? request.trailers() : request.headers();
         if (fields.size() == limits.maxHeaderFields())
             return fatal(431, trailer ? "too many trailer fields" : "too many header fields");
         int start = in.readerIndex();
@@ -278,34 +299,138 @@ public final class HttpParser {
             if (b == CR) return fatal(400, "bare CR in field value");
             if ((b < 0x20 && b != '\t') || b == 0x7F) return fatal(400, "control character in field value");
         }
-        fields.add(latin1(a, start, colon), latin1(a, valueStart, valueEnd));
+        int base = request.bytes().append(a, start, end - start) - start;
+        fields.add(base + start, base + colon, base + valueStart, base + valueEnd);
+        if (fields == request.headers()) noteField(fields.size() - 1, base + start, base + colon);
         return null;
+    }
+
+    private void startHeaderSection() {
+        hostFields = 0;
+        hostField = -1;
+        transferEncoding = false;
+        contentLengthSeen = false;
+        contentLengthProblem = null;
+        connectionClose = false;
+        connectionKeepAlive = false;
+        expectContinue = false;
+    }
+
+    /** Notes what a field of the head means for framing and the connection, on its bytes. */
+    private void noteField(int index, int nameStart, int nameEnd) {
+        byte[] a = request.bytes().array();
+        HttpHeaders h = request.headers();
+        switch (nameEnd - nameStart) {
+            case 4 -> {
+                if (HttpChars.equalsIgnoreCase(a, nameStart, nameEnd, "Host")) {
+                    if (hostFields++ == 0) hostField = index;
+                }
+            }
+            case 6 -> {
+                if (HttpChars.equalsIgnoreCase(a, nameStart, nameEnd, "Expect")
+                        && h.valueHoldsToken(index, "100-continue")) expectContinue = true;
+            }
+            case 10 -> {
+                if (HttpChars.equalsIgnoreCase(a, nameStart, nameEnd, "Connection")) {
+                    if (h.valueHoldsToken(index, "close")) connectionClose = true;
+                    if (h.valueHoldsToken(index, "keep-alive")) connectionKeepAlive = true;
+                }
+            }
+            case 14 -> {
+                if (HttpChars.equalsIgnoreCase(a, nameStart, nameEnd, "Content-Length"))
+                    noteContentLength(a, h.valueStart(index), h.valueEnd(index));
+            }
+            case 17 -> {
+                if (HttpChars.equalsIgnoreCase(a, nameStart, nameEnd, "Transfer-Encoding")) transferEncoding = true;
+            }
+            default -> {}
+        }
+    }
+
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT; a list, or a repeated field, only of identical values.
+    private void noteContentLength(byte[] a, int from, int to) {
+        for (int i = from; i <= to; ) {
+            int comma = i;
+            while (comma < to && a[comma] != ',') comma++;
+            int s = i;
+            int e = comma;
+            while (s < e && HttpChars.isWhitespace(a[s])) s++;
+            while (e > s && HttpChars.isWhitespace(a[e - 1])) e--;
+            if (contentLengthProblem == null) {
+                if (!contentLengthSeen) {
+                    contentLengthSeen = true;
+                    contentLength = parseContentLength(a, s, e);
+                    if (contentLength < 0) contentLengthProblem = "invalid Content-Length";
+                    firstLengthStart = s;
+                    firstLengthEnd = e;
+                } else if (!java.util.Arrays.equals(a, s, e, a, firstLengthStart, firstLengthEnd)) {
+                    contentLengthProblem = "conflicting Content-Length values";
+                }
+            }
+            i = comma + 1;
+        }
+        contentLengthSeen = true;
     }
 
     private ParseResult completeHead() {
         ParseResult framingFailure = determineFraming();
         if (framingFailure != null) return framingFailure;
         boolean bodyFollows = chunked || contentLength > 0;
-        RequestTarget target;
-        try {
-            target = RequestTarget.parse(method, rawTarget);
-        } catch (MalformedTargetException e) {
-            return refuseFramedRequest(e.getMessage(), bodyFollows);
-        }
+        String targetProblem = readTarget();
+        if (targetProblem != null) return refuseFramedRequest(targetProblem, bodyFollows);
         String hostProblem = hostProblem();
         if (hostProblem != null) return refuseFramedRequest(hostProblem, bodyFollows);
-        request = new HttpRequest(method, target, version, headers, contentLength, chunked);
+        // RFC 9112 §9.3: HTTP/1.1 is persistent unless "close" is sent; HTTP/1.0 only with "keep-alive".
+        boolean keepAlive = !connectionClose && (version == HttpVersion.HTTP_1_1 || connectionKeepAlive);
+        // RFC 9110 §10.1.1: a server MUST ignore a 100-continue expectation in an HTTP/1.0 request.
+        request.framing(
+                contentLength, chunked, keepAlive, version == HttpVersion.HTTP_1_1 && expectContinue, hostField);
         bodyLimit = limits.maxBodySize();
         state = State.BODY_START;
         return ParseResult.HEAD_COMPLETE;
     }
 
+    /**
+     * Takes the target apart: on its bytes for an origin-form path that needs no decoding (the
+     * common case), else through {@link RequestTarget#parse}. @return why it is refused, or null
+     */
+    private String readTarget() {
+        byte[] a = request.bytes().array();
+        Method method = request.method();
+        int start = targetStartOf();
+        int end = targetEndOf();
+        if (a[start] == '/' && method != Method.CONNECT) {
+            int pathEnd = start;
+            while (pathEnd < end && a[pathEnd] != '?') pathEnd++;
+            if (PathDecoder.isNormal(a, start, pathEnd)) {
+                request.rawPath(pathEnd);
+                return null;
+            }
+        }
+        try {
+            request.decodedTarget(RequestTarget.parse(method, request.rawTarget()));
+            return null;
+        } catch (MalformedTargetException e) {
+            return e.getMessage();
+        }
+    }
+
+    private int targetStartOf() {
+        return request.targetStart();
+    }
+
+    private int targetEndOf() {
+        return request.targetEnd();
+    }
+
     // RFC 9112 §3.2: a 1.1 request without Host, or any request with more than one, gets 400.
     private String hostProblem() {
-        List<String> hosts = headers.getAll("Host");
-        if (hosts.size() > 1) return "more than one Host field";
-        if (hosts.isEmpty()) return version == HttpVersion.HTTP_1_1 ? "missing Host field" : null;
-        return HostSyntax.isValidHostField(hosts.getFirst()) ? null : "invalid Host field";
+        if (hostFields > 1) return "more than one Host field";
+        if (hostFields == 0) return version == HttpVersion.HTTP_1_1 ? "missing Host field" : null;
+        HttpHeaders h = request.headers();
+        return HostSyntax.isValidHostField(h.array(), h.valueStart(hostField), h.valueEnd(hostField))
+                ? null
+                : "invalid Host field";
     }
 
     private ParseResult refuseFramedRequest(String reason, boolean bodyFollows) {
@@ -319,10 +444,10 @@ public final class HttpParser {
     // ---- framing, RFC 9112 §6.3 ----
 
     private ParseResult determineFraming() {
-        contentLength = 0;
         chunked = false;
-        boolean hasTransferEncoding = headers.contains("Transfer-Encoding");
-        boolean hasContentLength = headers.contains("Content-Length");
+        boolean hasTransferEncoding = transferEncoding;
+        boolean hasContentLength = contentLengthSeen;
+        if (!hasContentLength) contentLength = 0;
         // §6.1 lets a server reject this outright; a front-end that honoured the other field
         // would see a different request boundary (request smuggling).
         if (hasTransferEncoding && hasContentLength) return fatal(400, "both Transfer-Encoding and Content-Length");
@@ -331,7 +456,7 @@ public final class HttpParser {
             if (version == HttpVersion.HTTP_1_0) return fatal(400, "Transfer-Encoding in HTTP/1.0");
             return readTransferCodings();
         }
-        if (hasContentLength) return readContentLength();
+        if (hasContentLength && contentLengthProblem != null) return fatal(400, contentLengthProblem);
         return null;
     }
 
@@ -340,19 +465,30 @@ public final class HttpParser {
         boolean chunkedSeen = false;
         boolean chunkedLast = false;
         boolean unknownSeen = false;
-        for (String value : headers.getAll("Transfer-Encoding")) {
-            for (String element : value.split(",", -1)) {
-                element = HttpChars.trimOws(element);
+        HttpHeaders h = request.headers();
+        byte[] a = h.array();
+        for (int f = h.indexOf("Transfer-Encoding", 0); f >= 0; f = h.indexOf("Transfer-Encoding", f + 1)) {
+            int to = h.valueEnd(f);
+            for (int i = h.valueStart(f); i <= to; ) {
+                int comma = i;
+                while (comma < to && a[comma] != ',') comma++;
+                int s = i;
+                int e = comma;
+                i = comma + 1;
+                while (s < e && HttpChars.isWhitespace(a[s])) s++;
+                while (e > s && HttpChars.isWhitespace(a[e - 1])) e--;
                 // RFC 9110 §5.6.1: empty list elements are to be ignored.
-                if (element.isEmpty()) continue;
-                int semicolon = element.indexOf(';');
-                String name = HttpChars.trimOws(semicolon < 0 ? element : element.substring(0, semicolon));
-                if (!HttpChars.isToken(name)) return fatal(400, "invalid transfer coding");
+                if (s == e) continue;
+                int semicolon = s;
+                while (semicolon < e && a[semicolon] != ';') semicolon++;
+                int nameEnd = semicolon;
+                while (nameEnd > s && HttpChars.isWhitespace(a[nameEnd - 1])) nameEnd--;
+                if (!HttpChars.isToken(a, s, nameEnd)) return fatal(400, "invalid transfer coding");
                 codings++;
-                if (name.equalsIgnoreCase("chunked")) {
+                if (HttpChars.equalsIgnoreCase(a, s, nameEnd, "chunked")) {
                     // RFC 9112 §7: a sender MUST NOT apply chunked more than once; chunked has no parameters.
                     if (chunkedSeen) return fatal(400, "chunked applied more than once");
-                    if (semicolon >= 0) return fatal(400, "parameters on chunked");
+                    if (semicolon < e) return fatal(400, "parameters on chunked");
                     chunkedSeen = true;
                     chunkedLast = true;
                 } else {
@@ -370,32 +506,12 @@ public final class HttpParser {
         return null;
     }
 
-    private ParseResult readContentLength() {
-        String first = null;
-        long length = 0;
-        for (String value : headers.getAll("Content-Length")) {
-            for (String element : value.split(",", -1)) {
-                element = HttpChars.trimOws(element);
-                if (first == null) {
-                    length = parseContentLength(element);
-                    if (length < 0) return fatal(400, "invalid Content-Length");
-                    first = element;
-                } else if (!element.equals(first)) {
-                    // RFC 9110 §8.6: only identical duplicates may be taken as one.
-                    return fatal(400, "conflicting Content-Length values");
-                }
-            }
-        }
-        contentLength = length;
-        return null;
-    }
-
     // RFC 9110 §8.6: Content-Length = 1*DIGIT; -1 for anything else, or a value beyond a long.
-    private static long parseContentLength(String s) {
-        if (s.isEmpty()) return -1;
+    private static long parseContentLength(byte[] a, int from, int to) {
+        if (from == to) return -1;
         long value = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = from; i < to; i++) {
+            int c = a[i];
             if (!HttpChars.isDigit(c)) return -1;
             int digit = c - '0';
             if (value > (Long.MAX_VALUE - digit) / 10) return -1;
@@ -582,9 +698,5 @@ public final class HttpParser {
             if (a[i] == b) return i;
         }
         return -1;
-    }
-
-    private static String latin1(byte[] a, int from, int to) {
-        return new String(a, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,5 +1,6 @@
 package io.netloop.http.codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,27 @@ public record Method(String name) {
             case "PATCH" -> PATCH;
             default -> new Method(name);
         };
+    }
+
+    /** {@link #of(String)} for the bytes {@code a[from, to)}, a token; allocates only for an extension method. */
+    public static Method of(byte[] a, int from, int to) {
+        Method known = switch (to - from) {
+            case 3 -> is(a, from, GET) ? GET : is(a, from, PUT) ? PUT : null;
+            case 4 -> is(a, from, HEAD) ? HEAD : is(a, from, POST) ? POST : null;
+            case 5 -> is(a, from, PATCH) ? PATCH : is(a, from, TRACE) ? TRACE : null;
+            case 6 -> is(a, from, DELETE) ? DELETE : null;
+            case 7 -> is(a, from, OPTIONS) ? OPTIONS : is(a, from, CONNECT) ? CONNECT : null;
+            default -> null;
+        };
+        return known != null ? known : new Method(new String(a, from, to - from, StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean is(byte[] a, int from, Method m) {
+        String n = m.name;
+        for (int i = 0; i < n.length(); i++) {
+            if (a[from + i] != n.charAt(i)) return false;
+        }
+        return true;
     }
 
     @Override

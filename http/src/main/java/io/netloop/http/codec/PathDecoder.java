@@ -75,6 +75,30 @@ public final class PathDecoder {
         return new DecodedPath("/" + String.join("/", segments), encodedSlash, backslash);
     }
 
+    /**
+     * Whether {@link #decode} would return the raw path {@code a[from, to)} unchanged: it holds no
+     * "%" and no "\", no empty segment but the last, and no dot segment. Such a path is routed
+     * and served on its bytes as they are.
+     */
+    public static boolean isNormal(byte[] a, int from, int to) {
+        if (to <= from || a[from] != '/') return false;
+        int segment = from + 1;
+        for (int i = from + 1; i <= to; i++) {
+            if (i == to || a[i] == '/') {
+                int len = i - segment;
+                if (len == 0 && i != to) return false;
+                if (len == 1 && a[segment] == '.') return false;
+                if (len == 2 && a[segment] == '.' && a[segment + 1] == '.') return false;
+                segment = i + 1;
+            } else {
+                byte b = a[i];
+                // Visible ASCII only (negative bytes are beyond it); "?" and "#" never reach a path.
+                if (b == '%' || b == '\\' || b <= 0x20 || b >= 0x7F) return false;
+            }
+        }
+        return true;
+    }
+
     private static String decodeSegment(String raw, int from, int to) {
         boolean encoded = false;
         for (int i = from; i < to; i++) {

@@ -24,11 +24,22 @@ public final class ResponseEncoder {
     public static final long UNTIL_CLOSE = -2;
 
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[][] STATUS_LINES = new byte[900][];
+    private static final byte[] DATE = latin1("Date: ");
+    private static final byte[] CRLF_SERVER = latin1("\r\nServer: netloop\r\n");
+    private static final byte[] CONTENT_LENGTH = latin1("Content-Length: ");
+    private static final byte[] CHUNKED_FIELD = latin1("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CLOSE = latin1("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = latin1("Connection: keep-alive\r\n");
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private ResponseEncoder() {}
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
 
     /**
      * Appends a final response's head.
@@ -50,24 +61,53 @@ public final class ResponseEncoder {
             long length,
             boolean close,
             HttpVersion requestVersion) {
-        ascii(b, "HTTP/1.1 ");
-        ascii(b, Integer.toString(status));
-        ascii(b, " ");
-        ascii(b, Status.reason(status));
-        b.append(CRLF, 0, 2);
-        field(b, "Date", date);
-        field(b, "Server", "netloop");
+        byte[] line = statusLine(status);
+        b.append(line, 0, line.length);
+        b.append(DATE, 0, DATE.length);
+        ascii(b, date);
+        b.append(CRLF_SERVER, 0, CRLF_SERVER.length);
         fields(b, fields);
         if (status != 204 && status >= 200 && status != 304) {
-            if (length >= 0) field(b, "Content-Length", Long.toString(length));
-            else if (length == CHUNKED) field(b, "Transfer-Encoding", "chunked");
+            if (length >= 0) {
+                b.append(CONTENT_LENGTH, 0, CONTENT_LENGTH.length);
+                decimal(b, length);
+                b.append(CRLF, 0, 2);
+            } else if (length == CHUNKED) {
+                b.append(CHUNKED_FIELD, 0, CHUNKED_FIELD.length);
+            }
         }
         if (close) {
-            field(b, "Connection", "close");
+            b.append(CLOSE, 0, CLOSE.length);
         } else if (requestVersion == HttpVersion.HTTP_1_0) {
-            field(b, "Connection", "keep-alive"); // RFC 9112 §9.3: a 1.0 client needs to hear it
+            b.append(KEEP_ALIVE, 0, KEEP_ALIVE.length); // RFC 9112 §9.3: a 1.0 client needs to hear it
         }
         b.append(CRLF, 0, 2);
+    }
+
+    /** {@code HTTP/1.1 200 OK CRLF}, encoded once per status and kept. */
+    static byte[] statusLine(int status) {
+        if (status < 100 || status > 999) throw new IllegalArgumentException("status must be three digits: " + status);
+        byte[] line = STATUS_LINES[status - 100];
+        if (line == null) {
+            // A race makes the same bytes twice; either copy is right.
+            line = ("HTTP/1.1 " + status + " " + Status.reason(status) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            STATUS_LINES[status - 100] = line;
+        }
+        return line;
+    }
+
+    /** Appends {@code n} ≥ 0 in decimal, without a String. */
+    public static void decimal(Buffer b, long n) {
+        int digits = 1;
+        for (long p = 10; digits < 19 && n >= p; p *= 10) digits++;
+        b.ensureWritable(digits);
+        byte[] a = b.array();
+        int w = b.writerIndex();
+        for (int i = w + digits - 1; i >= w; i--) {
+            a[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        b.hasWritten(digits);
     }
 
     /** Appends a 101 Switching Protocols head to {@code protocol} (RFC 9110 §15.2.2) with the handler's fields. */
@@ -124,5 +164,57 @@ public final class ResponseEncoder {
         int w = b.writerIndex();
         for (int i = 0; i < n; i++) a[w + i] = (byte) s.charAt(i);
         b.hasWritten(n);
+    }
+
+    /** The length of {@code s} in UTF-8, as {@link #utf8} writes it (an unpaired surrogate as "?"). */
+    public static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) continue;
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // four bytes for two chars
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // "?": one byte, as counted
+            } else {
+                bytes += 2;
+            }
+        }
+        return bytes;
+    }
+
+    /** Appends {@code s} as UTF-8, as {@code String.getBytes(UTF_8)} would, without an intermediate array. */
+    public static void utf8(Buffer b, String s) {
+        int n = s.length();
+        b.ensureWritable(utf8Length(s));
+        byte[] a = b.array();
+        int w = b.writerIndex();
+        int start = w;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                a[w++] = (byte) c;
+            } else if (c < 0x800) {
+                a[w++] = (byte) (0xC0 | c >> 6);
+                a[w++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                a[w++] = (byte) (0xF0 | cp >> 18);
+                a[w++] = (byte) (0x80 | (cp >> 12 & 0x3F));
+                a[w++] = (byte) (0x80 | (cp >> 6 & 0x3F));
+                a[w++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                a[w++] = '?';
+            } else {
+                a[w++] = (byte) (0xE0 | c >> 12);
+                a[w++] = (byte) (0x80 | (c >> 6 & 0x3F));
+                a[w++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        b.hasWritten(w - start);
     }
 }

@@ -151,7 +151,8 @@ public final class WebSocketRoute implements Handler {
         response.header("Sec-WebSocket-Accept", outcome.accept());
         if (outcome.deflate() != null)
             response.header("Sec-WebSocket-Extensions", outcome.deflate().responseValue());
-        WebSocketSession session = new WebSocketSession(this, request, outcome.deflate());
+        WebSocketSession session =
+                new WebSocketSession(this, request.copy(), outcome.deflate()); // it outlives the exchange
         if (!response.switchProtocols("websocket", session)) session.discard(); // the server is stopping: 503
     }
 

@@ -60,6 +60,19 @@ class PathDecoderFuzzTest {
     }
 
     /**
+     * The parser's fast path agrees with the decoder: a raw path that {@link PathDecoder#isNormal}
+     * accepts decodes to itself, unflagged, so routing it on its raw bytes routes the same path.
+     * (The converse need not hold: the fast path may send a normal path the slow way.)
+     */
+    @FuzzTest(maxDuration = "5m")
+    @DictionaryEntries({"/", "//", "/./", "/../", "..", ".", "%2e", "%2F", "\\", "/a", "?"})
+    void aPathTheFastPathTakesDecodesToItself(byte[] input) {
+        String raw = new String(input, StandardCharsets.ISO_8859_1);
+        if (!PathDecoder.isNormal(input, 0, input.length)) return;
+        assertThat(decodeOrNull(raw)).as("decoded %s", raw).isEqualTo(new DecodedPath(raw, false, false));
+    }
+
+    /**
      * A target that the request-line parser lets through (visible ASCII, no "#") is refused with
      * {@link MalformedTargetException} or taken apart into pieces that put it back together.
      */
