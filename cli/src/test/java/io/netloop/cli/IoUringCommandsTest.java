@@ -3,6 +3,7 @@ package io.netloop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.testing.LeakCheck;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,5 +37,20 @@ class IoUringCommandsTest {
             assertThat(line).as("a banner naming io_uring, after:\n%s", seen).isNotNull();
             p.stopWith("TERM");
         }
+    }
+
+    /** Where io_uring is missing or forbidden (simulated: UringSupport's netloop.uring.refuse), the server does not start. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ENOSYS", "EPERM"})
+    void withoutIoUringTheServerStopsAtStartSayingWhatIsMissingAndWhatToUse(String errno) throws Exception {
+        CommandProcess.Ended ended = CommandProcess.runToEnd(
+                List.of("-Dnetloop.uring.refuse=" + errno), "echo", "--port", "0", "--io", "io_uring");
+        assertThat(ended.exitStatus()).as(ended.output()).isEqualTo(1);
+        String why = errno.equals("ENOSYS")
+                ? "this kernel has no io_uring (io_uring_setup: ENOSYS"
+                : "io_uring is not permitted here (io_uring_setup: EPERM";
+        assertThat(ended.output())
+                .contains("netloop echo: --io io_uring is unavailable: " + why)
+                .contains("; use --io epoll");
     }
 }

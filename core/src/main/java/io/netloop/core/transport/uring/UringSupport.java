@@ -19,6 +19,10 @@ import java.util.List;
  * ({@code kernel.io_uring_disabled}) or a seccomp filter forbids it says EPERM; an older kernel
  * lacks an operation or a feature. Each gives a sentence naming what is missing.
  *
+ * <p>{@value #REFUSE_PROPERTY}{@code =ENOSYS} (or {@code EPERM}) makes the probe behave as if
+ * io_uring_setup had failed so, without asking the kernel: the refusal, its message and the
+ * fallback it names can be seen (and tested) on a machine that has io_uring.
+ *
  * <p>Threading: immutable after class initialisation.
  */
 final class UringSupport {
@@ -37,10 +41,20 @@ final class UringSupport {
         IoUring.OP_READ
     };
 
+    /** The system property that simulates a refused io_uring_setup: {@code ENOSYS} or {@code EPERM}. */
+    static final String REFUSE_PROPERTY = "netloop.uring.refuse";
+
     static final String REASON = probe();
 
     private static String probe() {
         if (!Native.isAvailable()) return Native.unavailableReason();
+        String refuse = System.getProperty(REFUSE_PROPERTY, "").strip();
+        if (!refuse.isEmpty()) {
+            int errno = simulated(refuse);
+            if (errno == 0)
+                return REFUSE_PROPERTY + " must be ENOSYS or EPERM, as io_uring_setup refuses: '" + refuse + "'";
+            return setupRefused(new ErrnoException("io_uring_setup", errno));
+        }
         try (Arena arena = Arena.ofConfined()) {
             IoUringRing ring;
             try {
@@ -69,6 +83,14 @@ final class UringSupport {
         } catch (ErrnoException e) {
             return "io_uring cannot be probed here: " + e.getMessage();
         }
+    }
+
+    private static int simulated(String errno) {
+        return switch (errno) {
+            case "ENOSYS" -> Errno.ENOSYS;
+            case "EPERM" -> Errno.EPERM;
+            default -> 0;
+        };
     }
 
     /** What io_uring_setup's refusal means, in a sentence. */
