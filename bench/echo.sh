@@ -7,7 +7,7 @@
 #   bench/echo.sh --modes epoll --scenarios "16384x100 16384x1000" --threads "1 2" --accept "handoff reuseport"
 #
 # Peers: a PEER is NAME or NAME:IO. netloop:IO is `./netloop echo --io IO --threads N --accept A`
-# (IO epoll, epoll-et or nio; plain netloop is epoll); netty:IO is NettyEchoServer (bench module,
+# (IO epoll, epoll-et, io_uring or nio; plain netloop is epoll); netty:IO is NettyEchoServer (bench module,
 # IO epoll, io_uring or nio; plain netty is epoll), the idiomatic Netty echo, --threads N; floor is
 # bench/floor/floor.c's echo, one thread, so it runs with one loop only. --modes "M ..." is the
 # older way to say --peers "netloop:M ...": netloop alone. A peer that cannot run here (io_uring
@@ -31,7 +31,7 @@ me=echo.sh
 . "$root/bench/lib.sh"
 
 rounds=3
-peers="netloop netloop:epoll-et netloop:nio netty netty:io_uring netty:nio floor"
+peers="netloop netloop:epoll-et netloop:io_uring netloop:nio netty netty:io_uring netty:nio floor"
 modes=""
 scenarios="16384x1 16384x100 16384x1000"   # MESSAGE_BYTESxCONNECTIONS
 threads_list="1"
@@ -48,7 +48,7 @@ usage() {
 Options:
   --rounds N            rounds per variant; the table shows medians (default 3)
   --peers "P ..."       servers, in the order they alternate (default "netloop netloop:epoll-et
-                        netloop:nio netty netty:io_uring netty:nio floor")
+                        netloop:io_uring netloop:nio netty netty:io_uring netty:nio floor")
   --modes "M ..."       netloop alone, in these --io modes: the same as --peers "netloop:M ..."
   --scenarios "SxC ..." message bytes x connections (default "16384x1 16384x100 16384x1000")
   --threads "N ..."     server --threads values (default "1")
@@ -135,7 +135,7 @@ trap 'exit 130' INT TERM
 #                                     SIGTERM (the harness adds taskset), and comm to its process name
 
 peer_netloop_available() {
-  case "${1:-epoll}" in epoll|epoll-et|nio) ;; *) echo "netloop's IO here is epoll, epoll-et or nio, not '$1'"; return 1 ;; esac
+  case "${1:-epoll}" in epoll|epoll-et|io_uring|nio) ;; *) echo "netloop's IO here is epoll, epoll-et, io_uring or nio, not '$1'"; return 1 ;; esac
 }
 peer_netloop_runs() { return 0; }
 peer_netloop_command() {

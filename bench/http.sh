@@ -16,7 +16,7 @@
 # bench/results/<date>-http/{results.md,results.json}, and logs under raw/ (not committed).
 # A benchmark, not a test: nothing here judges a number.
 #
-# Peers: a PEER is NAME or NAME:IO (netty:nio, netty:io_uring, netloop:epoll-et; IO defaults to
+# Peers: a PEER is NAME or NAME:IO (netty:nio, netty:io_uring, netloop:io_uring; IO defaults to
 # epoll); each NAME is a few functions in "peers" below. netloop's expects the HTTP server being
 # merged: `./netloop serve --port P --io IO --threads N --root DIR` (in the foreground, until
 # SIGTERM), answering GET /plaintext with "Hello, World!" (text/plain, 13 bytes) and
@@ -27,7 +27,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=3
-peers="netloop netloop:epoll-et netloop:nio netty netty:io_uring netty:nio nginx floor"
+peers="netloop netloop:epoll-et netloop:io_uring netloop:nio netty netty:io_uring netty:nio nginx floor"
 scenarios="plaintext pipelined short static static1m static-short static-log"
 # issue 15: nginx as people tune it for static files, beside the plain one (bench/nginx-tuned.sh).
 peers="$peers nginx-tuned"
@@ -51,8 +51,8 @@ usage() {
   cat <<'EOF'
 Options:
   --peers "P ..."         peers in the order they alternate; the first netloop one (else the first)
-                          is the reference of the ratios (default "netloop netloop:epoll-et netloop:nio
-                          netty netty:io_uring netty:nio nginx floor")
+                          is the reference of the ratios (default "netloop netloop:epoll-et
+                          netloop:io_uring netloop:nio netty netty:io_uring netty:nio nginx floor")
   --scenarios "S ..."     of plaintext pipelined short static static1m (default: all)
   --connections "C ..."   wrk connections (default "64 1024")
   --rounds N              runs per (peer, scenario, connections); tables show medians (default 3)

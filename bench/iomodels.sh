@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The I/O-model lab: one tiny HTTP server (bench/src/main/java/io/netloop/bench/lab) on every
-# I/O model — a platform thread per connection, a virtual thread per connection, non-blocking
-# busy-polling, select(2), poll(2), epoll level-triggered and edge-triggered (the last four on one
-# netloop event loop) — serving 64 active keep-alive connections (wrk) while 0, 1k, 5k, 10k and
-# 15k idle connections sit beside them. It answers the seeds' open questions: does epoll beat
-# select/poll with many idle connections, and is ET faster than LT?
+# I/O model of the tour — blocking (a platform thread, or a virtual thread, per connection),
+# non-blocking busy-polling, multiplexed (select(2), poll(2), epoll level- and edge-triggered),
+# signal-driven (O_ASYNC, a realtime signal per event, read from a signalfd) and asynchronous
+# (io_uring), the last six on one netloop event loop — serving 64 active keep-alive connections
+# (wrk) while 0, 1k, 5k, 10k and 15k idle connections sit beside them. It answers the seeds' open
+# questions: does epoll beat select/poll with many idle connections, is ET faster than LT, and
+# what do signals and completions cost against readiness?
 #
 #   bench/iomodels.sh                                   3 rounds, every model, every idle count
 #   bench/iomodels.sh --models "poll epoll" --idle "0 10000" --rounds 1 --duration 5
@@ -22,7 +24,7 @@ me=iomodels.sh
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 
-models="blocking virtual busy-poll select poll epoll epoll-et"
+models="blocking virtual busy-poll select poll epoll epoll-et signal io_uring"
 idle_counts="0 1000 5000 10000 15000"
 active=64
 rounds=3
@@ -34,10 +36,10 @@ quiet_wait=30
 out=""
 
 usage() {
-  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 Options:
-  --models "M ..."      of blocking virtual busy-poll select poll epoll epoll-et (default: all)
+  --models "M ..."      of blocking virtual busy-poll select poll epoll epoll-et signal io_uring (default: all)
   --idle "N ..."        idle connection counts (default "0 1000 5000 10000 15000")
   --active C            wrk connections (default 64)
   --rounds N            runs per (model, idle); tables show medians (default 3)
@@ -71,7 +73,7 @@ while [ $# -gt 0 ]; do
 done
 positive='^[1-9][0-9]*$'
 for m in $models; do
-  case " blocking virtual busy-poll select poll epoll epoll-et " in *" $m "*) ;; *) die "unknown model '$m'" ;; esac
+  case " blocking virtual busy-poll select poll epoll epoll-et signal io_uring " in *" $m "*) ;; *) die "unknown model '$m'" ;; esac
 done
 for n in $idle_counts; do [[ "$n" =~ ^[0-9]+$ ]] || die "--idle wants whole numbers, not '$n'"; done
 [[ "$rounds" =~ $positive ]] || die "--rounds wants a positive integer, not '$rounds'"

@@ -53,12 +53,14 @@ class ArchitectureTest {
         CORE_RANKS.put("io.netloop.core.transport", 3);
         CORE_RANKS.put("io.netloop.core.transport.linux", 4);
         CORE_RANKS.put("io.netloop.core.transport.nio", 4);
-        CORE_RANKS.put("io.netloop.core.loop", 5);
-        CORE_RANKS.put("io.netloop.core.tcp.internal", 6);
-        CORE_RANKS.put("io.netloop.core.tcp", 7);
-        CORE_RANKS.put("io.netloop.core.udp", 7);
-        CORE_RANKS.put("io.netloop.core.tls", 8);
-        CORE_RANKS.put("io.netloop.core.proxy", 8);
+        // io_uring's sockets are descriptors too: it shares the linux transport's socket options.
+        CORE_RANKS.put("io.netloop.core.transport.uring", 5);
+        CORE_RANKS.put("io.netloop.core.loop", 6);
+        CORE_RANKS.put("io.netloop.core.tcp.internal", 7);
+        CORE_RANKS.put("io.netloop.core.tcp", 8);
+        CORE_RANKS.put("io.netloop.core.udp", 8);
+        CORE_RANKS.put("io.netloop.core.tls", 9);
+        CORE_RANKS.put("io.netloop.core.proxy", 9);
     }
 
     /** Class name (dotted) to its module, and to the classes it refers to. */

@@ -52,7 +52,7 @@ final class PeerCommand implements Callable<Integer> {
             names = "--io",
             defaultValue = "auto",
             paramLabel = "MODE",
-            description = "I/O model: auto, epoll, epoll-et, nio, poll or select. Default: ${DEFAULT-VALUE}.")
+            description = "I/O model: auto, epoll, epoll-et, io_uring, nio, poll or select. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     private final InputStream in;

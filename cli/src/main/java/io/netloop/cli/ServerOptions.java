@@ -23,8 +23,8 @@ final class ServerOptions {
             names = "--io",
             defaultValue = "auto",
             paramLabel = "MODE",
-            description = "I/O model: auto, epoll, epoll-et, nio, poll or select (the last two for comparison). auto is"
-                    + " epoll where native access works. Default: ${DEFAULT-VALUE}.")
+            description = "I/O model: auto, epoll, epoll-et, io_uring, nio, poll, select or signal (the last three for"
+                    + " comparison). auto is epoll where native access works. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     @Option(

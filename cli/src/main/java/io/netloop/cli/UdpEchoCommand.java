@@ -35,8 +35,8 @@ final class UdpEchoCommand implements Callable<Integer> {
             names = "--io",
             defaultValue = "auto",
             paramLabel = "MODE",
-            description = "I/O model: auto, epoll, epoll-et or nio (epoll batches with recvmmsg/sendmmsg). Default:"
-                    + " ${DEFAULT-VALUE}.")
+            description = "I/O model: auto, epoll, epoll-et, io_uring or nio (epoll batches with recvmmsg/sendmmsg,"
+                    + " io_uring receives with a multishot recvmsg). Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     @Option(

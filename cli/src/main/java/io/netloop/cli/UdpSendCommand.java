@@ -49,7 +49,7 @@ final class UdpSendCommand implements Callable<Integer> {
             names = "--io",
             defaultValue = "auto",
             paramLabel = "MODE",
-            description = "I/O model: auto, epoll, epoll-et or nio. Default: ${DEFAULT-VALUE}.")
+            description = "I/O model: auto, epoll, epoll-et, io_uring or nio. Default: ${DEFAULT-VALUE}.")
     IoMode io;
 
     @Override

@@ -21,7 +21,14 @@ final class CommandProcess implements AutoCloseable {
     private final BufferedReader output;
 
     CommandProcess(String... args) throws IOException {
-        List<String> cmd = ChildJvm.command(Main.class, List.of(ChildJvm.NATIVE_ACCESS), args);
+        this(List.of(), args);
+    }
+
+    /** With JVM options beside native access (a {@code -D} property). */
+    CommandProcess(List<String> jvmOptions, String... args) throws IOException {
+        List<String> options = new java.util.ArrayList<>(jvmOptions);
+        options.add(ChildJvm.NATIVE_ACCESS);
+        List<String> cmd = ChildJvm.command(Main.class, options, args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -31,7 +38,12 @@ final class CommandProcess implements AutoCloseable {
 
     /** Runs {@code netloop args...} to its end (30 s at most): for commands that must refuse to start. */
     static Ended runToEnd(String... args) throws IOException, InterruptedException {
-        try (CommandProcess p = new CommandProcess(args)) {
+        return runToEnd(List.of(), args);
+    }
+
+    /** {@link #runToEnd(String...)} with JVM options. */
+    static Ended runToEnd(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        try (CommandProcess p = new CommandProcess(jvmOptions, args)) {
             String output = new String(p.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.process.waitFor(30, TimeUnit.SECONDS))
                     .as("netloop %s still running: %s", String.join(" ", args), output)

@@ -38,7 +38,7 @@ class EchoCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("echo", "--io", "kqueue");
         assertThat(code).isNotZero();
-        assertThat(err.toString()).contains("use auto, epoll, epoll-et, nio, poll or select");
+        assertThat(err.toString()).contains("use auto, epoll, epoll-et, io_uring, nio, poll, select or signal");
     }
 
     @ParameterizedTest

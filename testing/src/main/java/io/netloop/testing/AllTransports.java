@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * Runs a test once per I/O model, the test's first parameter being the {@code IoMode}:
- * epoll level-triggered, epoll edge-triggered and the JDK's NIO selector by default, the
- * transports a server runs on. Every transport keeps the same contract, so a test of that
+ * epoll level-triggered, epoll edge-triggered, io_uring and the JDK's NIO selector by default,
+ * the transports a server runs on. A machine without io_uring fails the io_uring runs with the
+ * reason (what is missing), it does not skip them. Every transport keeps the same contract, so a test of that
  * contract runs on all of them:
  *
  * <pre>

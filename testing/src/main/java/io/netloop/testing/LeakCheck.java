@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class that leaves descriptors or loop threads behind: before the class it
- * records the sockets, epoll instances, eventfds and pipes this JVM holds, and after the
+ * records the sockets, epoll and io_uring instances, eventfds, signalfds and pipes this JVM holds, and after the
  * class it waits (up to 10 s, for closes still in flight) until they and the set of
  * {@code netloop-*} threads are back to that baseline.
  *
@@ -74,7 +74,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
                 + threads);
     }
 
-    /** The descriptors that network code opens: sockets, epoll, eventfd, pipes. */
+    /** The descriptors that network code opens: sockets, epoll, io_uring, eventfd, signalfd, pipes. */
     public static List<String> ioDescriptors() {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
@@ -84,6 +84,8 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
                     if (target.startsWith("socket:")
                             || target.contains("eventpoll")
                             || target.contains("eventfd")
+                            || target.contains("io_uring")
+                            || target.contains("signalfd")
                             || target.startsWith("pipe:")) {
                         out.add(p.getFileName() + "->" + target);
                     }

@@ -21,6 +21,7 @@ public final class TransportArguments implements ArgumentsProvider, AnnotationCo
     public void accept(AllTransports a) {
         modes.add("EPOLL");
         if (a.edgeTriggered()) modes.add("EPOLL_ET");
+        modes.add("IO_URING");
         modes.add("NIO");
         if (a.pollers()) {
             modes.add("POLL");

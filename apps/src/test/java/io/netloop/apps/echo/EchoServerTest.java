@@ -66,6 +66,9 @@ class EchoServerTest {
         all.add(new Setup(IoMode.EPOLL_ET, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
         all.add(new Setup(IoMode.EPOLL_ET, 4, AcceptMode.REUSEPORT, HandlerMode.WORKERS));
         all.add(new Setup(IoMode.EPOLL_ET, 4, AcceptMode.HANDOFF, HandlerMode.VIRTUAL));
+        all.add(new Setup(IoMode.IO_URING, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
+        all.add(new Setup(IoMode.IO_URING, 4, AcceptMode.REUSEPORT, HandlerMode.WORKERS));
+        all.add(new Setup(IoMode.IO_URING, 4, AcceptMode.HANDOFF, HandlerMode.VIRTUAL));
         all.add(new Setup(IoMode.NIO, 1, AcceptMode.HANDOFF, HandlerMode.LOOP));
         all.add(new Setup(IoMode.NIO, 4, AcceptMode.HANDOFF, HandlerMode.WORKERS));
         all.add(new Setup(IoMode.NIO, 4, AcceptMode.REUSEPORT, HandlerMode.VIRTUAL));

@@ -8,9 +8,9 @@ import io.netloop.core.tcp.TcpServer;
 import java.io.IOException;
 
 /**
- * The readiness models through netloop's own core: select(2), poll(2), epoll level-triggered and
- * edge-triggered, each a {@code Poller} of one event loop, so the only difference between them
- * is how the loop waits. select(2) cannot watch a descriptor of FD_SETSIZE (1024) or more: such
+ * The event-driven models through netloop's own core: select(2), poll(2), epoll level-triggered
+ * and edge-triggered, signal-driven I/O and io_uring, each a {@code Poller} of one event loop,
+ * so the only difference between them is how the loop learns what to do. select(2) cannot watch a descriptor of FD_SETSIZE (1024) or more: such
  * connections are refused with the poller's error, which the server logs.
  *
  * <p>Threading: one event loop owns every connection.

@@ -5,12 +5,13 @@ import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One tiny HTTP server ({@link PlainResponder}) on the I/O model named by {@code --model}:
- * {@code blocking} (a platform thread per connection), {@code virtual} (a virtual thread per
- * connection), {@code busy-poll} (non-blocking sockets tried in a spin), {@code select},
- * {@code poll}, {@code epoll} (level-triggered) and {@code epoll-et} (edge-triggered), the last
- * four on one netloop event loop. Serves on 127.0.0.1 until SIGTERM; prints
- * {@code LISTENING <port>} when ready.
+ * One tiny HTTP server ({@link PlainResponder}) on the I/O model named by {@code --model}, the
+ * five of the tour: blocking ({@code blocking}, a platform thread per connection;
+ * {@code virtual}, a virtual thread per connection), non-blocking ({@code busy-poll}, sockets
+ * tried in a spin), multiplexed ({@code select}, {@code poll}, {@code epoll} level-triggered,
+ * {@code epoll-et} edge-triggered), signal-driven ({@code signal}: O_ASYNC, a realtime signal per
+ * event, read from a signalfd) and asynchronous ({@code io_uring}), the last six on one netloop
+ * event loop. Serves on 127.0.0.1 until SIGTERM; prints {@code LISTENING <port>} when ready.
  *
  * <pre>java -cp bench/target/netloop-bench.jar io.netloop.bench.lab.LabServer --model epoll --port 0</pre>
  *
@@ -27,7 +28,9 @@ public final class LabServer {
     }
 
     /** The models, in the order the lab shows them. */
-    public static final String[] MODELS = {"blocking", "virtual", "busy-poll", "select", "poll", "epoll", "epoll-et"};
+    public static final String[] MODELS = {
+        "blocking", "virtual", "busy-poll", "select", "poll", "epoll", "epoll-et", "signal", "io_uring"
+    };
 
     private LabServer() {}
 
@@ -40,6 +43,8 @@ public final class LabServer {
             case "poll" -> new EventLoopServer(IoMode.POLL);
             case "epoll" -> new EventLoopServer(IoMode.EPOLL);
             case "epoll-et" -> new EventLoopServer(IoMode.EPOLL_ET);
+            case "signal" -> new EventLoopServer(IoMode.SIGNAL);
+            case "io_uring" -> new EventLoopServer(IoMode.IO_URING);
             default ->
                 throw new IllegalArgumentException("unknown model '" + name + "'; one of " + String.join(", ", MODELS));
         };

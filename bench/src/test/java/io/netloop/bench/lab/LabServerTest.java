@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every lab model answers the same bytes, pipelined and split at random places. */
 class LabServerTest {
     @ParameterizedTest
-    @ValueSource(strings = {"blocking", "virtual", "busy-poll", "select", "poll", "epoll", "epoll-et"})
+    @ValueSource(
+            strings = {"blocking", "virtual", "busy-poll", "select", "poll", "epoll", "epoll-et", "signal", "io_uring"})
     void everyModelAnswersPipelinedRequestsSplitAnywhere(String name) throws Exception {
         try (LabServer.Model model = LabServer.model(name)) {
             int port = model.start("127.0.0.1", 0);

@@ -16,6 +16,11 @@ public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int ENOSYS = 38;
+    public static final int ETIME = 62;
+    public static final int ECANCELED = 125;
     public static final int ENAMETOOLONG = 36;
     public static final int EIO = 5;
     public static final int EBADF = 9;

@@ -11,6 +11,7 @@ import io.netloop.core.transport.DatagramConfig;
 import io.netloop.core.transport.NetOption;
 import io.netloop.core.transport.linux.EpollDatagramSocket;
 import io.netloop.core.transport.nio.NioDatagramSocket;
+import io.netloop.core.transport.uring.UringDatagramSocket;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
@@ -426,6 +427,7 @@ class UdpSocketTest {
             assertThat(sockets).noneMatch(UdpSocket::isOpen);
             assertThat(sockets).allMatch(s -> switch (s.socket()) {
                 case EpollDatagramSocket e -> e.released();
+                case UringDatagramSocket u -> u.released();
                 case NioDatagramSocket n -> n.released();
                 default -> false;
             });

@@ -22,9 +22,19 @@ public final class EventFd implements AutoCloseable {
     private final MemorySegment sink;
 
     public EventFd() throws ErrnoException {
+        this(true);
+    }
+
+    /**
+     * @param nonBlocking false for a counter that io_uring reads: a read of an O_NONBLOCK file
+     *     completes at once with EAGAIN there, while a blocking one waits in the ring for a
+     *     signal (writes never block either way: the counter never nears its limit)
+     */
+    public EventFd(boolean nonBlocking) throws ErrnoException {
         MemorySegment err = errnoSegment();
         try {
-            int r = (int) Libc.EVENTFD.invokeExact(err, 0, SysConst.EFD_NONBLOCK | SysConst.EFD_CLOEXEC);
+            int r = (int)
+                    Libc.EVENTFD.invokeExact(err, 0, (nonBlocking ? SysConst.EFD_NONBLOCK : 0) | SysConst.EFD_CLOEXEC);
             if (r < 0) throw new ErrnoException("eventfd", errno(err));
             fd = r;
         } catch (ErrnoException e) {

@@ -8,7 +8,7 @@ import java.lang.invoke.MethodType;
 
 /**
  * The system calls a loop makes for every request (read, send, sendfile, epoll_wait,
- * epoll_ctl, accept4, close), each entered through a method handle the JIT cannot fold into
+ * epoll_ctl, accept4, close, io_uring_enter), each entered through a method handle the JIT cannot fold into
  * its caller, so that each is compiled as a unit of its own.
  *
  * <p>Why: a downcall that captures errno slices its capture segment on every call
@@ -36,6 +36,8 @@ public final class HotCalls {
     private static MethodHandle close = find(Net.class, "close", void.class, int.class);
     private static MethodHandle epollWait =
             find(Epoll.class, "wait", int.class, int.class, MemorySegment.class, int.class, int.class);
+    private static MethodHandle ioUringEnter =
+            find(IoUring.class, "enter", int.class, int.class, int.class, int.class, int.class, long.class, long.class);
     private static MethodHandle epollCtl = find(
             Epoll.class,
             "ctl",
@@ -106,6 +108,18 @@ public final class HotCalls {
     public static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) throws ErrnoException {
         try {
             return (int) epollWait.invokeExact(epfd, events, max, timeoutMillis);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Net.rethrow(t);
+        }
+    }
+
+    /** {@link IoUring#enter(int, int, int, int, long, long)}. */
+    public static int ioUringEnter(int ringFd, int toSubmit, int minComplete, int flags, long arg, long argSize)
+            throws ErrnoException {
+        try {
+            return (int) ioUringEnter.invokeExact(ringFd, toSubmit, minComplete, flags, arg, argSize);
         } catch (ErrnoException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -225,6 +225,52 @@ final class Libc {
     static final MethodHandle STATX = capturing(
             "statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER), false);
 
+    // --- io_uring: no glibc wrappers, so syscall(2) with the number first --------------------
+    private static final MemorySegment SYSCALL = LOOKUP.find("syscall").orElseThrow();
+    /* Every argument as a 64-bit integer: a variadic int would leave the register's upper half
+    undefined, and addresses are passed as the integers they are (no segment per call). */
+    private static final FunctionDescriptor SYSCALL_3 =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final FunctionDescriptor SYSCALL_6 = FunctionDescriptor.of(
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    static final MethodHandle SYSCALL_IO_URING_SETUP =
+            LINKER.downcallHandle(SYSCALL, SYSCALL_3, Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    static final MethodHandle SYSCALL_IO_URING_REGISTER = LINKER.downcallHandle(
+            SYSCALL,
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1),
+            CAPTURE_ERRNO);
+    /* io_uring_enter that waits for completions sleeps: an ordinary downcall, so the JVM can
+    reach a safepoint meanwhile. */
+    static final MethodHandle SYSCALL_IO_URING_ENTER =
+            LINKER.downcallHandle(SYSCALL, SYSCALL_6, Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    /* One that only submits and collects what is there (min_complete 0) never sleeps: critical. */
+    static final MethodHandle SYSCALL_IO_URING_ENTER_NOWAIT =
+            LINKER.downcallHandle(SYSCALL, SYSCALL_6, Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO, CRITICAL);
+
+    static final MethodHandle MMAP = capturing(
+            "mmap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, SIZE_T, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            false);
+    static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, SIZE_T), false);
+
+    // --- signal-driven I/O (the lab) -------------------------------------------------------
+    static final MethodHandle FCNTL_INT = LINKER.downcallHandle(
+            LOOKUP.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            Linker.Option.firstVariadicArg(2),
+            CAPTURE_ERRNO,
+            CRITICAL);
+    static final MethodHandle GETTID = capturing("gettid", FunctionDescriptor.of(JAVA_INT), true);
+    static final MethodHandle PTHREAD_SIGMASK = LINKER.downcallHandle(
+            LOOKUP.find("pthread_sigmask").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER),
+            CRITICAL);
+    static final MethodHandle SIGNALFD =
+            capturing("signalfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT), true);
+    static final MethodHandle SIGRTMIN = LINKER.downcallHandle(
+            LOOKUP.find("__libc_current_sigrtmin").orElseThrow(), FunctionDescriptor.of(JAVA_INT), CRITICAL);
+
     private static MethodHandle capturing(String name, FunctionDescriptor fd, boolean critical) {
         MemorySegment symbol =
                 LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));

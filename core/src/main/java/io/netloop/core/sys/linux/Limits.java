@@ -20,6 +20,18 @@ public final class Limits {
     /** The soft and hard limits on open descriptors; {@code Long.MAX_VALUE} stands for unlimited. */
     public record FileLimit(long soft, long hard) {}
 
+    private static volatile int changes;
+
+    /**
+     * How many times this process set its descriptor limit through {@link #setOpenFiles}. An
+     * io_uring accept takes the limit when it is prepared (io_accept_prep reads RLIMIT_NOFILE),
+     * so a multishot accept armed before a change goes on with the old limit: its owner arms it
+     * again when this count moves.
+     */
+    public static int changes() {
+        return changes;
+    }
+
     public static FileLimit openFiles() throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rl = arena.allocate(16, 8);
@@ -47,6 +59,8 @@ public final class Limits {
             if ((int) Libc.SETRLIMIT.invokeExact(err, SysConst.RLIMIT_NOFILE, rl) < 0) {
                 throw new ErrnoException("setrlimit", errno(err), "RLIMIT_NOFILE to " + soft);
             }
+            changes++; // one writer at a time in practice; a lost count only delays a re-arm
+
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

@@ -90,6 +90,19 @@ public final class MsgVec {
         return new StructLayout[] {msghdr, mmsghdr};
     }
 
+    /**
+     * A lone {@code struct msghdr} for a multishot IORING_OP_RECVMSG with provided buffers: no
+     * iovec (each datagram lands in the buffer the kernel picks), no control data, and
+     * {@code nameLength} bytes reserved in every buffer for the sender's address.
+     */
+    public static MemorySegment recvmsgHeader(Arena arena, int nameLength) {
+        MemorySegment h = arena.allocate(MSGHDR);
+        MemorySegment name = arena.allocate(nameLength, 8);
+        h.set(ValueLayout.ADDRESS, MSGHDR.byteOffset(groupElement("msg_name")), name);
+        h.set(ValueLayout.JAVA_INT, MSGHDR.byteOffset(groupElement("msg_namelen")), nameLength);
+        return h;
+    }
+
     public int capacity() {
         return capacity;
     }

@@ -282,6 +282,30 @@ public final class Net {
         }
     }
 
+    /**
+     * Sends {@code len} bytes at native {@code address} on a non-blocking socket, as {@link
+     * #send(int, byte[], int, int, int)} does from the heap: memory that is already native (a
+     * transport's staging) needs no copy.
+     *
+     * @return bytes written (maybe fewer than len), or {@link #WOULD_BLOCK}
+     */
+    public static int sendAddress(int fd, long address, long len, int flags) throws ErrnoException {
+        MemorySegment err = errnoSegment();
+        try {
+            for (; ; ) {
+                long n = (long) Libc.SEND_STAGED.invokeExact(err, fd, address, len, SysConst.MSG_NOSIGNAL | flags);
+                if (n >= 0) return (int) n;
+                int e = errno(err);
+                if (e == Errno.EAGAIN) return WOULD_BLOCK;
+                if (e != Errno.EINTR) throw new ErrnoException("send", e);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** A send larger than the staging area: pinned from the heap in one call, a segment made for it. */
     private static int sendLarge(int fd, byte[] src, int off, int len, int flags) throws ErrnoException {
         MemorySegment err = errnoSegment();

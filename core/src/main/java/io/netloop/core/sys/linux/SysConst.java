@@ -42,6 +42,9 @@ public final class SysConst {
     public static final int MSG_TRUNC = 0x20;
 
     public static final int MSG_DONTWAIT = 0x40;
+    /** On a stream socket, io_uring retries a short send or receive until it is whole (or fails). */
+    public static final int MSG_WAITALL = 0x100;
+
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_MORE = 0x8000;
 

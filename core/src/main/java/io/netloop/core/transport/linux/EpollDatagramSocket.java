@@ -31,7 +31,7 @@ import java.util.Iterator;
  * all released by {@link #close}. Threading: the owning loop's thread; the arena is shared
  * only because the socket is created on the caller's thread and used on the loop's.
  */
-public final class EpollDatagramSocket extends EpollTransport.Options implements DatagramSocket {
+public final class EpollDatagramSocket extends DescriptorOptions implements DatagramSocket {
     private final Arena arena = Arena.ofShared();
     private final InetSocketAddress local;
     private final int batch;

@@ -22,7 +22,8 @@ import java.net.InetSocketAddress;
 /**
  * The native transport: raw descriptors through {@code io.netloop.sys}, watched by an
  * {@link EpollPoller}, level- or edge-triggered; for the lab, the same sockets under a
- * {@link PollPoller} or a {@link SelectPoller}.
+ * {@link PollPoller}, a {@link SelectPoller} or a {@link SignalPoller} (edge-triggered: signals
+ * are edges).
  *
  * <p>Threading: stateless; any thread.
  */
@@ -31,6 +32,7 @@ public final class EpollTransport implements Transport {
     public static final EpollTransport EDGE = new EpollTransport("epoll-et", true);
     public static final EpollTransport POLL = new EpollTransport("poll", false);
     public static final EpollTransport SELECT = new EpollTransport("select", false);
+    public static final EpollTransport SIGNAL = new EpollTransport("signal", true);
 
     private final String name;
     private final boolean edge;
@@ -55,6 +57,7 @@ public final class EpollTransport implements Transport {
         return switch (name) {
             case "poll" -> new PollPoller();
             case "select" -> new SelectPoller();
+            case "signal" -> new SignalPoller();
             default -> new EpollPoller(name);
         };
     }
@@ -67,7 +70,7 @@ public final class EpollTransport implements Transport {
                 // A restarted server must not wait out TIME_WAIT to bind its port again.
                 Net.setInt(fd, SysConst.SOL_SOCKET, SysConst.SO_REUSEADDR, 1);
             }
-            options.applyTo(new Options(fd));
+            options.applyTo(new DescriptorOptions(fd));
             Net.bind(fd, address);
             Net.listen(fd, backlog);
             return new Listener(fd, Net.localAddress(fd));
@@ -81,7 +84,7 @@ public final class EpollTransport implements Transport {
     public StreamSocket connect(InetSocketAddress remote, SocketConfig options) throws IOException {
         int fd = Net.socket(SockAddr.family(remote), SysConst.SOCK_STREAM);
         try {
-            options.applyTo(new Options(fd));
+            options.applyTo(new DescriptorOptions(fd));
             boolean connected = Net.connect(fd, remote);
             return new Stream(fd, !connected);
         } catch (IOException | RuntimeException e) {
@@ -118,53 +121,7 @@ public final class EpollTransport implements Transport {
         }
     }
 
-    /** Socket options on a descriptor. */
-    static class Options implements SocketConfig.OptionTarget {
-        final int fd;
-
-        Options(int fd) {
-            this.fd = fd;
-        }
-
-        @Override
-        public <T> void set(NetOption<T> option, T value) throws IOException {
-            if (option == NetOption.SO_LINGER) {
-                Net.setLinger(fd, (Integer) value);
-                return;
-            }
-            int v = value instanceof Boolean b ? (b ? 1 : 0) : (Integer) value;
-            Net.setInt(fd, level(option), code(option), v);
-        }
-
-        @Override
-        public <T> T get(NetOption<T> option) throws IOException {
-            if (option == NetOption.SO_LINGER) return option.type().cast(Net.getLinger(fd));
-            int v = Net.getInt(fd, level(option), code(option));
-            return option.type() == Boolean.class
-                    ? option.type().cast(v != 0)
-                    : option.type().cast(v);
-        }
-
-        private static int level(NetOption<?> o) {
-            return o.name().startsWith("TCP_") ? SysConst.IPPROTO_TCP : SysConst.SOL_SOCKET;
-        }
-
-        private static int code(NetOption<?> o) {
-            if (o == NetOption.SO_REUSEADDR) return SysConst.SO_REUSEADDR;
-            if (o == NetOption.SO_REUSEPORT) return SysConst.SO_REUSEPORT;
-            if (o == NetOption.SO_KEEPALIVE) return SysConst.SO_KEEPALIVE;
-            if (o == NetOption.SO_RCVBUF) return SysConst.SO_RCVBUF;
-            if (o == NetOption.SO_SNDBUF) return SysConst.SO_SNDBUF;
-            if (o == NetOption.SO_BROADCAST) return SysConst.SO_BROADCAST;
-            if (o == NetOption.TCP_NODELAY) return SysConst.TCP_NODELAY;
-            if (o == NetOption.TCP_CORK) return SysConst.TCP_CORK;
-            if (o == NetOption.TCP_QUICKACK) return SysConst.TCP_QUICKACK;
-            if (o == NetOption.TCP_DEFER_ACCEPT) return SysConst.TCP_DEFER_ACCEPT;
-            throw new IllegalArgumentException("unknown option " + o);
-        }
-    }
-
-    static final class Listener extends Options implements ListenSocket {
+    static final class Listener extends DescriptorOptions implements ListenSocket {
         private final InetSocketAddress local;
         private boolean closed;
 
@@ -204,7 +161,7 @@ public final class EpollTransport implements Transport {
         }
     }
 
-    static final class Stream extends Options implements StreamSocket {
+    static final class Stream extends DescriptorOptions implements StreamSocket {
         private boolean connecting;
         private boolean closed;
         private InetSocketAddress remote;
