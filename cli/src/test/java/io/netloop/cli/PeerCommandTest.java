@@ -75,6 +75,27 @@ class PeerCommandTest {
                         "* bye");
     }
 
+    /** The same on io_uring: the peers' sockets and the piped keyboard all on the ring. */
+    @Test
+    void chatsOnIoUring() throws Exception {
+        try (PeerProcess alice = new PeerProcess("--port", "0", "--name", "alice", "--io", "io_uring")) {
+            int port = Integer.parseInt(
+                    alice.await("\\* you are alice, listening on 127\\.0\\.0\\.1:(\\d+) \\(io_uring, input on the"
+                                    + " poller\\); .*")
+                            .group(1));
+            try (Talker bob = Talker.join(port, "alice", "bob")) {
+                alice.await("\\* #1 bob joined from 127\\.0\\.0\\.1:\\d+ \\(in\\)");
+                bob.send("say: hi alice");
+                alice.await("\\[#1 bob\\] hi alice");
+                alice.type("hi bob");
+                assertThat(bob.readLine()).isEqualTo("say: hi bob");
+                alice.closeInput();
+                assertThat(bob.readLine()).isNull();
+            }
+            assertThat(alice.awaitExit()).as(alice.output()).isZero();
+        }
+    }
+
     /** Standard input is a pipe here, so the loop's poller watches it. */
     @Test
     void chatsThroughPipedStandardInputAndExitsAtItsEnd() throws Exception {
