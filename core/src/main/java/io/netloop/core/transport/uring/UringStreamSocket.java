@@ -40,9 +40,10 @@ import java.net.InetSocketAddress;
  *
  * <p>What an idle connection costs: its receive, armed in the kernel, and no buffer: bytes
  * occupy a provided buffer only from their completion to the next read, in the same turn.
- * A connection that stops reading (paused, or a worker owns its input) keeps at most
- * {@link UringSettings#maxHeldBuffers} of them; then its receive is cancelled, so that the rest
- * waits in the kernel's socket buffer and TCP slows the peer, as it would on epoll.
+ * A connection that stops reading (paused, or a worker owns its input) keeps about
+ * {@link UringSettings#maxHeldBuffers} of them (the kernel bounds a multishot receive in bytes,
+ * so partly filled buffers can let a few more in); then its receive is cancelled, so that the
+ * rest waits in the kernel's socket buffer and TCP slows the peer, as it would on epoll.
  *
  * <p>Owns its descriptor. Threading: the owning loop's thread only.
  */
