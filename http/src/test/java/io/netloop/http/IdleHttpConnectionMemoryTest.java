@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netloop.core.loop.IoMode;
 import io.netloop.testing.ChildJvm;
 import io.netloop.testing.LeakCheck;
+import io.netloop.testing.LiveHeap;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ class IdleHttpConnectionMemoryTest {
                 IoMode.EPOLL,
                 s -> s.get("/", (req, res) -> res.type("text/plain").send("hello")),
                 b -> b.threads(1).idleTimeout(Duration.ofMinutes(5)).maxConnections(CONNECTIONS + 100))) {
-            long before = liveHeap();
+            long before = LiveHeap.bytes();
             try (ChildJvm clients = ChildJvm.start(
                     List.of(),
                     IdleClients.class,
@@ -89,24 +89,12 @@ class IdleHttpConnectionMemoryTest {
                     Integer.toString(server.port()),
                     Integer.toString(CONNECTIONS))) {
                 clients.awaitReady();
-                long after = liveHeap();
+                long after = LiveHeap.bytes();
                 double perConnection = (after - before) / (double) CONNECTIONS;
                 System.out.printf(
                         "%.0f bytes of heap per idle HTTP connection (%d connections)%n", perConnection, CONNECTIONS);
                 assertThat(perConnection).isLessThanOrEqualTo(1024);
             }
         }
-    }
-
-    private static long liveHeap() throws InterruptedException {
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            least = Math.min(
-                    least,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 }

@@ -6,9 +6,9 @@ import io.netloop.core.buffer.Buffer;
 import io.netloop.testing.ChildJvm;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
+import io.netloop.testing.LiveHeap;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ class IdleConnectionMemoryTest {
     @Test
     void anIdleConnectionKeepsAtMostOneKibibyteOfHeap() throws Exception {
         try (TcpServer server = TcpServer.builder().handler(Answer::new).start()) {
-            long before = liveHeap();
+            long before = LiveHeap.bytes();
             try (ChildJvm clients = ChildJvm.start(
                     List.of(),
                     IdleClients.class,
@@ -80,7 +80,7 @@ class IdleConnectionMemoryTest {
                         Duration.ofSeconds(30),
                         "every connection open on the server",
                         () -> server.openCount() == CONNECTIONS);
-                long after = liveHeap();
+                long after = LiveHeap.bytes();
                 double perConnection = (after - before) / (double) CONNECTIONS;
                 System.out.printf(
                         "%.0f bytes of heap per idle connection (%d connections)%n", perConnection, CONNECTIONS);
@@ -88,17 +88,5 @@ class IdleConnectionMemoryTest {
             }
             Clients.await(Duration.ofSeconds(30), "every connection closed", () -> server.openCount() == 0);
         }
-    }
-
-    private static long liveHeap() throws InterruptedException {
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-            least = Math.min(
-                    least,
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 }
