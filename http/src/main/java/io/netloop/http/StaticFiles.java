@@ -239,28 +239,44 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 st = file.stat();
             }
             if (!st.regularFile()) return StaticFile.error(404);
-            String type = MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1));
-            OpenFile[] siblings = new OpenFile[CODINGS.length];
-            FileStat[] stats = new FileStat[CODINGS.length];
-            if (MimeTypes.isCompressible(type)) {
-                for (int i = 0; i < CODINGS.length; i++) {
-                    OpenFile s = openOptional(rel + AcceptEncoding.suffix(CODINGS[i]));
-                    if (s == null) continue;
-                    FileStat sst = s.stat();
-                    if (sst.regularFile()) {
-                        siblings[Integer.numberOfTrailingZeros(CODINGS[i])] = s;
-                        stats[Integer.numberOfTrailingZeros(CODINGS[i])] = sst;
-                    } else {
-                        s.close();
-                    }
-                }
-            }
-            StaticFile resolved = new StaticFile(type, file, st, siblings, stats);
+            String name = rel;
+            StaticFile resolved = withSiblings(
+                    MimeTypes.forName(rel.substring(rel.lastIndexOf('/') + 1)),
+                    file,
+                    st,
+                    suffix -> openOptional(name + suffix));
             kept = true;
             return resolved;
         } finally {
             if (!kept && file != null) file.close();
         }
+    }
+
+    /** Opens a file's precompressed sibling by its suffix ({@code .gz}...): null when there is none to send. */
+    @FunctionalInterface
+    private interface SiblingOpener {
+        OpenFile open(String suffix) throws IOException;
+    }
+
+    /** {@code file} with whichever of its precompressed siblings are regular files (only for a compressible type). */
+    private static StaticFile withSiblings(String type, OpenFile file, FileStat stat, SiblingOpener opener)
+            throws IOException {
+        OpenFile[] siblings = new OpenFile[CODINGS.length];
+        FileStat[] stats = new FileStat[CODINGS.length];
+        if (MimeTypes.isCompressible(type)) {
+            for (int coding : CODINGS) {
+                OpenFile s = opener.open(AcceptEncoding.suffix(coding));
+                if (s == null) continue;
+                FileStat sst = s.stat();
+                if (!sst.regularFile()) {
+                    s.close();
+                    continue;
+                }
+                siblings[Integer.numberOfTrailingZeros(coding)] = s;
+                stats[Integer.numberOfTrailingZeros(coding)] = sst;
+            }
+        }
+        return new StaticFile(type, file, stat, siblings, stats);
     }
 
     /** Opens an optional file beneath the root (an index, a sibling): null when missing or refused. */
@@ -310,22 +326,8 @@ public final class StaticFiles implements Handler, AutoCloseable {
                 return;
             }
             String type = MimeTypes.forName(path.getFileName().toString());
-            OpenFile[] siblings = new OpenFile[CODINGS.length];
-            FileStat[] stats = new FileStat[CODINGS.length];
-            if (MimeTypes.isCompressible(type)) {
-                for (int coding : CODINGS) {
-                    OpenFile s = openSibling(path.resolveSibling(path.getFileName() + AcceptEncoding.suffix(coding)));
-                    if (s == null) continue;
-                    FileStat sst = s.stat();
-                    if (!sst.regularFile()) {
-                        s.close();
-                        continue;
-                    }
-                    siblings[Integer.numberOfTrailingZeros(coding)] = s;
-                    stats[Integer.numberOfTrailingZeros(coding)] = sst;
-                }
-            }
-            resolved = new StaticFile(type, file, st, siblings, stats);
+            resolved = withSiblings(
+                    type, file, st, suffix -> openSibling(path.resolveSibling(path.getFileName() + suffix)));
             if (req == null) serve(null, res, resolved.identity, type);
             else answer(req, res, resolved);
         } finally {
