@@ -42,7 +42,7 @@ public final class AccessLog implements AutoCloseable {
     private static final int CHUNKS_PER_LOOP = 16;
 
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final Chunk STOP = new Chunk(null, 0);
+    private static final Chunk STOP = new Chunk(new byte[0]);
 
     /** Chunks handed over, in order; bounded by the loops' chunks (and lines from {@link #log(String)}). */
     private final ArrayBlockingQueue<Chunk> full = new ArrayBlockingQueue<>(16 * 1024);
@@ -77,11 +77,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** Queues one line (without its newline); drops and counts it when the writer is too far behind. */
     public void log(String line) {
-        byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        Chunk c = new Chunk(null, 0);
-        c.bytes = b;
-        c.length = b.length;
-        if (closed || !full.offer(c)) dropped.incrementAndGet();
+        if (closed || !full.offer(new Chunk((line + "\n").getBytes(StandardCharsets.UTF_8)))) dropped.incrementAndGet();
     }
 
     /** The side of this log one loop writes into. */
@@ -142,12 +138,20 @@ public final class AccessLog implements AutoCloseable {
     /** Bytes of log lines, owned by a loop while it fills them and by the writer while it writes them. */
     private static final class Chunk {
         final ArrayBlockingQueue<Chunk> home;
-        byte[] bytes;
+        final byte[] bytes;
         int length;
 
+        /** An empty chunk of a loop's, to fill and give back to {@code home}. */
         Chunk(ArrayBlockingQueue<Chunk> home, int size) {
             this.home = home;
             this.bytes = new byte[size];
+        }
+
+        /** A full chunk of its own (a line from {@link #log(String)}), dropped once written. */
+        Chunk(byte[] line) {
+            this.home = null;
+            this.bytes = line;
+            this.length = line.length;
         }
 
         /** Written: back to its loop's free chunks. Writer thread. */

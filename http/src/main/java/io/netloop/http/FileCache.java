@@ -59,18 +59,16 @@ final class FileCache implements AutoCloseable {
      * expired entry is dropped, so that the caller resolves the path again and {@link #put}s it).
      */
     StaticFile get(byte[] key, int off, int len) {
-        int h = hash(key, off, len);
-        for (StaticFile e = buckets[h & (buckets.length - 1)]; e != null; e = e.nextInBucket) {
-            if (e.hash != h || !Arrays.equals(e.key, 0, e.key.length, key, off, off + len)) continue;
+        StaticFile e = find(key, off, len, hash(key, off, len));
+        if (e != null) {
             long now = clock.getAsLong();
-            if (now - e.validUntil >= 0) {
-                remove(e);
-                break;
+            if (now - e.validUntil < 0) {
+                e.lastUsed = now;
+                toFront(e);
+                hits++;
+                return e;
             }
-            e.lastUsed = now;
-            toFront(e);
-            hits++;
-            return e;
+            remove(e);
         }
         misses++;
         return null;
