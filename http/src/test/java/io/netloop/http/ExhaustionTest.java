@@ -183,12 +183,6 @@ class ExhaustionTest {
 
     @Test
     void headerBombsGet431AtOnceWithBoundedMemory() throws Exception {
-        // Reported as skipped, with this reason, in the io_uring run (auto = io_uring): now and then
-        // a bomb's 431 never reaches the client there, which reads EOF. An io_uring defect, open in
-        // issue 16 (docs/io-models.md); epoll and NIO must pass.
-        org.junit.jupiter.api.Assumptions.assumeFalse(
-                IoMode.AUTO.resolve() == IoMode.IO_URING,
-                "known io_uring defect: a header bomb's 431 is sometimes lost (issue 16)");
         awaitNoConnections();
         String bomb = "GET /hello HTTP/1.1\r\nHost: t\r\n" + "a: b\r\n".repeat(10_000) + "\r\n";
         long heapBefore = heapAfterGc();

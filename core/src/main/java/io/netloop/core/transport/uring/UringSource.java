@@ -33,7 +33,6 @@ abstract class UringSource implements Selectable {
     static final int OP_CANCEL = 6;
     static final int OP_CLOSE = 7;
     static final int OP_RECVMSG = 8;
-    static final int OP_SHUTDOWN = 9;
 
     UringPoller poller;
     int slot = -1;

@@ -34,6 +34,8 @@ import java.net.InetSocketAddress;
  *          order, MSG_WAITALL so that none is short), one chain in flight at a time; its last
  *          completion gives the chunks back.
  * files:   sendfile(2), once the bytes before the file have left (see {@link #transferFrom}).
+ * FIN:     shutdown(2) on the loop's thread, once no byte written before it is staged or in
+ *          flight (see {@link #shutdownOutput}).
  * close:   output in flight is sent first (as the kernel would, from its socket buffer), then
  *          IORING_OP_ASYNC_CANCEL for what is armed and IORING_OP_CLOSE, in one chain.
  * </pre>
@@ -96,10 +98,10 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
     private boolean writeBlocked;
 
     private int sendError;
-    /** shutdownOutput was called: FIN goes out after the bytes before it, as a ring operation. */
+    /** shutdownOutput was called while bytes were staged or in flight: FIN goes once they have left. */
     private boolean shutdownPending;
 
-    private boolean shutdownSubmitted;
+    private boolean outputShut;
     private boolean pollOutWanted;
     private boolean pollOutArmed;
     private boolean waitingForChunk;
@@ -188,21 +190,6 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             inFlight++;
         }
         if (!sending && queued > 0 && sendError == 0) submitSends(ring);
-        if (shutdownPending && !sending && queued == 0) {
-            ring.prepare(
-                    IoUring.OP_SHUTDOWN,
-                    IoUring.SQE_CQE_SKIP_SUCCESS,
-                    0,
-                    fd,
-                    0,
-                    0,
-                    SysConst.SHUT_WR,
-                    0,
-                    userData(OP_SHUTDOWN),
-                    0);
-            shutdownPending = false;
-            shutdownSubmitted = true;
-        }
         if (pollOutWanted && !pollOutArmed) armPollOut(ring);
     }
 
@@ -212,17 +199,13 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         inFlight++;
     }
 
-    /**
-     * One chain of sends for every staged byte: linked so that they leave in order, one CQE for
-     * all; a shutdown asked for goes last in the same chain (a FIN after the bytes before it).
-     */
+    /** One chain of sends for every staged byte: linked so that they leave in order, one CQE for all. */
     private void submitSends(IoUringRing ring) throws ErrnoException {
         SendChunks chunks = poller.chunks;
         int count = 0;
         for (int c = sendHead; c >= 0; c = chunks.next[c]) count++;
-        boolean fin = shutdownPending;
         // The whole chain in one submission: a chain cut by a submission boundary would be two.
-        if (ring.room() < count + 1) ring.submit();
+        if (ring.room() < count) ring.submit();
         int start = headStart;
         int bytes = 0;
         for (int c = sendHead; c >= 0; c = chunks.next[c]) {
@@ -230,7 +213,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
             boolean last = chunks.next[c] < 0;
             ring.prepare(
                     IoUring.OP_SEND,
-                    last ? (fin ? IoUring.SQE_IO_LINK : 0) : IoUring.SQE_IO_LINK | IoUring.SQE_CQE_SKIP_SUCCESS,
+                    last ? 0 : IoUring.SQE_IO_LINK | IoUring.SQE_CQE_SKIP_SUCCESS,
                     0,
                     fd,
                     0,
@@ -245,22 +228,6 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 lastSendLength = end - start;
             }
             start = 0;
-        }
-        if (fin) {
-            // Skipped with the chain when a send fails (the connection is failing anyway).
-            ring.prepare(
-                    IoUring.OP_SHUTDOWN,
-                    IoUring.SQE_CQE_SKIP_SUCCESS,
-                    0,
-                    fd,
-                    0,
-                    0,
-                    SysConst.SHUT_WR,
-                    0,
-                    userData(OP_SHUTDOWN),
-                    0);
-            shutdownPending = false;
-            shutdownSubmitted = true;
         }
         inflightChunks = count;
         inflightBytes = bytes;
@@ -308,9 +275,6 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
                 ready();
             }
             case OP_CANCEL -> inFlight--;
-            case OP_SHUTDOWN -> {
-                // Only a failure posts one (ENOTCONN: the peer is gone; ECANCELED: the chain failed).
-            }
             case OP_CLOSE -> {
                 inFlight--;
                 if (res < 0) {
@@ -394,10 +358,16 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         poller.chunksFreed();
         if (sendError != 0) {
             if (state == LINGERING) beginClosing();
-        } else if (queued > 0 || shutdownPending) {
+        } else if (queued > 0) {
             dirty();
         } else if (state == LINGERING) {
-            beginClosing();
+            beginClosing(); // the close's FIN ends the output, shut down or not
+        } else if (shutdownPending && state == OPEN) {
+            try {
+                shutdownNow();
+            } catch (ErrnoException e) {
+                sendError = e.errno(); // reported as ERROR, as a failed send would be
+            }
         }
         ready();
     }
@@ -476,7 +446,7 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
 
     private void checkWritable() throws ErrnoException {
         if (sendError != 0) throw new ErrnoException("send", sendError);
-        if (state != OPEN || shutdownPending || shutdownSubmitted) throw new ErrnoException("send", Errno.EPIPE);
+        if (state != OPEN || shutdownPending || outputShut) throw new ErrnoException("send", Errno.EPIPE);
         if (poller == null) throw new IllegalStateException(this + " is not registered with a loop yet");
     }
 
@@ -542,16 +512,27 @@ final class UringStreamSocket extends UringSource implements StreamSocket {
         return Net.socketError(fd);
     }
 
-    /** FIN after what was written before: an IORING_OP_SHUTDOWN at the end of the next send chain, or alone. */
+    /**
+     * FIN after what was written before: shutdown(2) now if nothing is staged or in flight, else
+     * when the last send completes. Not IORING_OP_SHUTDOWN: the kernel always runs that on an
+     * io-wq worker, which looks the descriptor number up only when it gets to it, and nothing
+     * orders it before this socket's close; a late one shut down the connection that had
+     * reused the number by then (its response lost, its client reading EOF).
+     */
     @Override
     public void shutdownOutput() throws IOException {
-        if (shutdownPending || shutdownSubmitted) return;
-        if (poller == null) {
-            Net.shutdown(fd, SysConst.SHUT_WR); // not registered: no ring to put it in
+        if (shutdownPending || outputShut) return;
+        if (sending || queued > 0) {
+            shutdownPending = true;
             return;
         }
-        shutdownPending = true;
-        dirty();
+        shutdownNow();
+    }
+
+    private void shutdownNow() throws ErrnoException {
+        shutdownPending = false;
+        outputShut = true;
+        Net.shutdown(fd, SysConst.SHUT_WR);
     }
 
     @Override

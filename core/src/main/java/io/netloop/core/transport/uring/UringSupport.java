@@ -37,7 +37,6 @@ final class UringSupport {
         IoUring.OP_POLL_ADD,
         IoUring.OP_ASYNC_CANCEL,
         IoUring.OP_CLOSE,
-        IoUring.OP_SHUTDOWN,
         IoUring.OP_READ
     };
 

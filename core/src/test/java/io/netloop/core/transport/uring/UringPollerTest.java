@@ -155,6 +155,34 @@ class UringPollerTest {
         assertThat(s.read(new byte[8], 0, 8)).isEqualTo(StreamSocket.EOF);
     }
 
+    /**
+     * FIN is shutdown(2) by the loop, not IORING_OP_SHUTDOWN in the ring: an io-wq worker runs
+     * that one, looking the descriptor number up only then, possibly after this socket's close,
+     * on the connection that had the number by then (a lost response, issue 16). So with
+     * nothing unsent it goes at once, with no turn of the loop; after a write, as the write's
+     * last send completes, with none after.
+     */
+    @Test
+    void aHalfCloseIsNoRingOperationLeftToRunAfterTheClose() throws Exception {
+        Socket idle = client();
+        StreamSocket s = accept();
+        poller.register(s, CONNECTION, Interest.READ, 0);
+        s.shutdownOutput();
+        idle.setSoTimeout(5_000);
+        assertThat(idle.getInputStream().read()).as("FIN, without a poll").isEqualTo(-1);
+
+        Socket answered = client();
+        StreamSocket t = accept();
+        poller.register(t, CONNECTION + 1, Interest.READ, 0);
+        t.write("431".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        t.shutdownOutput();
+        pollUntil("the send's completion", () -> poller.chunksInUse() == 0);
+        answered.setSoTimeout(5_000);
+        assertThat(Clients.readToEnd(answered))
+                .asString(StandardCharsets.US_ASCII)
+                .isEqualTo("431");
+    }
+
     @Test
     void anIdleConnectionHoldsNoBufferAndNoSendChunk() throws Exception {
         Socket c = client();
