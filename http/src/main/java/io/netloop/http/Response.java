@@ -226,6 +226,7 @@ public final class Response {
         // Encoded straight behind the head: no byte[] for the text.
         Buffer b = exchange.resources().scratch();
         writeHead(b, length);
+        lastOutputIfClosing();
         if (hasContent()) {
             ResponseEncoder.utf8(b, text);
             bodyBytes = length;
@@ -255,6 +256,7 @@ public final class Response {
         byte[] out = maybeCompress(body);
         Buffer b = exchange.resources().scratch();
         writeHead(b, out.length);
+        lastOutputIfClosing();
         boolean content = hasContent();
         if (content && out.length <= 16 * 1024) {
             b.append(out); // head and a small body in one system call
@@ -300,6 +302,7 @@ public final class Response {
     void sendFileRegion(OpenFile file, long position, long length) {
         Buffer b = exchange.resources().scratch();
         writeHead(b, length);
+        lastOutputIfClosing();
         if (hasContent() && length > 0) {
             exchange.connection().sendFile(b, file, position, length);
             bodyBytes = length;
@@ -307,6 +310,14 @@ public final class Response {
             exchange.connection().send(b);
         }
         finish();
+    }
+
+    /**
+     * A closing answer, written whole before this call returns and followed by the close: its
+     * bytes may wait for the FIN and leave in one packet with it.
+     */
+    private void lastOutputIfClosing() {
+        if (closeAfter) exchange.connection().lastOutput();
     }
 
     /** A multipart/byteranges body: each part's head, then its range of the file; then the closing boundary. */

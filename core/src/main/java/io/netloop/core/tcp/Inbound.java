@@ -39,6 +39,8 @@ final class Inbound {
     boolean readingPaused;
     /** A worker owns the input buffer. */
     boolean busy;
+    /** The handler's onData runs on the loop now: {@link TcpConnection#lastOutput} holds only then. */
+    boolean inDataCall;
     /** Neither direction works any more, reported while a worker owned the input. */
     boolean hungUpWhileBusy;
 
@@ -161,7 +163,10 @@ final class Inbound {
     }
 
     private void deliver() {
-        if (!c.invoker.data(input)) return; // the handler failed: closed
+        inDataCall = true;
+        boolean handled = c.invoker.data(input);
+        inDataCall = false;
+        if (!handled) return; // the handler failed: closed
         c.endOfHandlerCall();
         if (c.isOpen() && unconsumedWithinLimit() && input.isEmpty()) input.release();
     }

@@ -112,6 +112,15 @@ final class Outbound implements IoHandler, ConnectionTimeouts.Watched {
         }
     }
 
+    /** The handler call ended with the connection open after it declared its last output. */
+    void releaseLastOutput() {
+        try {
+            queue.releaseLastOutput();
+        } catch (IOException e) {
+            c.close(e);
+        }
+    }
+
     /** The socket has room (EPOLLOUT), or the connection just uncorked. */
     void writable() {
         if (!flush()) return;

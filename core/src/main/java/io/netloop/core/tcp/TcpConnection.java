@@ -278,9 +278,10 @@ public final class TcpConnection implements AutoCloseable {
         close(cause);
     }
 
-    /** After each handler call on the loop: a cork lasts at most one call. */
+    /** After each handler call on the loop: a cork, and a hold for the FIN, last at most one call. */
     void endOfHandlerCall() {
         if (output.isCorked()) uncork();
+        if (state == ConnectionState.OPEN && output.isLastOutput()) out.releaseLastOutput();
     }
 
     /** On the loop, after a handler call on a worker or virtual thread gave the input back. */
@@ -404,6 +405,20 @@ public final class TcpConnection implements AutoCloseable {
     public void uncork() {
         loop.assertInLoop();
         out.uncork();
+    }
+
+    /**
+     * Says that what this handler call sends from now on is the connection's last output, and
+     * that the call ends it ({@link #closeAfterOutput}, {@link #close}, {@link #shutdownOutput}):
+     * the transport then holds the bytes back (MSG_MORE; TCP_CORK before a file) so that they
+     * leave with the FIN in one packet, as nginx's {@code tcp_nopush} does for a closing answer,
+     * instead of a packet and a FIN of their own. Does nothing outside a handler call on the
+     * loop, or under a filter (TLS); a connection still open when the call ends sends what is
+     * held then. Loop thread.
+     */
+    public void lastOutput() {
+        loop.assertInLoop();
+        if (in.inDataCall && state == ConnectionState.OPEN) output.lastOutput();
     }
 
     /** Stops reading (backpressure); bytes wait in the kernel, and the peer is slowed by TCP. */

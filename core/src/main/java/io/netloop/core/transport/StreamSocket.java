@@ -33,6 +33,15 @@ public interface StreamSocket extends Selectable, SocketConfig.OptionTarget, Aut
     }
 
     /**
+     * While on, the kernel holds back partial packets (TCP_CORK), so that a connection's last
+     * answer, a header and a file, leaves with its FIN in one packet instead of a packet and a
+     * FIN of their own; off sends at once what is held, bytes written with
+     * {@link #writeMore} included. A hint: transports without it (NIO, io_uring) send at once,
+     * which is also correct.
+     */
+    default void holdOutput(boolean on) throws IOException {}
+
+    /**
      * Sends {@code count} bytes of {@code file} from {@code position} without copying them
      * through the heap: sendfile(2) on a native socket, {@code FileChannel.transferTo} on a
      * JDK one (which Linux also turns into sendfile).

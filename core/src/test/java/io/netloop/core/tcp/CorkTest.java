@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netloop.core.loop.EventLoop;
 import io.netloop.core.loop.IoMode;
+import io.netloop.core.sys.linux.Net;
+import io.netloop.core.sys.linux.SysConst;
 import io.netloop.testing.AllTransports;
 import io.netloop.testing.Clients;
 import io.netloop.testing.LeakCheck;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link TcpConnection#cork}: sends gathered into one write, nothing lost or reordered. */
 @ExtendWith(LeakCheck.class)
@@ -72,6 +80,60 @@ class CorkTest {
             s.getOutputStream().write("hello".getBytes());
             assertThat(Clients.readExactly(s.getInputStream(), 5)).isEqualTo("hello".getBytes());
             assertThat(writes(server) - before).isEqualTo(1);
+        }
+    }
+
+    @AllTransports
+    void aLastOutputFollowedByTheCloseArrivesWholeThenEndOfStream(IoMode io) throws Exception {
+        byte[] answer = pattern(3000);
+        ConnectionHandler h = (c, in) -> {
+            in.readAll();
+            c.lastOutput();
+            c.send(answer);
+            c.closeAfterOutput();
+        };
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
+            s.getOutputStream().write('x');
+            InputStream in = s.getInputStream();
+            assertThat(Clients.readExactly(in, answer.length)).isEqualTo(answer);
+            assertThat(in.read()).as("then the FIN").isEqualTo(-1);
+        }
+    }
+
+    @AllTransports
+    void aFileSentAsTheLastOutputOfAConnectionLeftOpenIsNotHeldPastTheCall(IoMode io, @TempDir Path dir)
+            throws Exception {
+        // The hold before a file (TCP_CORK) would keep its last bytes up to 200 ms and the
+        // next answers' too: the end of the handler call lifts it when no close came.
+        Path file = Files.write(dir.resolve("f"), pattern(5000));
+        AtomicReference<TcpConnection> conn = new AtomicReference<>();
+        ConnectionHandler h = (c, in) -> {
+            in.readAll();
+            conn.set(c);
+            c.lastOutput();
+            try {
+                c.sendFile(file, 0, 5000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        try (TcpServer server = start(io, () -> h);
+                Socket s = Clients.connect(server.port())) {
+            s.getOutputStream().write('x');
+            assertThat(Clients.readExactly(s.getInputStream(), 5000)).isEqualTo(Files.readAllBytes(file));
+            CompletableFuture<Integer> cork = new CompletableFuture<>();
+            server.loops().getFirst().execute(() -> {
+                int fd = conn.get().socket().fd();
+                try {
+                    cork.complete(fd < 0 ? 0 : Net.getInt(fd, SysConst.IPPROTO_TCP, SysConst.TCP_CORK));
+                } catch (IOException e) {
+                    cork.completeExceptionally(e);
+                }
+            });
+            assertThat(cork.get(5, TimeUnit.SECONDS))
+                    .as("TCP_CORK after the call")
+                    .isZero();
         }
     }
 

@@ -74,6 +74,14 @@ public final class OutboundQueue {
     /** Nothing was queued when the cork began, so uncork must write (no EPOLLOUT is armed). */
     private boolean corkedOnEmpty;
 
+    /**
+     * The connection's last output, its FIN to follow at once: writes say MSG_MORE and a file
+     * holds the socket (TCP_CORK) first, so that the answer and the FIN share a packet.
+     */
+    private boolean lastOutput;
+    /** {@link #lastOutput} has the socket holding (TCP_CORK). */
+    private boolean socketHeld;
+
     private boolean aboveHighWater;
     private long bytesWritten;
 
@@ -151,7 +159,9 @@ public final class OutboundQueue {
             if (wasEmpty && !corked) flush();
         } else {
             int written = 0;
-            if (wasEmpty && !corked) written = write(src, off, len);
+            if (wasEmpty && !corked) {
+                written = lastOutput ? countWrite(socket.writeMore(src, off, len)) : write(src, off, len);
+            }
             if (written < len) buffer.append(src, off + written, len - written);
         }
         return wasEmpty && !corked && !isEmpty();
@@ -167,6 +177,12 @@ public final class OutboundQueue {
      */
     public boolean sendFile(Buffer head, OpenFile file, long position, long count) throws IOException {
         if (!isEmpty() || corked || encoder != null) return sendFile(head, new FileRegion(file, position, count));
+        if (lastOutput && !socketHeld) {
+            // sendfile(2) takes no MSG_MORE: without the hold its last bytes leave at once,
+            // and the FIN after them in a packet of its own.
+            socket.holdOutput(true);
+            socketHeld = true;
+        }
         int headBytes = head == null ? 0 : head.readableBytes();
         if (headBytes > 0) {
             // MSG_MORE: the file's first bytes share the head's packet.
@@ -234,6 +250,27 @@ public final class OutboundQueue {
         if (corked) return;
         corked = true;
         corkedOnEmpty = isEmpty();
+    }
+
+    /**
+     * What is sent from now on is the connection's last output, and its FIN (a close or a
+     * shutdown) follows before the loop moves on. Plain sockets only: under an encoder the
+     * protocol's own end goes between.
+     */
+    public void lastOutput() {
+        if (encoder == null) lastOutput = true;
+    }
+
+    public boolean isLastOutput() {
+        return lastOutput;
+    }
+
+    /** No FIN came after the last output after all: what the kernel holds leaves now. */
+    public void releaseLastOutput() throws IOException {
+        if (!lastOutput) return;
+        lastOutput = false;
+        socketHeld = false;
+        socket.holdOutput(false);
     }
 
     /**

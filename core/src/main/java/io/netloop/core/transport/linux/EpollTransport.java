@@ -206,6 +206,11 @@ public final class EpollTransport implements Transport {
         }
 
         @Override
+        public void holdOutput(boolean on) throws IOException {
+            Net.setInt(fd, SysConst.IPPROTO_TCP, SysConst.TCP_CORK, on ? 1 : 0);
+        }
+
+        @Override
         public long transferFrom(OpenFile file, long position, long count) throws IOException {
             long n = HotCalls.sendfile(fd, file.fd(), position, count);
             if (n == Net.WOULD_BLOCK) return 0;

@@ -23,6 +23,9 @@ final class FakeSocket implements StreamSocket {
     int writes;
     int writeMores;
     int transfers;
+    /** Each holdOutput call, in order: "+" for on, "-" for off, between the writes ("w", "m", "f"). */
+    final StringBuilder calls = new StringBuilder();
+
     IOException failWrites;
     private final Deque<byte[]> incoming = new ArrayDeque<>();
     private boolean endOfStream;
@@ -54,6 +57,7 @@ final class FakeSocket implements StreamSocket {
     @Override
     public int write(byte[] src, int off, int len) throws IOException {
         writes++;
+        calls.append('w');
         if (failWrites != null) throw failWrites;
         int n = Math.min(len, takePerWrite);
         sent.write(src, off, n);
@@ -63,12 +67,20 @@ final class FakeSocket implements StreamSocket {
     @Override
     public int writeMore(byte[] src, int off, int len) throws IOException {
         writeMores++;
-        return write(src, off, len);
+        int n = write(src, off, len);
+        calls.setCharAt(calls.length() - 1, 'm');
+        return n;
+    }
+
+    @Override
+    public void holdOutput(boolean on) {
+        calls.append(on ? '+' : '-');
     }
 
     @Override
     public long transferFrom(OpenFile file, long position, long count) throws IOException {
         transfers++;
+        calls.append('f');
         if (failWrites != null) throw failWrites;
         int n = (int) Math.min(count, takePerWrite);
         if (n == 0) return 0;

@@ -132,6 +132,53 @@ class OutboundQueueTest {
     }
 
     @Test
+    void theLastOutputIsWrittenSayingMoreFollowsSoTheFinSharesItsPacket() throws IOException {
+        OutboundQueue q = queue(null, 1 << 20);
+        send(q, "keep");
+        q.lastOutput();
+        send(q, "last");
+        assertThat(socket.calls)
+                .as("a plain write, then one saying more follows")
+                .hasToString("wm");
+        assertThat(socket.sentText()).isEqualTo("keeplast");
+    }
+
+    @Test
+    void aFileAsTheLastOutputHoldsTheSocketOnceBeforeItsHead(@TempDir Path dir) throws IOException {
+        // sendfile(2) has no MSG_MORE: the hold (TCP_CORK) keeps its last bytes for the FIN.
+        Path f = Files.writeString(dir.resolve("f"), "body");
+        OutboundQueue q = queue(null, 1 << 20);
+        q.lastOutput();
+        try (OpenFile file = OpenFile.openChannel(f)) {
+            q.sendFile(bytesBuffer("HEAD"), file, 0, 4);
+            q.sendFile(null, file, 0, 4);
+        }
+        assertThat(socket.calls).hasToString("+mff");
+        assertThat(socket.sentText()).isEqualTo("HEADbodybody");
+    }
+
+    @Test
+    void releasingTheLastOutputSendsWhatTheSocketHoldsAndEndsIt() throws IOException {
+        OutboundQueue q = queue(null, 1 << 20);
+        q.lastOutput();
+        send(q, "a");
+        q.releaseLastOutput();
+        send(q, "b");
+        q.releaseLastOutput();
+        assertThat(q.isLastOutput()).isFalse();
+        assertThat(socket.calls).as("released once; writes plain after").hasToString("m-w");
+    }
+
+    @Test
+    void underAnEncoderTheLastOutputIsNotHeldSinceTheProtocolsEndGoesBetween() throws IOException {
+        OutboundQueue q = queue((src, off, len, wire) -> wire.append(src, off, len), 1 << 20);
+        q.lastOutput();
+        send(q, "x");
+        assertThat(q.isLastOutput()).isFalse();
+        assertThat(socket.calls).hasToString("w");
+    }
+
+    @Test
     void aLargeFileYieldsAfterTheFlushBudgetSoOthersAreServed(@TempDir Path dir) throws IOException {
         Path f = Files.write(dir.resolve("f"), new byte[100]);
         OutboundQueue q = queue(null, 30);
