@@ -248,7 +248,7 @@ jq -n --slurpfile runs "$runs" --slurpfile discarded "$raw/noisy.jsonl" --arg st
   echo "  that accepts in handoff mode)."
   echo "- **client CPU s / µs/conn**: the generator's own CPU time. Loopback TCP does much of the receiver's work in"
   echo "  the sender's system call, so the split of kernel time between client and server is only roughly theirs."
-  echo "- **other CPU s**: machine busy time (all CPUs x window - idle from \`/proc/uptime\`) minus server and client;"
+  echo "- **other CPU s**: machine busy time (all CPUs x window - idle and I/O wait from \`/proc/stat\`) minus server and client;"
   echo "  **noisy** counts the runs where that exceeded a fifth of a core (each run first waits up to ${quiet_wait} s"
   echo "  for an idle machine; a noisy run was repeated up to $retries times and the last attempt kept, so this counts"
   echo "  kept runs that stayed noisy). The medians include those; results.json has every kept run, and the"

@@ -56,7 +56,8 @@ Options:
   --scenarios "S ..."     of plaintext pipelined short static static1m (default: all)
   --connections "C ..."   wrk connections (default "64 1024")
   --rounds N              runs per (peer, scenario, connections); tables show medians (default 3)
-  --warmup S              whole seconds of wrk before the measured run; 0: none (default 5)
+  --warmup S              whole seconds of wrk before the measured run, in two runs with their own
+                          connections; 0: none (default 5)
   --duration S            whole seconds measured (default 10)
   --threads N             server threads / nginx worker processes (default 1)
   --server-cpus LIST      taskset CPU list for the server (default 0)
@@ -257,7 +258,8 @@ EOF
 netty_version="$(find "$root/bench/target/netty" -name 'netty-codec-http-*.jar' 2>/dev/null | sed -E 's/.*netty-codec-http-(.*)\.jar/\1/' | head -n 1)"
 # Netty on JDK 24+ leaves sun.misc.Unsafe alone unless allowed, and runs slower without it; its
 # users who care about speed allow it. Leak detection is a debugging aid (sampling, but not free).
-# ParallelGC as the netloop launcher uses, but not its -Xmn64m: each peer runs with the flags its own users would give it.
+# ParallelGC, as netloop's launcher used until 2026-12-07 (it now runs the serial collector with -Xmn16m, which
+# only a loop that makes no garbage can afford): each peer runs with the flags its own users would give it.
 # Netty on its module path: native access (its JNI libraries) goes to io.netty.common alone.
 netty_jvm=(--module-path "$root/bench/target/netty" --add-modules ALL-MODULE-PATH --enable-native-access=io.netty.common
            --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC
@@ -570,10 +572,17 @@ check_answer() {
   [ "${reused:-}" = 0 ] || { echo "GET $url did not keep the connection alive for a second request"; return 1; }
 }
 
-# Busy CPUs over the last second, from the idle time /proc/uptime sums over all CPUs.
+# Seconds all CPUs spent idle since boot, I/O wait included: a loop waiting in io_uring_enter
+# with operations in flight is counted as I/O wait, not idle (1.6 s of 5 on the server's core,
+# measured), and is nobody's CPU. Both counters are exact on a tickless kernel.
+idle_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($5 + $6) / hz; exit }' /proc/stat
+}
+
+# Busy CPUs over the last second, from the idle time (I/O wait included) of all CPUs.
 busy_cpus() {
   local a b
-  a="$(cut -d' ' -f2 /proc/uptime)"; sleep 1; b="$(cut -d' ' -f2 /proc/uptime)"
+  a="$(idle_seconds)"; sleep 1; b="$(idle_seconds)"
   awk -v n="$(nproc --all)" -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", n - (b - a) }'
 }
 
@@ -706,7 +715,15 @@ run_one() {
   local wrk=(taskset -c "$client_cpus" wrk -t"$wrk_threads" -c"$conns" --latency --timeout 10s -s "$script")
   wrk_command="$(printf '%q ' "${wrk[@]}" | sed -e "s|$work/[a-z]*\.lua|\$WORK/\$SCRIPT|" -e "s|$work|\$WORK|g" -e "s| -c$conns | -c\$CONNECTIONS |")-d${duration}s http://127.0.0.1:\$PORT\$PATH"
   if [ "$warmup" -gt 0 ]; then
-    "${wrk[@]}" -d"${warmup}s" "$url" >"$log.warmup.out" 2>&1 || say "$tag: the warm-up wrk exited with $?"
+    # Two halves, each with its own connections: the measured run opens new ones and the first
+    # warm-up's end closed them, code a JIT compiler has not seen hot until then. Warmed up in
+    # one piece, a JVM peer recompiles in the measured run's first seconds (p99 4.6 ms where a
+    # warm netloop's is 0.6 ms, docs/benchmarks.md); C peers lose nothing.
+    local first=$(( (warmup + 1) / 2 )) second=$(( warmup / 2 ))
+    "${wrk[@]}" -d"${first}s" "$url" >"$log.warmup.out" 2>&1 || say "$tag: the warm-up wrk exited with $?"
+    if [ "$second" -gt 0 ]; then
+      "${wrk[@]}" -d"${second}s" "$url" >>"$log.warmup.out" 2>&1 || say "$tag: the warm-up wrk exited with $?"
+    fi
   fi
   if [ -n "$access_log_file" ] && ! why="$(access_log_restart "$access_log_file")"; then
     say "$tag: NOT MEASURED: $why"
@@ -717,9 +734,9 @@ run_one() {
     return
   fi
   server_tree="$(tree_pids "$server_pid")"
-  idle0="$(cut -d' ' -f2 /proc/uptime)"; ticks0="$(tree_ticks "$server_pid")"; t0="$(date +%s.%N)"
+  idle0="$(idle_seconds)"; ticks0="$(tree_ticks "$server_pid")"; t0="$(date +%s.%N)"
   "${wrk[@]}" -d"${duration}s" "$url" >"$log.wrk.out" 2>&1 || rc=$?
-  t1="$(date +%s.%N)"; ticks1="$(tree_ticks "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
+  t1="$(date +%s.%N)"; ticks1="$(tree_ticks "$server_pid")"; idle1="$(idle_seconds)"
   local access_log_json='null'
   if [ -n "$access_log_file" ]; then
     # The log's writing may trail the requests (a background writer, a buffer flushed each second):
@@ -964,7 +981,7 @@ nginx_tuned_md() {
   access_log_md
   echo
   [ -z "$chart_md" ] || { echo "$chart_md"; echo; }
-  echo "- **req/s**: wrk's completed requests over its run (${duration} s after ${warmup} s of warm-up on the same"
+  echo "- **req/s**: wrk's completed requests over its run (${duration} s after ${warmup} s of warm-up, in two wrk runs, on the same"
   echo "  server), $wrk_threads wrk thread(s) on core(s) $client_cpus, the server (--threads $threads) on core(s) $server_cpus."
   echo "  **× req/s** is the ratio to $reference's median (above 1: faster)."
   echo "- **p50, p99**: wrk's latency percentiles (from its \`done()\` hook; wrk sends the next request on a connection"
@@ -977,7 +994,7 @@ nginx_tuned_md() {
   echo "- **peak RSS**: the sum of VmHWM over the server's processes at the end of the run: the high-water mark since"
   echo "  that server started (a fresh one per run), warm-up included."
   echo "- **wrk CPU s**: wrk's own CPU time. Near the run length means wrk, not the server, limited the run."
-  echo "- **other CPU s**: CPU used on the whole machine during the run (all CPUs x run - idle time from \`/proc/uptime\`)"
+  echo "- **other CPU s**: CPU used on the whole machine during the run (all CPUs x run - idle and I/O-wait time from \`/proc/stat\`)"
   echo "  minus server and wrk: other processes, plus kernel work charged to neither. **noisy** counts the runs where that"
   echo "  exceeded a fifth of a core (each run first waits up to ${quiet_wait} s for an idle machine). Medians include noisy"
   echo "  runs; results.json has every run."
@@ -994,7 +1011,7 @@ nginx_tuned_md() {
   echo
   echo '```'
   jq -r '.commands.servers | to_entries[] | "# \(.key)\n\(.value)"' "$out/results.json"
-  echo "# load, \$PATH /plaintext, /static/4k.bin or /static/1m.bin; \$SCRIPT report.lua, pipelined.lua, short.lua, close.lua (static-short) or log.lua (static-log) (warm-up the same with -d${warmup}s)"
+  echo "# load, \$PATH /plaintext, /static/4k.bin or /static/1m.bin; \$SCRIPT report.lua, pipelined.lua, short.lua, close.lua (static-short) or log.lua (static-log) (warm-up the same, in two runs of half -d${warmup}s each)"
   jq -r '.commands.wrk' "$out/results.json"
   echo '```'
   if printf '%s\n' "${run_peers[@]}" | grep -q '^nginx$'; then

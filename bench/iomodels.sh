@@ -178,9 +178,9 @@ run_one() {
   local url="http://127.0.0.1:$port/plaintext" t0 t1 ticks0 ticks1 threads json idle0=0 idle1=0
   if [ -z "$refused" ]; then
     [ "$warmup" -eq 0 ] || "${wrk[@]}" -d"${warmup}s" "$url" >"$log.warmup.out" 2>&1 || true
-    idle0="$(cut -d' ' -f2 /proc/uptime)"; ticks0="$(ticks_of "$server_pid")"; t0="$(date +%s.%N)"
+    idle0="$(idle_seconds)"; ticks0="$(ticks_of "$server_pid")"; t0="$(date +%s.%N)"
     "${wrk[@]}" -d"${duration}s" "$url" >"$log.wrk.out" 2>&1 || rc=$?
-    t1="$(date +%s.%N)"; ticks1="$(ticks_of "$server_pid")"; idle1="$(cut -d' ' -f2 /proc/uptime)"
+    t1="$(date +%s.%N)"; ticks1="$(ticks_of "$server_pid")"; idle1="$(idle_seconds)"
     threads="$(threads_of "$server_pid")"
     json="$(sed -n 's/^WRK_JSON //p' "$log.wrk.out" | tail -n 1)"
     # jq takes an empty input for no JSON at all and succeeds: test for it first.
