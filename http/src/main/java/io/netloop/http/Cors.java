@@ -87,15 +87,16 @@ public final class Cors implements Handler {
     public void handle(Request req, Response res) {
         if (anyOrigin) {
             res.header("Access-Control-Allow-Origin", "*");
+            if (!req.headers().contains("Origin")) return; // no String made for a value "*" ignores
         } else {
             res.header("Vary", "Origin");
+            String origin = req.header("Origin");
+            if (origin == null || !origins.contains(origin)) return;
+            res.header("Access-Control-Allow-Origin", origin);
         }
-        String origin = req.header("Origin");
-        if (origin == null || !(anyOrigin || origins.contains(origin))) return;
-        if (!anyOrigin) res.header("Access-Control-Allow-Origin", origin);
         if (credentials) res.header("Access-Control-Allow-Credentials", "true");
-        String method = req.header("Access-Control-Request-Method");
-        if (method == null || !req.method().equals(Method.OPTIONS)) {
+        String method = req.method().equals(Method.OPTIONS) ? req.header("Access-Control-Request-Method") : null;
+        if (method == null) {
             if (!exposed.isEmpty()) res.header("Access-Control-Expose-Headers", exposed);
             return;
         }

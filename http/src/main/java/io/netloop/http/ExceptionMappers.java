@@ -44,7 +44,7 @@ final class ExceptionMappers {
      */
     boolean map(Throwable t, Object what, Request req, Response res) {
         Throwable failure = t;
-        String where = describe(what, req);
+        String where = null; // described only for the failure rule: a mapper's answer needs none
         if (t instanceof Exception e && !res.sentHead()) {
             ExceptionHandler<Exception> mapper = find(e.getClass());
             if (mapper != null) {
@@ -54,11 +54,11 @@ final class ExceptionMappers {
                 } catch (Throwable again) {
                     if (again != e) again.addSuppressed(e);
                     failure = again;
-                    where = "exception mapper for " + e.getClass().getName() + ", after " + where;
+                    where = "exception mapper for " + e.getClass().getName() + ", after " + describe(what, req);
                 }
             }
         }
-        HandlerFailure.survive(failure, where);
+        HandlerFailure.survive(failure, where != null ? where : describe(what, req));
         return false;
     }
 

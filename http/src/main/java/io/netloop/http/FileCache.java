@@ -136,14 +136,6 @@ final class FileCache implements AutoCloseable {
         return descriptors;
     }
 
-    long hits() {
-        return hits;
-    }
-
-    long misses() {
-        return misses;
-    }
-
     long evictions() {
         return evictions;
     }

@@ -75,8 +75,4 @@ final class FilterChain {
             return mappers.map(t, what, req, res) ? ANSWERED : FAILED;
         }
     }
-
-    boolean isEmpty() {
-        return before.length == 0 && after.length == 0;
-    }
 }

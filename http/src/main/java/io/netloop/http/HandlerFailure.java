@@ -22,13 +22,10 @@ final class HandlerFailure {
         FailureRule.report(where, t);
     }
 
-    /** A handler failed while answering {@code res}: 500, or a close once part of it is out. */
-    static void inExchange(Throwable t, String where, Response res, Exchange exchange) {
-        survive(t, where);
-        answer(res, exchange);
-    }
-
-    /** The rest of {@link #inExchange}, on the loop, once {@link #survive} has run (on a worker, say). */
+    /**
+     * A handler failed while answering {@code res}, and {@link #survive} has run (on a worker,
+     * say): 500, or a close once part of it is out. On the loop.
+     */
     static void answer(Response res, Exchange exchange) {
         if (res == null || res.isFinished() || !exchange.connection().isOpen()) return;
         if (res.isCommitted()) {

@@ -117,24 +117,17 @@ final class StaticFile implements AutoCloseable {
     static final class Variant {
         final OpenFile file;
         final long size;
-        final long inode;
-        final long mtimeNanos;
         final long mtimeSeconds;
         final String etag;
-        final String lastModified;
-        final String encoding;
         final String[] pairs;
         final byte[] block;
 
         Variant(OpenFile file, FileStat stat, String type, String encoding, boolean vary) {
             this.file = file;
             this.size = stat.size();
-            this.inode = stat.inode();
-            this.mtimeNanos = stat.mtimeNanos();
             this.mtimeSeconds = stat.mtimeNanos() / 1_000_000_000L;
             this.etag = ETag.forFile(stat.inode(), stat.size(), stat.mtimeNanos());
-            this.lastModified = DateCache.format(mtimeSeconds);
-            this.encoding = encoding;
+            String lastModified = DateCache.format(mtimeSeconds);
             int n = 5 + (encoding != null ? 1 : 0) + (vary ? 1 : 0);
             String[] p = new String[2 * n];
             int i = 0;
